@@ -1,0 +1,106 @@
+// A camera image as a heat map: one rectangle per pixel, row 0 at the top as the sensor reads
+// out, a colour scale with a legend, and pixel axes. 32x32 images also show the quadrant-board
+// boundaries, since each quabo is a separate 16x16 detector.
+import type { FigureSpec } from './render-svg.js';
+
+/** Any row-major image: the SDK's parsed images and the recorder's frames both fit. */
+export interface ImageLike {
+  shape: readonly number[];
+  pixels: ArrayLike<number>;
+}
+
+export interface HeatmapOptions {
+  title?: string;
+  /** Legend title, e.g. 'ADC counts'. */
+  valueLabel?: string;
+  /** A Vega colour scheme name. */
+  scheme?: string;
+  /** Approximate side of the plot area in pixels (rounded to whole pixels per image pixel). */
+  size?: number;
+}
+
+export interface PixelDatum {
+  row: number;
+  col: number;
+  value: number;
+}
+
+/** Row-major pixels as one datum per pixel; throws when the shape and pixel count disagree. */
+export function pixelData(image: ImageLike): PixelDatum[] {
+  const [rows, cols] = imageShape(image);
+  const data: PixelDatum[] = [];
+  for (let row = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++) data.push({ row, col, value: image.pixels[row * cols + col]! });
+  }
+  return data;
+}
+
+export function imageShape(image: ImageLike): [number, number] {
+  const [rows, cols] = image.shape;
+  if (image.shape.length !== 2 || !Number.isInteger(rows) || !Number.isInteger(cols) || rows! <= 0 || cols! <= 0) {
+    throw new RangeError(`heat map: shape ${JSON.stringify(image.shape)} is not [rows, cols] of positive integers`);
+  }
+  if (image.pixels.length !== rows! * cols!) {
+    throw new RangeError(`heat map: ${image.pixels.length} pixels do not fill shape ${rows}x${cols}`);
+  }
+  return [rows!, cols!];
+}
+
+const QUABO_SIDE = 16;
+
+export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureSpec {
+  const [rows, cols] = imageShape(image);
+  // A whole number of screen pixels per image pixel: fractional cell edges anti-alias into
+  // visible seams between neighbouring cells.
+  const cell = Math.max(1, Math.round((options.size ?? 320) / Math.max(rows, cols)));
+  const pixelAxis = (title: string, extent: number) => ({
+    field: title === 'column' ? 'col' : 'row',
+    type: 'quantitative' as const,
+    scale: { domain: [0, extent], nice: false, zero: false, ...(title === 'row' ? { reverse: true } : {}) },
+    axis: { title: `pixel ${title}`, grid: false, values: ticks(extent) },
+  });
+  const pixels = {
+    data: { values: pixelData(image) },
+    transform: [
+      { calculate: 'datum.col + 1', as: 'col_end' },
+      { calculate: 'datum.row + 1', as: 'row_end' },
+    ],
+    mark: { type: 'rect' as const },
+    encoding: {
+      x: pixelAxis('column', cols),
+      x2: { field: 'col_end' },
+      y: pixelAxis('row', rows),
+      y2: { field: 'row_end' },
+      color: {
+        field: 'value',
+        type: 'quantitative' as const,
+        scale: { scheme: options.scheme ?? 'viridis' },
+        legend: { title: options.valueLabel ?? 'value' },
+      },
+      tooltip: [{ field: 'row' }, { field: 'col' }, { field: 'value' }],
+    },
+  };
+  const quaboBoundaries =
+    rows === 2 * QUABO_SIDE && cols === 2 * QUABO_SIDE
+      ? [
+          { data: { values: [{ at: QUABO_SIDE }] }, mark: { type: 'rule' as const, color: 'white', strokeDash: [4, 3], opacity: 0.7 }, encoding: { x: { field: 'at', type: 'quantitative' as const } } },
+          { data: { values: [{ at: QUABO_SIDE }] }, mark: { type: 'rule' as const, color: 'white', strokeDash: [4, 3], opacity: 0.7 }, encoding: { y: { field: 'at', type: 'quantitative' as const } } },
+        ]
+      : [];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(options.title ? { title: options.title } : {}),
+    width: cell * cols,
+    height: cell * rows,
+    layer: [pixels, ...quaboBoundaries],
+  } as FigureSpec;
+}
+
+/** Tick values every 4 pixels (every 8 for large images), always including both edges. */
+function ticks(extent: number): number[] {
+  const step = extent > 32 ? 8 : 4;
+  const values: number[] = [];
+  for (let v = 0; v <= extent; v += step) values.push(v);
+  if (values[values.length - 1] !== extent) values.push(extent);
+  return values;
+}
