@@ -1,1 +1,12 @@
-export {};
+// @daqdata/server: the DAQ-node daemon as a library.
+export * from './config/server-config.js';
+export * from './log/logger.js';
+export * from './server.js';
+export * from './serve-command.js';
+export * from './service/simulator.js';
+export * from './service/daq-node.js';
+export * from './service/image-response-encoding.js';
+export * from './service/wire-definition.js';
+export * from './broadcast/throttle.js';
+export * from './broadcast/clock.js';
+export type { BroadcastImage } from './broadcast/broadcast-image.js';

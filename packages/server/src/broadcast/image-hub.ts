@@ -1,0 +1,40 @@
+// The node's single fan-out point: the watcher and uploaders publish, every client stream
+// subscribes. Delivery is a synchronous call into each subscriber's latest-wins slots, so
+// publishing never waits for a client and never queues. The newest image per module and type
+// is kept, so a client that connects gets it at once (it has not seen it yet): a rare
+// pulse-height event is not missed just because the client connected after it.
+import type { BroadcastImage } from './broadcast-image.js';
+
+export type ImageSubscriber = (image: BroadcastImage) => void;
+
+export class ImageHub {
+  private readonly subscribers = new Set<ImageSubscriber>();
+  private readonly latest = new Map<string, BroadcastImage>();
+  private published = 0;
+
+  /** Registers `subscriber` and hands it the newest image of every module and type. */
+  subscribe(subscriber: ImageSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    for (const image of this.latest.values()) subscriber(image);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  publish(image: BroadcastImage): void {
+    this.published++;
+    this.latest.set(`${image.moduleId}:${image.kind}`, image);
+    for (const s of this.subscribers) s(image);
+  }
+
+  /** Forgets the newest images (the node now follows other data). */
+  clearLatest(): void {
+    this.latest.clear();
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  get publishedCount(): number {
+    return this.published;
+  }
+}

@@ -1,0 +1,178 @@
+// The node's configuration: one JSON file with documented defaults, overridden by CLI flags.
+// Validation is a pure function so every rule is unit-testable; a bad value is reported with
+// its key and the reason, and the server refuses to start rather than guess.
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+
+export type LogFormat = 'human' | 'json';
+
+export interface ServerConfig {
+  /** Interface to listen on. */
+  host: string;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Optional Unix socket path to listen on as well. */
+  unixSocket: string | null;
+  /** Name put in every StreamImagesResponse. */
+  nodeName: string;
+  /** Floor for every client's update_interval_seconds and for InitHpIo's interval. */
+  minUpdateIntervalSeconds: number;
+  /** Maximum concurrent StreamImages calls; more are RESOURCE_EXHAUSTED. */
+  maxStreams: number;
+  /** InitHpIo's data_dir must resolve (symlinks too) inside one of these. */
+  allowedDataRoots: string[];
+  /** Images accepted from UploadImages but not yet broadcast; beyond it RESOURCE_EXHAUSTED. */
+  uploadQueueSize: number;
+  /** When set, InitHpIo and UploadImages need `authorization: Bearer <token>`. */
+  authToken: string | null;
+  /** PEM files; both or neither. */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
+  logFormat: LogFormat;
+  /** Seconds streams get to end cleanly at shutdown before they are cut. */
+  shutdownGraceSeconds: number;
+  /** Optional data directory to follow from start-up (as if InitHpIo had been called). */
+  initialDataDir: string | null;
+}
+
+export const DEFAULT_PORT = 50051;
+
+export function defaultServerConfig(): ServerConfig {
+  return {
+    host: '0.0.0.0',
+    port: DEFAULT_PORT,
+    unixSocket: null,
+    nodeName: hostname(),
+    minUpdateIntervalSeconds: 0.001,
+    maxStreams: 64,
+    allowedDataRoots: [],
+    uploadQueueSize: 256,
+    authToken: null,
+    tlsCertFile: null,
+    tlsKeyFile: null,
+    logFormat: 'human',
+    shutdownGraceSeconds: 5,
+    initialDataDir: null,
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+    readonly source: string,
+  ) {
+    super(`${source}: "${key}" ${reason}`);
+  }
+}
+
+type Check = (value: unknown) => string | null;
+
+const isString: Check = (v) => (typeof v === 'string' && v.length > 0 ? null : 'must be a non-empty string');
+const orNull =
+  (check: Check): Check =>
+  (v) =>
+    v === null ? null : check(v);
+const positiveNumber: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? null : 'must be a positive number';
+const nonNegativeNumber: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'must be a number >= 0';
+const positiveInteger: Check = (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : 'must be a positive integer';
+const port: Check = (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? null : 'must be an integer port 0-65535';
+const logFormat: Check = (v) => (v === 'human' || v === 'json' ? null : 'must be "human" or "json"');
+const stringList: Check = (v) =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0)
+    ? null
+    : 'must be a list of non-empty strings';
+
+const CHECKS: Record<keyof ServerConfig, Check> = {
+  host: isString,
+  port,
+  unixSocket: orNull(isString),
+  nodeName: isString,
+  minUpdateIntervalSeconds: positiveNumber,
+  maxStreams: positiveInteger,
+  allowedDataRoots: stringList,
+  uploadQueueSize: positiveInteger,
+  authToken: orNull(isString),
+  tlsCertFile: orNull(isString),
+  tlsKeyFile: orNull(isString),
+  logFormat,
+  shutdownGraceSeconds: nonNegativeNumber,
+  initialDataDir: orNull(isString),
+};
+
+export const CONFIG_KEYS = Object.keys(CHECKS) as ReadonlyArray<keyof ServerConfig>;
+
+/**
+ * Merges `layers` over the defaults (later wins; undefined means "not given") and validates
+ * the result. Unknown keys are errors: a typo must not silently fall back to a default.
+ */
+export function resolveServerConfig(
+  layers: ReadonlyArray<{ source: string; values: Record<string, unknown> }>,
+  baseDir: string = process.cwd(),
+): ServerConfig {
+  const merged: Record<string, unknown> = { ...defaultServerConfig() };
+  const sourceOf: Record<string, string> = {};
+  for (const { source, values } of layers) {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      if (!Object.hasOwn(CHECKS, key)) {
+        throw new ConfigError(key, `is not a known setting (known: ${CONFIG_KEYS.join(', ')})`, source);
+      }
+      merged[key] = value;
+      sourceOf[key] = source;
+    }
+  }
+  for (const key of CONFIG_KEYS) {
+    const reason = CHECKS[key](merged[key]);
+    if (reason) throw new ConfigError(key, reason, sourceOf[key] ?? 'defaults');
+  }
+  const config = merged as unknown as ServerConfig;
+  if ((config.tlsCertFile === null) !== (config.tlsKeyFile === null)) {
+    const missing = config.tlsCertFile === null ? 'tlsCertFile' : 'tlsKeyFile';
+    throw new ConfigError(missing, 'must be given together with the other TLS file', sourceOf.tlsCertFile ?? sourceOf.tlsKeyFile ?? 'defaults');
+  }
+  // Relative paths in a config file mean "relative to where the node was started".
+  const abs = (p: string | null) => (p === null ? null : resolve(baseDir, p));
+  return {
+    ...config,
+    allowedDataRoots: config.allowedDataRoots.map((p) => resolve(baseDir, p)),
+    unixSocket: abs(config.unixSocket),
+    tlsCertFile: abs(config.tlsCertFile),
+    tlsKeyFile: abs(config.tlsKeyFile),
+    initialDataDir: abs(config.initialDataDir),
+  };
+}
+
+/** Reads the JSON file at `path` (if given) and applies `overrides` (e.g. CLI flags) on top. */
+export async function loadServerConfig(
+  path: string | null | undefined,
+  overrides: Partial<Record<keyof ServerConfig, unknown>> = {},
+): Promise<ServerConfig> {
+  const layers: Array<{ source: string; values: Record<string, unknown> }> = [];
+  if (path) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError('(file)', `cannot be read: ${(err as Error).message}`, path);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError('(file)', `is not valid JSON: ${(err as Error).message}`, path);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError('(file)', 'must hold a JSON object', path);
+    }
+    layers.push({ source: path, values: parsed as Record<string, unknown> });
+  }
+  layers.push({ source: 'command line', values: overrides });
+  return resolveServerConfig(layers);
+}

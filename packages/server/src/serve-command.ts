@@ -1,0 +1,108 @@
+// The `serve` command line, shared by the server's own entry point (daq-server) and the CLI's
+// `daq serve`: the flags, their mapping onto config keys, and the process lifecycle
+// (start, SIGINT/SIGTERM -> graceful shutdown -> exit 0).
+import { Command, Option } from 'commander';
+import { ConfigError, DEFAULT_PORT, loadServerConfig, type ServerConfig } from './config/server-config.js';
+import { createLogger } from './log/logger.js';
+import { startServer, type RunningServer } from './server.js';
+import type { DaqSimulator } from './service/simulator.js';
+
+export interface ServeFlags {
+  config?: string;
+  host?: string;
+  port?: string;
+  unixSocket?: string;
+  nodeName?: string;
+  minInterval?: string;
+  maxStreams?: string;
+  allowRoot?: string[];
+  uploadQueueSize?: string;
+  authToken?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  logFormat?: string;
+  grace?: string;
+  dataDir?: string;
+}
+
+const num = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? NaN : Number(v));
+
+/** Flags -> config overrides; numbers are converted here and validated with the file's values. */
+export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConfig, unknown>> {
+  return {
+    host: f.host,
+    port: num(f.port),
+    unixSocket: f.unixSocket,
+    nodeName: f.nodeName,
+    minUpdateIntervalSeconds: num(f.minInterval),
+    maxStreams: num(f.maxStreams),
+    allowedDataRoots: f.allowRoot,
+    uploadQueueSize: num(f.uploadQueueSize),
+    authToken: f.authToken,
+    tlsCertFile: f.tlsCert,
+    tlsKeyFile: f.tlsKey,
+    logFormat: f.logFormat,
+    shutdownGraceSeconds: num(f.grace),
+    initialDataDir: f.dataDir,
+  };
+}
+
+export function addServeOptions(cmd: Command): Command {
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  return cmd
+    .option('-c, --config <file>', 'JSON config file (see packages/server/README.md)')
+    .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
+    .option('-p, --port <port>', `TCP port, 0 for any free port (default ${DEFAULT_PORT})`)
+    .option('--unix-socket <path>', 'also listen on this Unix socket')
+    .option('--node-name <name>', 'name sent in every response (default: host name)')
+    .option('--min-interval <seconds>', 'minimum update interval in seconds (default 0.001)')
+    .option('--max-streams <n>', 'maximum concurrent StreamImages calls (default 64)')
+    .option('--allow-root <dir>', 'allowed data root for InitHpIo (repeatable)', collect)
+    .option('--upload-queue-size <n>', 'UploadImages queue capacity (default 256)')
+    .addOption(new Option('--auth-token <token>', 'bearer token for InitHpIo and UploadImages').env('DAQ_AUTH_TOKEN'))
+    .option('--tls-cert <file>', 'PEM certificate chain (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
+    .addOption(new Option('--log-format <format>', 'log format').choices(['human', 'json']))
+    .option('--grace <seconds>', 'shutdown grace period in seconds (default 5)')
+    .option('--data-dir <dir>', 'follow this data directory from start-up (must be inside an allowed root)');
+}
+
+/** Runs the server until SIGINT/SIGTERM; exits the process (0 after a clean shutdown, 1 on a start error). */
+export async function runServe(flags: ServeFlags, options: { simulator?: DaqSimulator } = {}): Promise<RunningServer | undefined> {
+  let config: ServerConfig;
+  try {
+    config = await loadServerConfig(flags.config, flagsToOverrides(flags));
+  } catch (err) {
+    process.stderr.write(`daq serve: bad configuration: ${(err as Error).message}\n`);
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    return undefined;
+  }
+  const log = createLogger({ format: config.logFormat });
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { logger: log, simulator: options.simulator });
+  } catch (err) {
+    log.error('cannot start', { error: (err as Error).message });
+    process.exitCode = 1;
+    return undefined;
+  }
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    log.info('signal received', { signal });
+    server.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log.error('shutdown failed', { error: err.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return server;
+}

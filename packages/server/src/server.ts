@@ -1,0 +1,138 @@
+// startServer: one DaqNode served over gRPC on a TCP address and, optionally, a Unix socket,
+// with the standard health service and server reflection. close(graceMs) is the shutdown
+// sequence: health NOT_SERVING, streams ended with UNAVAILABLE, in-flight calls given the
+// grace period, watchers closed, the socket file removed.
+import { readFile, rm, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { ServerCredentials } from '@grpc/grpc-js';
+import { DaqDataDefinition } from '@daqdata/core';
+import { createServer, type Server } from 'nice-grpc';
+import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
+import { unixClockMs, type Clock } from './broadcast/clock.js';
+import type { ServerConfig } from './config/server-config.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { DaqNode } from './service/daq-node.js';
+import { loadDaqDataDescriptorSet } from './service/descriptor-set.js';
+import type { DaqSimulator } from './service/simulator.js';
+import { tokenAuthMiddleware } from './service/token-auth.js';
+import { DaqDataWireDefinition } from './service/wire-definition.js';
+
+export interface StartServerOptions {
+  logger?: Logger;
+  simulator?: DaqSimulator;
+  clock?: Clock;
+}
+
+export interface RunningServer {
+  /** 'host:port' of the TCP listener. */
+  address: string;
+  port: number;
+  unixSocket: string | null;
+  node: DaqNode;
+  /** Shuts down; calls still running after graceMs are cut. Idempotent. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const PROTECTED = new Set([DaqDataWireDefinition.initHpIo.path, DaqDataWireDefinition.uploadImages.path]);
+
+async function credentialsFor(config: ServerConfig): Promise<ServerCredentials> {
+  if (!config.tlsCertFile || !config.tlsKeyFile) return ServerCredentials.createInsecure();
+  const read = async (key: 'tlsCertFile' | 'tlsKeyFile') => {
+    try {
+      return await readFile(config[key]!);
+    } catch (err) {
+      throw new Error(`${key} ${config[key]}: ${(err as Error).message}`);
+    }
+  };
+  return ServerCredentials.createSsl(null, [{ cert_chain: await read('tlsCertFile'), private_key: await read('tlsKeyFile') }], false);
+}
+
+/** A stale socket file from a crashed run is removed; one that a live server answers on is an error. */
+async function clearStaleSocket(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return;
+  if (!info.isSocket()) throw new Error(`unixSocket ${path} exists and is not a socket`);
+  const live = await new Promise<boolean>((resolve) => {
+    const s = connect(path);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+  if (live) throw new Error(`unixSocket ${path} is in use by another running server`);
+  await rm(path, { force: true });
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const log = options.logger ?? createLogger({ format: config.logFormat });
+  const node = new DaqNode(config, log, options.clock ?? unixClockMs, options.simulator);
+  const health = HealthState();
+  const descriptorSet = await loadDaqDataDescriptorSet();
+  const credentials = await credentialsFor(config);
+
+  const build = (): Server => {
+    let server = createServer({ 'grpc.max_send_message_length': 16 * 1024 * 1024 });
+    if (config.authToken) server = server.use(tokenAuthMiddleware(config.authToken, PROTECTED));
+    server.add(DaqDataWireDefinition, {
+      streamImages: (req, ctx) => node.streamImages(req, ctx),
+      initHpIo: (req, ctx) => node.initHpIo(req, ctx),
+      ping: async () => ({}),
+      uploadImages: (req, ctx) => node.uploadImages(req, ctx),
+    });
+    server.add(HealthDefinition, HealthServiceImpl(health));
+    server.add(ServerReflectionService, ServerReflection(descriptorSet, [DaqDataDefinition.fullName]));
+    return server;
+  };
+
+  const servers: Server[] = [];
+  try {
+    if (config.initialDataDir) await node.followAtStart(config.initialDataDir);
+    const tcp = build();
+    const port = await tcp.listen(hostPort(config.host, config.port), credentials);
+    servers.push(tcp);
+    if (config.unixSocket) {
+      await clearStaleSocket(config.unixSocket);
+      const unix = build();
+      await unix.listen(`unix:${config.unixSocket}`, credentials);
+      servers.push(unix);
+    }
+    health.setStatus('healthy');
+    health.setStatus('healthy', DaqDataDefinition.fullName);
+    const address = hostPort(config.host, port);
+    log.info('listening', { address, unixSocket: config.unixSocket ?? undefined, node: config.nodeName, tls: config.tlsCertFile !== null, auth: config.authToken !== null });
+
+    let closing: Promise<void> | undefined;
+    const close = (graceMs = config.shutdownGraceSeconds * 1000): Promise<void> =>
+      (closing ??= (async () => {
+        log.info('shutting down', { graceMs });
+        health.setStatus('unhealthy');
+        health.setStatus('unhealthy', DaqDataDefinition.fullName);
+        const nodeClosed = node.close();
+        await Promise.all(servers.map((s) => shutdownWithin(s, graceMs)));
+        await nodeClosed;
+        if (config.unixSocket) await rm(config.unixSocket, { force: true });
+        log.info('stopped');
+      })());
+    return { address, port, unixSocket: config.unixSocket, node, close };
+  } catch (err) {
+    for (const s of servers) s.forceShutdown();
+    await node.close();
+    throw err;
+  }
+}
+
+/** Graceful shutdown, forced once graceMs has passed. */
+async function shutdownWithin(server: Server, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const forced = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+  });
+  await Promise.race([server.shutdown(), forced]);
+  clearTimeout(timer);
+}

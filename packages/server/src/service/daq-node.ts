@@ -1,0 +1,270 @@
+// The state of one DAQ node and the DaqData methods over it: one watcher (replaced by
+// InitHpIo), one image hub shared by every client, the active streams and the upload queue.
+// gRPC plumbing (listening, TLS, health, reflection) lives in server.ts.
+import { PanoImage_Type, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type StreamImagesRequest, type UploadImageRequest } from '@daqdata/core';
+import { ServerError, Status, type CallContext } from 'nice-grpc';
+import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
+import { ClientImageStream } from '../broadcast/client-image-stream.js';
+import type { Clock } from '../broadcast/clock.js';
+import { ImageHub } from '../broadcast/image-hub.js';
+import type { ServerConfig } from '../config/server-config.js';
+import type { Logger } from '../log/logger.js';
+import { DataDirWatcher } from '../watch/data-dir-watcher.js';
+import { confineDataDir } from './data-dir-confinement.js';
+import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
+import { SIMULATOR_MISSING, type DaqSimulator, type RunningSimulation } from './simulator.js';
+import { UploadQueue } from './upload-queue.js';
+
+interface ActiveStream {
+  id: string;
+  stream: ClientImageStream;
+}
+
+interface Following {
+  watcher: DataDirWatcher;
+  simulation: RunningSimulation | null;
+}
+
+export class DaqNode {
+  readonly hub = new ImageHub();
+  private readonly streams = new Set<ActiveStream>();
+  private readonly uploads: UploadQueue;
+  private readonly nameField: Uint8Array;
+  private following: Following | null = null;
+  /** The node's own update interval (InitHpIo), the floor for every stream. */
+  private nodeIntervalSeconds: number;
+  /** InitHpIo calls run one after another, so two reconfigurations never interleave. */
+  private reconfiguring: Promise<unknown> = Promise.resolve();
+  private clientCounter = 0;
+  private closing = false;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+    private readonly simulator: DaqSimulator | undefined,
+  ) {
+    this.nodeIntervalSeconds = config.minUpdateIntervalSeconds;
+    this.nameField = nodeNameField(config.nodeName);
+    this.uploads = new UploadQueue(config.uploadQueueSize, (image) => this.hub.publish(image));
+  }
+
+  private clientLog(context: CallContext): { id: string; log: Logger } {
+    const id = `c${++this.clientCounter}@${context.peer}`;
+    return { id, log: this.log.child({ client: id }) };
+  }
+
+  get activeStreamCount(): number {
+    return this.streams.size;
+  }
+
+  get dataDir(): string | null {
+    return this.following?.watcher.dataDir ?? null;
+  }
+
+  async *streamImages(request: StreamImagesRequest, context: CallContext): AsyncGenerator<ImageResponse> {
+    const { id, log } = this.clientLog(context);
+    if (this.closing) throw new ServerError(Status.UNAVAILABLE, 'the node is shutting down');
+    if (!request.streamMovieData && !request.streamPulseHeightData) {
+      log.warn('StreamImages refused: no image type requested');
+      throw new ServerError(Status.INVALID_ARGUMENT, 'stream_movie_data and stream_pulse_height_data are both false: request at least one');
+    }
+    const requested = request.updateIntervalSeconds;
+    if (!Number.isFinite(requested) || requested < 0) {
+      throw new ServerError(Status.INVALID_ARGUMENT, `update_interval_seconds ${requested} is not a number >= 0`);
+    }
+    if (this.streams.size >= this.config.maxStreams) {
+      log.warn('StreamImages refused: stream limit reached', { maxStreams: this.config.maxStreams });
+      throw new ServerError(Status.RESOURCE_EXHAUSTED, `this node already serves its maximum of ${this.config.maxStreams} streams`);
+    }
+    // Never faster than the node's own interval (REFERENCE section 5); 0 means "as fast as allowed".
+    const intervalSeconds = Math.max(requested, this.nodeIntervalSeconds);
+    const stream = new ClientImageStream(
+      { movie: request.streamMovieData, pulseHeight: request.streamPulseHeightData, moduleIds: new Set(request.moduleIds) },
+      intervalSeconds * 1000,
+      this.clock,
+    );
+    const active: ActiveStream = { id, stream };
+    this.streams.add(active);
+    const onAbort = () => stream.close({ reason: 'aborted' });
+    context.signal.addEventListener('abort', onAbort);
+    const unsubscribe = this.hub.subscribe((image) => stream.offer(image));
+    log.info('stream started', {
+      movie: request.streamMovieData,
+      pulseHeight: request.streamPulseHeightData,
+      intervalSeconds,
+      modules: request.moduleIds.length ? request.moduleIds.join(',') : 'all',
+    });
+    let outcome = 'client went away';
+    try {
+      for (;;) {
+        const next = await stream.next();
+        if ('reason' in next) {
+          if (next.reason === 'ended') {
+            outcome = next.error.message;
+            throw next.error;
+          }
+          return;
+        }
+        yield { nameField: this.nameField, sentAtMs: next.sentAt, panoImage: next.image.encoded() };
+      }
+    } finally {
+      unsubscribe();
+      context.signal.removeEventListener('abort', onAbort);
+      this.streams.delete(active);
+      log.info('stream ended', { reason: outcome, sent: stream.sent, dropped: stream.dropped });
+    }
+  }
+
+  /** Ends every active stream with `code` (CANCELLED on forced re-init, UNAVAILABLE at shutdown). */
+  endStreams(code: Status, message: string): number {
+    const n = this.streams.size;
+    for (const { stream } of this.streams) stream.close({ reason: 'ended', error: new ServerError(code, message) });
+    return n;
+  }
+
+  initHpIo(request: InitHpIoRequest, context: CallContext): Promise<InitHpIoResponse> {
+    return this.queueReconfigure(request, this.clientLog(context).log);
+  }
+
+  private queueReconfigure(request: InitHpIoRequest, log: Logger): Promise<InitHpIoResponse> {
+    const run = this.reconfiguring.then(() => this.reconfigure(request, log));
+    this.reconfiguring = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reconfigure(request: InitHpIoRequest, log: Logger): Promise<InitHpIoResponse> {
+    if (this.closing) throw new ServerError(Status.UNAVAILABLE, 'the node is shutting down');
+    const refuse = (code: Status, message: string): never => {
+      log.warn('InitHpIo refused', { reason: message });
+      throw new ServerError(code, message);
+    };
+    const fail = (message: string): InitHpIoResponse => {
+      log.warn('InitHpIo failed; previous configuration kept', { reason: message, dataDir: this.dataDir });
+      return { success: false, errorMessage: message };
+    };
+    const min = this.config.minUpdateIntervalSeconds;
+    const interval = request.updateIntervalSeconds;
+    if (!Number.isFinite(interval) || interval < 0) refuse(Status.INVALID_ARGUMENT, `update_interval_seconds ${interval} is not a number >= 0`);
+    if (interval !== 0 && interval < min) {
+      refuse(Status.INVALID_ARGUMENT, `update_interval_seconds ${interval} is below this node's minimum of ${min} s`);
+    }
+    if (request.simulateDaq && !this.simulator) refuse(Status.UNIMPLEMENTED, SIMULATOR_MISSING);
+    let dataDir: string;
+    if (!request.simulateDaq) {
+      if (request.dataDir.trim() === '') refuse(Status.INVALID_ARGUMENT, 'data_dir is empty: give the directory holding module_N/ folders');
+      const confined = await confineDataDir(request.dataDir, this.config.allowedDataRoots);
+      if (!confined.ok) {
+        if (confined.problem === 'outside-roots') refuse(Status.PERMISSION_DENIED, confined.reason);
+        if (confined.problem === 'missing') refuse(Status.INVALID_ARGUMENT, confined.reason);
+        return fail(confined.reason);
+      }
+      dataDir = confined.dataDir;
+    }
+    if (this.streams.size > 0 && !request.force) {
+      return fail(`${this.streams.size} active stream(s) would be disturbed: not reconfiguring without force`);
+    }
+    const intervalSeconds = interval || min;
+    let simulation: RunningSimulation | null = null;
+    let watcher: DataDirWatcher;
+    // Until the new watcher replaces the old one its images are held (newest per module and
+    // type): a reconfiguration that fails must not have published anything.
+    let active = false;
+    const held = new Map<string, BroadcastImage>();
+    const onImage = (image: BroadcastImage) => {
+      if (active) this.hub.publish(image);
+      else held.set(`${image.moduleId}:${image.kind}`, image);
+    };
+    try {
+      if (request.simulateDaq) {
+        simulation = await this.simulator!.start({ moduleIds: request.moduleIds, updateIntervalSeconds: intervalSeconds });
+        dataDir = simulation.dataDir;
+      }
+      watcher = await DataDirWatcher.start({
+        dataDir: dataDir!,
+        moduleIds: new Set(request.moduleIds),
+        log: this.log.child({ dataDir: dataDir! }),
+        clock: this.clock,
+        onImage,
+      });
+    } catch (err) {
+      await simulation?.stop().catch(() => undefined);
+      return fail(`cannot follow ${request.simulateDaq ? 'simulated data' : JSON.stringify(request.dataDir)}: ${(err as Error).message}`);
+    }
+    if (request.force) {
+      const n = this.endStreams(Status.CANCELLED, 'the node was reconfigured by a forced InitHpIo');
+      if (n) log.info('cancelled active streams for forced InitHpIo', { streams: n });
+    }
+    const previous = this.following;
+    this.following = { watcher, simulation };
+    this.hub.clearLatest();
+    active = true;
+    for (const image of held.values()) this.hub.publish(image);
+    this.nodeIntervalSeconds = intervalSeconds;
+    await this.stopFollowing(previous);
+    log.info('following data', {
+      dataDir: dataDir!,
+      simulated: request.simulateDaq,
+      intervalSeconds,
+      modules: request.moduleIds.length ? request.moduleIds.join(',') : 'all',
+      files: watcher.followedFiles().length,
+    });
+    return { success: true, errorMessage: '' };
+  }
+
+  private async stopFollowing(f: Following | null): Promise<void> {
+    if (!f) return;
+    await f.watcher.close();
+    await f.simulation?.stop().catch((err: Error) => this.log.warn('simulator stop failed', { error: err.message }));
+  }
+
+  async uploadImages(requests: AsyncIterable<UploadImageRequest>, context: CallContext): Promise<Record<string, never>> {
+    const { log } = this.clientLog(context);
+    let accepted = 0;
+    for await (const { panoImage } of requests) {
+      const index = accepted;
+      if (!panoImage) throw new ServerError(Status.INVALID_ARGUMENT, `image ${index}: pano_image is missing`);
+      const problem = validatePanoImage(panoImage);
+      if (problem) {
+        log.warn('upload refused', { image: index, field: problem.field, reason: problem.reason });
+        throw new ServerError(Status.INVALID_ARGUMENT, `image ${index}: ${problem.field}: ${problem.reason}`);
+      }
+      const image = broadcastImage(
+        {
+          moduleId: panoImage.moduleId,
+          kind: panoImage.type === PanoImage_Type.MOVIE ? 'movie' : 'pulse-height',
+          file: panoImage.file || 'upload',
+          frameNumber: panoImage.frameNumber,
+          seenAt: this.clock(),
+        },
+        () => panoImage,
+      );
+      if (!this.uploads.offer(image)) {
+        log.warn('upload refused: queue full', { image: index, capacity: this.uploads.capacity });
+        throw new ServerError(Status.RESOURCE_EXHAUSTED, `image ${index}: the upload queue is full (${this.uploads.capacity} images); retry later`);
+      }
+      accepted++;
+    }
+    log.info('upload finished', { images: accepted });
+    return {};
+  }
+
+  /** Initial data directory from the configuration: like InitHpIo, but a failure stops start-up. */
+  async followAtStart(dataDir: string): Promise<void> {
+    const response = await this.queueReconfigure(
+      { dataDir, updateIntervalSeconds: 0, force: false, simulateDaq: false, moduleIds: [] },
+      this.log.child({ client: 'config' }),
+    ).catch((err: Error) => ({ success: false, errorMessage: err.message }));
+    if (!response.success) throw new Error(`initialDataDir: ${response.errorMessage}`);
+  }
+
+  /** Shutdown: refuse new calls, end streams with UNAVAILABLE, stop the watcher. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.endStreams(Status.UNAVAILABLE, 'the node is shutting down');
+    await this.reconfiguring;
+    const f = this.following;
+    this.following = null;
+    await this.stopFollowing(f);
+  }
+}

@@ -1,0 +1,63 @@
+// The DaqData service as the server registers it: the generated ts-proto definition turned
+// into nice-grpc's serializer form, with one change: StreamImages' responseSerialize takes an
+// ImageResponse (pre-encoded image bytes) instead of a message object, so each frame is
+// encoded once for all clients. Paths, names and wire bytes stay exactly the generated ones;
+// clients use the unmodified DaqDataDefinition.
+import { DaqDataDefinition, StreamImagesResponse } from '@daqdata/core';
+import type { MethodDefinition } from 'nice-grpc';
+import { encodeImageResponse, type ImageResponse } from './image-response-encoding.js';
+
+interface TsProtoMessageType<T> {
+  encode(message: T): { finish(): Uint8Array };
+  decode(input: Uint8Array): T;
+  fromPartial(object: unknown): T;
+}
+
+type Methods = typeof DaqDataDefinition.methods;
+type Req<M extends keyof Methods> = ReturnType<Methods[M]['requestType']['decode']>;
+type Res<M extends keyof Methods> = ReturnType<Methods[M]['responseType']['decode']>;
+
+export type WireMethod<M extends keyof Methods> = MethodDefinition<
+  Req<M>,
+  Req<M>,
+  Res<M>,
+  Res<M>,
+  Methods[M]['requestStream'],
+  Methods[M]['responseStream']
+>;
+
+function methodOf<M extends keyof Methods>(key: M): WireMethod<M> {
+  const m = DaqDataDefinition.methods[key];
+  const request = m.requestType as unknown as TsProtoMessageType<Req<M>>;
+  const response = m.responseType as unknown as TsProtoMessageType<Res<M>>;
+  return {
+    path: `/${DaqDataDefinition.fullName}/${m.name}`,
+    requestStream: m.requestStream,
+    responseStream: m.responseStream,
+    requestSerialize: (v) => request.encode(request.fromPartial(v)).finish(),
+    requestDeserialize: (b) => request.decode(b),
+    responseSerialize: (v) => response.encode(response.fromPartial(v)).finish(),
+    responseDeserialize: (b) => response.decode(b),
+    options: {},
+  };
+}
+
+export type StreamImagesWireMethod = MethodDefinition<Req<'streamImages'>, Req<'streamImages'>, ImageResponse, StreamImagesResponse, false, true>;
+
+export const DaqDataWireDefinition: {
+  streamImages: StreamImagesWireMethod;
+  initHpIo: WireMethod<'initHpIo'>;
+  ping: WireMethod<'ping'>;
+  uploadImages: WireMethod<'uploadImages'>;
+} = {
+  streamImages: {
+    ...methodOf('streamImages'),
+    responseSerialize: (v: ImageResponse) => encodeImageResponse(v),
+    responseDeserialize: (b: Uint8Array) => StreamImagesResponse.decode(b),
+  },
+  initHpIo: methodOf('initHpIo'),
+  ping: methodOf('ping'),
+  uploadImages: methodOf('uploadImages'),
+};
+
+export type DaqDataWireDefinition = typeof DaqDataWireDefinition;
