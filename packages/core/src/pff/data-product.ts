@@ -47,18 +47,42 @@ export function pixelByteLength(dp: DataProductInfo): number {
   return dp.rows * dp.cols * dp.bytesPerPixel;
 }
 
+/** Typed arrays use the host's byte order; PFF pixels are little-endian. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function allocatePixels(dp: DataProductInfo, count: number): Pixels {
+  if (dp.bytesPerPixel === 1) return new Uint8Array(count);
+  return dp.signed ? new Int16Array(count) : new Uint16Array(count);
+}
+
+/**
+ * Decodes the pixels of several frames at once: `pixelByteLength(dp)` bytes at each of `starts`
+ * in `bytes`. One allocation serves them all (per-frame typed arrays cost more than the copy),
+ * and each frame gets its own subarray of it.
+ */
+export function decodePixelBlock(dp: DataProductInfo, bytes: Uint8Array, starts: readonly number[]): Pixels[] {
+  const n = pixelCount(dp);
+  const frameBytes = n * dp.bytesPerPixel;
+  const block = allocatePixels(dp, n * starts.length);
+  if (dp.bytesPerPixel === 1 || LITTLE_ENDIAN_HOST) {
+    const target = new Uint8Array(block.buffer);
+    starts.forEach((start, i) => target.set(bytes.subarray(start, start + frameBytes), i * frameBytes));
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    starts.forEach((start, i) => {
+      for (let k = 0; k < n; k++) block[i * n + k] = dp.signed ? view.getInt16(start + 2 * k, true) : view.getUint16(start + 2 * k, true);
+    });
+  }
+  return starts.map((_, i) => block.subarray(i * n, (i + 1) * n));
+}
+
 /** Copies little-endian pixel bytes into a typed array of the product's pixel type. */
 export function pixelsFromBytes(dp: DataProductInfo, bytes: Uint8Array): Pixels {
   const n = pixelCount(dp);
   if (bytes.length !== n * dp.bytesPerPixel) {
     throw new RangeError(`${dp.name}: expected ${n * dp.bytesPerPixel} pixel bytes, got ${bytes.length}`);
   }
-  if (dp.bytesPerPixel === 1) return Uint8Array.from(bytes);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = dp.signed ? new Int16Array(n) : new Uint16Array(n);
-  if (dp.signed) for (let i = 0; i < n; i++) out[i] = view.getInt16(2 * i, true);
-  else for (let i = 0; i < n; i++) out[i] = view.getUint16(2 * i, true);
-  return out;
+  return decodePixelBlock(dp, bytes, [0])[0]!;
 }
 
 /** Little-endian bytes of a pixel array, as written in a PFF frame. */

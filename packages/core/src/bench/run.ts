@@ -1,0 +1,132 @@
+// Benchmarks of the PFF library; prints figures and asserts nothing about time.
+//  1. Full-file parse throughput for img16 and ph256 next to a raw read of the same bytes.
+//  2. Last-frame lookup on a 1 MB and a 1 GB file (sparse: real frames at both ends), which
+//     must cost the same order: random access is arithmetic plus one read.
+// Run: npm run bench -w packages/core (after a build).
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DATA_PRODUCTS,
+  PffFile,
+  detectLayout,
+  encodeFrame,
+  formatDataFileName,
+  readFrames,
+  type DataProductInfo,
+  type QuaboHeader,
+} from '../index.js';
+
+const REAL_PH256 = fileURLToPath(new URL('../../../../fixtures/pff/start_2025-08-02T05:31:36Z.dp_ph256.bpp_2.module_254.seqno_0.pff', import.meta.url));
+
+function msSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Best of `runs` timings in ms (the least disturbed by the other work on a shared machine). */
+async function best(runs: number, f: () => Promise<unknown>): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await f();
+    min = Math.min(min, msSince(start));
+  }
+  return min;
+}
+
+function img16Frame(i: number): Uint8Array {
+  const p = (q: number) => ({ pkt_num: i % 65536, pkt_tai: (i >> 10) % 1024, pkt_nsec: (i * 1_000_003) % 1e9, tv_sec: 1_754_112_728 + (i >> 10), tv_usec: (i * 7 + q) % 1e6 });
+  const header: QuaboHeader = { quabo_0: p(0), quabo_1: p(1), quabo_2: p(2), quabo_3: p(3) };
+  return encodeFrame(header, Array.from({ length: 1024 }, (_, k) => (k * 37 + i) % 4096), DATA_PRODUCTS.img16);
+}
+
+function repeatToSize(unit: Uint8Array, targetBytes: number): Uint8Array {
+  const copies = Math.max(1, Math.floor(targetBytes / unit.length));
+  const out = new Uint8Array(copies * unit.length);
+  for (let i = 0; i < copies; i++) out.set(unit, i * unit.length);
+  return out;
+}
+
+async function parseThroughput(dir: string, label: string, dp: DataProductInfo, bytes: Uint8Array): Promise<void> {
+  const path = join(dir, formatDataFileName({ start: '2025-08-02T05:31:36Z', dataProduct: dp.name, moduleId: 1, seqno: 0 }));
+  await writeFile(path, bytes);
+  await readFile(path); // warm the page cache: both figures then measure CPU, not the disk
+  let frames = 0;
+  const raw = await best(5, () => readFile(path));
+  const parse = await best(5, async () => {
+    const data = await readFile(path);
+    const layout = detectLayout(data, dp, path);
+    if (layout === 'need-more') throw new Error(`${path}: no complete header`);
+    const result = readFrames(data, 0, layout, { file: path });
+    if (result.errors.length > 0) throw result.errors[0]!;
+    frames = result.frames.length;
+  });
+  const mb = bytes.length / 1e6;
+  console.log(
+    `${label.padEnd(28)} ${frames.toString().padStart(7)} frames ${mb.toFixed(1).padStart(6)} MB | ` +
+      `raw read ${raw.toFixed(1).padStart(7)} ms ${(mb / (raw / 1e3)).toFixed(0).padStart(6)} MB/s | ` +
+      `parse ${parse.toFixed(1).padStart(7)} ms ${(frames / (parse / 1e3)).toFixed(0).padStart(8)} frames/s ${(mb / (parse / 1e3)).toFixed(0).padStart(5)} MB/s | ` +
+      `parse/raw ${(parse / raw).toFixed(1)}x`,
+  );
+  await rm(path);
+}
+
+/** A file of `targetBytes` (rounded down to whole frames) with real frames at both ends and a hole between. */
+async function sparseFile(dir: string, moduleId: number, targetBytes: number): Promise<{ path: string; frames: number }> {
+  const path = join(dir, formatDataFileName({ start: '2025-08-02T05:31:36Z', dataProduct: 'img16', moduleId, seqno: 0 }));
+  const frameSize = img16Frame(0).length;
+  const frames = Math.floor(targetBytes / frameSize);
+  const handle = await open(path, 'w');
+  try {
+    for (const k of [0, 1, frames - 1]) {
+      const frame = img16Frame(k);
+      await handle.write(frame, 0, frame.length, k * frameSize);
+    }
+  } finally {
+    await handle.close();
+  }
+  return { path, frames };
+}
+
+async function lastFrameLookup(dir: string, label: string, moduleId: number, targetBytes: number): Promise<void> {
+  const { path, frames } = await sparseFile(dir, moduleId, targetBytes);
+  const iterations = 2000;
+  const file = await PffFile.open(path);
+  let lastIndex = -1;
+  try {
+    await file.readLastFrame(); // warm-up
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) lastIndex = (await file.readLastFrame())?.index ?? -1;
+    const perLookupUs = (msSince(start) * 1e3) / iterations;
+    const openAndRead = await best(50, async () => {
+      const f = await PffFile.open(path);
+      await f.readLastFrame();
+      await f.close();
+    });
+    console.log(
+      `${label.padEnd(28)} ${frames.toString().padStart(7)} frames | last frame #${lastIndex}: ` +
+        `${perLookupUs.toFixed(1)} us per readLastFrame (mean of ${iterations}) | open + readLastFrame + close ${(openAndRead * 1e3).toFixed(0)} us (best of 50)`,
+    );
+  } finally {
+    await file.close();
+    await rm(path);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'daqdata-bench-'));
+  try {
+    console.log(`@daqdata/core bench (node ${process.version}); times are best of 5, page cache warm\n`);
+    console.log('Full-file parse throughput');
+    await parseThroughput(dir, 'img16 (synthetic)', DATA_PRODUCTS.img16, repeatToSize(img16Frame(1), 64e6));
+    await parseThroughput(dir, 'ph256 (real file repeated)', DATA_PRODUCTS.ph256, repeatToSize(await readFile(REAL_PH256), 32e6));
+    console.log('\nLast-frame lookup (sparse files, img16)');
+    await lastFrameLookup(dir, '1 MB file', 1, 1 << 20);
+    await lastFrameLookup(dir, '1 GB file', 2, 1 << 30);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
