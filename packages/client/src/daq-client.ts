@@ -1,0 +1,325 @@
+// The async client: promises, async iterables and RxJS observables over every configured DAQ
+// node. The sync-style face (sync/) runs this same class in a worker thread.
+import { type InitHpIoRequest, type PanoImage, type ParsedImage, type StreamImagesRequest, type StreamImagesResponse } from '@daqdata/core';
+import { Observable } from 'rxjs';
+import { nodesFromAddresses, nodesFromDaqConfig, type DaqConfig, type DaqNode, type NetworkConfig } from './config/daq-config.js';
+import { NodeConnection, OpenCallCounter } from './grpc/node-connection.js';
+import { reflectNode, type HostReflection } from './grpc/reflect-node.js';
+import { meansAllHosts, NoResponsiveHostsError, selectNodes } from './host-selection.js';
+import { EventHub } from './status/event-hub.js';
+import type { HostState, StreamEvent } from './status/stream-event.js';
+import { reconnectOptions, type ReconnectOptions } from './stream/backoff.js';
+import { describeError } from './stream/grpc-errors.js';
+import { hostImageStream } from './stream/host-image-stream.js';
+import { mergeInArrivalOrder } from './stream/merge-in-arrival-order.js';
+import { teeAsync } from './stream/tee-async.js';
+import { imageFromResponse } from './image-from-response.js';
+
+export interface DaqClientOptions {
+  /** Stream reconnect policy (on by default); `false` switches it off. Per-stream override in streamImages. */
+  reconnect?: Partial<ReconnectOptions> | boolean;
+  /** Sent as `authorization: Bearer <token>`. */
+  authToken?: string;
+  /** PEM root certificate(s): connect with TLS. */
+  tlsRootCerts?: Buffer;
+  /** Default ping timeout (ms) for host discovery; default 1000. */
+  pingTimeoutMs?: number;
+  /** Timeout (ms) of unary calls such as InitHpIo; default 10 000. */
+  callTimeoutMs?: number;
+}
+
+export type DaqClientSource =
+  | { daqConfig: string | DaqConfig | object; networkConfig?: string | NetworkConfig | object | null }
+  | { addresses: readonly string[] };
+
+export type Hosts = string | readonly string[] | undefined;
+
+export interface StreamImagesOptions {
+  /** Hosts to stream from; omitted or empty = every host that answers a ping now. */
+  hosts?: Hosts;
+  /** Movie-mode images (default true). */
+  movie?: boolean;
+  /** Pulse-height images (default true). */
+  pulseHeight?: boolean;
+  /** At most one image per module and type per this many seconds (default 1). */
+  updateIntervalSeconds?: number;
+  /** Only these modules (default all). */
+  moduleIds?: readonly number[];
+  /** true (default): ParsedImage; false: the raw StreamImagesResponse with its host. */
+  parse?: boolean;
+  /** Aborting ends the stream and cancels every RPC. */
+  signal?: AbortSignal;
+  /** Overrides the client's reconnect policy for this stream. */
+  reconnect?: Partial<ReconnectOptions> | boolean;
+  /** End when every host is gone for good (default true); false keeps waiting for the signal. */
+  endWhenAllGone?: boolean;
+  /** Images buffered ahead of a slow consumer (default 256). */
+  bufferSize?: number;
+}
+
+/** What `parse: false` yields: the protocol message as received, and the node it came from. */
+export interface RawImageMessage {
+  host: string;
+  response: StreamImagesResponse;
+}
+
+export interface HpIoConfig {
+  /** Data directory on the node; default: the node's data_dir from daq_config. */
+  dataDir?: string;
+  updateIntervalSeconds: number;
+  /** Reconfigure even if streams are active (they end with CANCELLED and reconnect). */
+  force?: boolean;
+  simulateDaq?: boolean;
+  moduleIds?: readonly number[];
+}
+
+export interface InitHpIoResult {
+  /** Every host succeeded. */
+  success: boolean;
+  hosts: Record<string, { success: boolean; errorMessage: string }>;
+}
+
+/** Defaults for a simulated run (initSim). */
+export const SIMULATED_HP_IO: Readonly<HpIoConfig> = { updateIntervalSeconds: 0.1, force: false, simulateDaq: true, moduleIds: [] };
+
+export class DaqClient implements AsyncDisposable {
+  readonly nodes: readonly DaqNode[];
+  readonly #connections = new Map<string, NodeConnection>();
+  readonly #events = new EventHub();
+  readonly #calls = new OpenCallCounter();
+  readonly #reconnect: ReconnectOptions;
+  readonly #options: DaqClientOptions;
+  #closed = false;
+
+  /** From daq_config (+ network_config) as paths or objects, or from a list of addresses. */
+  constructor(source: DaqClientSource, options: DaqClientOptions = {}) {
+    this.nodes = 'addresses' in source ? nodesFromAddresses(source.addresses) : nodesFromDaqConfig(source.daqConfig, source.networkConfig);
+    this.#options = options;
+    this.#reconnect = reconnectOptions(options.reconnect);
+    for (const node of this.nodes) {
+      this.#connections.set(node.name, new NodeConnection(node, { reconnect: this.#reconnect, authToken: options.authToken, tlsRootCerts: options.tlsRootCerts }, this.#calls));
+    }
+  }
+
+  static fromConfig(daqConfig: string | DaqConfig | object, networkConfig?: string | NetworkConfig | object | null, options?: DaqClientOptions): DaqClient {
+    return new DaqClient({ daqConfig, networkConfig }, options);
+  }
+
+  static fromAddresses(addresses: readonly string[], options?: DaqClientOptions): DaqClient {
+    return new DaqClient({ addresses }, options);
+  }
+
+  /** Every configured host's name ('host:port' or 'unix:/path'). */
+  get hosts(): string[] {
+    return this.nodes.map((n) => n.name);
+  }
+
+  /** RPCs started through this client and not yet finished (0 after a stream is stopped). */
+  get openCalls(): number {
+    return this.#calls.open;
+  }
+
+  #connection(node: DaqNode): NodeConnection {
+    if (this.#closed) throw new Error('DaqClient is closed');
+    return this.#connections.get(node.name)!;
+  }
+
+  async #nodesFor(hosts: Hosts): Promise<DaqNode[]> {
+    if (!meansAllHosts(hosts)) return selectNodes(this.nodes, hosts);
+    const alive = await this.#responsive(this.nodes);
+    if (alive.length === 0) throw new NoResponsiveHostsError(this.hosts);
+    return alive;
+  }
+
+  async #responsive(nodes: readonly DaqNode[]): Promise<DaqNode[]> {
+    const ok = await Promise.all(nodes.map((n) => this.#ping(n, this.#options.pingTimeoutMs ?? 1000)));
+    return nodes.filter((_, i) => ok[i]);
+  }
+
+  async #ping(node: DaqNode, timeoutMs: number): Promise<boolean> {
+    try {
+      await this.#connection(node).daq.ping({}, { signal: AbortSignal.timeout(timeoutMs) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether `host` answers within `timeoutMs` (default 1000). An unconfigured host is an error. */
+  async ping(host: string, options: { timeoutMs?: number } = {}): Promise<boolean> {
+    const [node] = selectNodes(this.nodes, host);
+    return this.#ping(node!, options.timeoutMs ?? this.#options.pingTimeoutMs ?? 1000);
+  }
+
+  /** The hosts that answer a ping now. */
+  async getValidDaqHosts(): Promise<string[]> {
+    return (await this.#responsive(this.nodes)).map((n) => n.name);
+  }
+
+  /** Every configured host and whether it answers a ping now. */
+  async getDaqHostStatus(): Promise<Record<string, boolean>> {
+    const alive = new Set(await this.getValidDaqHosts());
+    return Object.fromEntries(this.hosts.map((h) => [h, alive.has(h)]));
+  }
+
+  /** The services each host offers (gRPC server reflection) and the DaqData methods. */
+  async reflectServices(hosts?: Hosts): Promise<HostReflection[]> {
+    const nodes = await this.#nodesFor(hosts);
+    return Promise.all(nodes.map((n) => reflectNode(this.#connection(n), this.#callSignal())));
+  }
+
+  #callSignal(): AbortSignal {
+    return AbortSignal.timeout(this.#options.callTimeoutMs ?? 10_000);
+  }
+
+  /** (Re)starts each node's watcher. RPC failures are reported per host, not thrown. */
+  async initHpIo(hosts: Hosts, cfg: HpIoConfig): Promise<InitHpIoResult> {
+    const nodes = await this.#nodesFor(hosts);
+    const results = await Promise.all(
+      nodes.map(async (node): Promise<[string, { success: boolean; errorMessage: string }]> => {
+        const dataDir = cfg.dataDir ?? node.dataDir ?? '';
+        if (!cfg.simulateDaq && dataDir === '') {
+          return [node.name, { success: false, errorMessage: `no data directory: pass dataDir or set data_dir for ${node.configuredAddress} in daq_config` }];
+        }
+        const request: InitHpIoRequest = {
+          dataDir,
+          updateIntervalSeconds: cfg.updateIntervalSeconds,
+          force: cfg.force ?? false,
+          simulateDaq: cfg.simulateDaq ?? false,
+          moduleIds: [...(cfg.moduleIds ?? [])],
+        };
+        try {
+          const r = await this.#connection(node).daq.initHpIo(request, { signal: this.#callSignal() });
+          return [node.name, { success: r.success, errorMessage: r.errorMessage }];
+        } catch (err) {
+          return [node.name, { success: false, errorMessage: describeError(err) }];
+        }
+      }),
+    );
+    return { success: results.every(([, r]) => r.success), hosts: Object.fromEntries(results) };
+  }
+
+  /** initHpIo on simulated data (SIMULATED_HP_IO, overridable). */
+  initSim(hosts?: Hosts, cfg: Partial<HpIoConfig> = {}): Promise<InitHpIoResult> {
+    return this.initHpIo(hosts, { ...SIMULATED_HP_IO, ...cfg, simulateDaq: true });
+  }
+
+  /** Uploads every image to every host (the source is read once). Rejects naming each host that failed. */
+  async uploadImages(hosts: Hosts, images: Iterable<PanoImage> | AsyncIterable<PanoImage>): Promise<void> {
+    const nodes = await this.#nodesFor(hosts);
+    const { branches, done } = teeAsync(images, nodes.length);
+    const outcomes = await Promise.allSettled(
+      nodes.map((node, i) =>
+        this.#connection(node).daq.uploadImages(
+          (async function* () {
+            for await (const panoImage of branches[i]!) yield { panoImage };
+          })(),
+        ),
+      ),
+    );
+    await done;
+    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${nodes[i]!.name}: ${describeError(o.reason)}`] : []));
+    if (failed.length > 0) throw new Error(`UploadImages failed on ${failed.length} of ${nodes.length} host(s): ${failed.join('; ')}`);
+  }
+
+  /** Images from every selected host, merged in arrival order; reconnects per the policy. */
+  streamImages(options?: StreamImagesOptions & { parse?: true }): AsyncGenerator<ParsedImage>;
+  streamImages(options: StreamImagesOptions & { parse: false }): AsyncGenerator<RawImageMessage>;
+  streamImages(options?: StreamImagesOptions): AsyncGenerator<ParsedImage | RawImageMessage>;
+  async *streamImages(options: StreamImagesOptions = {}): AsyncGenerator<ParsedImage | RawImageMessage> {
+    const request = streamRequest(options);
+    const reconnect = options.reconnect === undefined ? this.#reconnect : reconnectOptions(options.reconnect);
+    const nodes = await this.#nodesFor(options.hosts);
+    const parse = options.parse ?? true;
+    const events = this.#events;
+    const sources = nodes.map((node) => {
+      const conn = this.#connection(node);
+      return (signal: AbortSignal) =>
+        asImages(hostImageStream(conn, { request, reconnect, connectTimeoutMs: this.#options.pingTimeoutMs ?? 1000, events, signal }), node.name, parse, events);
+    });
+    yield* mergeInArrivalOrder(sources, { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal: options.signal });
+  }
+
+  /** streamImages as an Observable; unsubscribing cancels every RPC. */
+  images$(options?: StreamImagesOptions & { parse?: true }): Observable<ParsedImage>;
+  images$(options: StreamImagesOptions & { parse: false }): Observable<RawImageMessage>;
+  images$(options: StreamImagesOptions = {}): Observable<ParsedImage | RawImageMessage> {
+    return new Observable((subscriber) => {
+      const controller = new AbortController();
+      const outer = options.signal;
+      const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+      void (async () => {
+        try {
+          for await (const image of this.streamImages({ ...options, signal })) subscriber.next(image);
+          subscriber.complete();
+        } catch (err) {
+          subscriber.error(err);
+        }
+      })();
+      return () => controller.abort();
+    });
+  }
+
+  /** Host events (connected, disconnected, reconnecting, gone, invalid-image) of every stream of this client. */
+  get status$(): Observable<StreamEvent> {
+    return this.#events.events$;
+  }
+
+  /** Calls `listener` on every host event; returns the function that stops it. */
+  onStatus(listener: (event: StreamEvent) => void): () => void {
+    return this.#events.on(listener);
+  }
+
+  /** Host events as an async iterable, until `signal` aborts or the client closes. */
+  statusEvents(signal?: AbortSignal): AsyncGenerator<StreamEvent> {
+    return this.#events.events(signal);
+  }
+
+  /** Last known state of each host that has streamed. */
+  hostStates(): Record<string, HostState> {
+    return this.#events.states();
+  }
+
+  /** Closes every channel; open streams end. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const conn of this.#connections.values()) conn.close();
+    this.#events.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function streamRequest(o: StreamImagesOptions): StreamImagesRequest {
+  const movie = o.movie ?? true;
+  const pulseHeight = o.pulseHeight ?? true;
+  if (!movie && !pulseHeight) throw new TypeError('streamImages: movie and pulseHeight are both false: nothing to stream');
+  const interval = o.updateIntervalSeconds ?? 1;
+  if (!(Number.isFinite(interval) && interval > 0)) throw new RangeError(`streamImages: updateIntervalSeconds must be a positive number, got ${interval}`);
+  const moduleIds = [...(o.moduleIds ?? [])];
+  const badId = moduleIds.find((id) => !Number.isInteger(id) || id < 0 || id > 0xffffffff);
+  if (badId !== undefined) throw new RangeError(`streamImages: moduleIds must be non-negative integers, got ${badId}`);
+  return { streamMovieData: movie, streamPulseHeightData: pulseHeight, updateIntervalSeconds: interval, moduleIds };
+}
+
+/** Parses each response (or wraps it raw); an image that does not parse is reported and skipped. */
+async function* asImages(
+  responses: AsyncIterable<StreamImagesResponse>,
+  host: string,
+  parse: boolean,
+  events: EventHub,
+): AsyncGenerator<ParsedImage | RawImageMessage> {
+  for await (const response of responses) {
+    if (!parse) {
+      yield { host, response };
+      continue;
+    }
+    const image = imageFromResponse(response, host);
+    if ('invalid' in image) events.emit({ type: 'invalid-image', host, at: new Date(), reason: image.invalid });
+    else yield image;
+  }
+}
+

@@ -1,0 +1,66 @@
+// One DAQ node's channel and clients. The channel's own reconnect backoff follows the SDK's
+// reconnect options, so a restarted node is reachable as soon as our retry asks for it rather
+// than after grpc-js's default backoff (up to two minutes).
+import { Channel, ChannelCredentials, createClientFactory, Metadata, type ClientMiddleware } from 'nice-grpc';
+import { DaqDataDefinition, type DaqDataClient } from '@daqdata/core';
+import type { DaqNode } from '../config/daq-config.js';
+import type { ReconnectOptions } from '../stream/backoff.js';
+import { ReflectionV1AlphaDefinition, ReflectionV1Definition } from './server-reflection.js';
+import type { Client } from 'nice-grpc';
+
+export interface ConnectionOptions {
+  reconnect: ReconnectOptions;
+  /** Sent as `authorization: Bearer <token>` (nodes with an auth token require it for InitHpIo and UploadImages). */
+  authToken?: string | undefined;
+  /** PEM root certificate(s) for TLS; absent = plaintext. */
+  tlsRootCerts?: Buffer | undefined;
+}
+
+/** Counts calls that have started and not yet finished, across every node of a client. */
+export class OpenCallCounter {
+  #open = 0;
+  get open(): number {
+    return this.#open;
+  }
+  readonly middleware: ClientMiddleware;
+  constructor() {
+    const self = this;
+    this.middleware = async function* (call, options) {
+      self.#open++;
+      try {
+        return yield* call.next(call.request, options);
+      } finally {
+        self.#open--;
+      }
+    };
+  }
+}
+
+export class NodeConnection {
+  readonly channel: Channel;
+  readonly daq: DaqDataClient;
+  readonly reflectionV1: Client<typeof ReflectionV1Definition>;
+  readonly reflectionV1Alpha: Client<typeof ReflectionV1AlphaDefinition>;
+
+  constructor(readonly node: DaqNode, options: ConnectionOptions, calls: OpenCallCounter) {
+    const credentials = options.tlsRootCerts ? ChannelCredentials.createSsl(options.tlsRootCerts) : ChannelCredentials.createInsecure();
+    const backoffOptions = options.reconnect.enabled
+      ? {
+          'grpc.initial_reconnect_backoff_ms': Math.max(1, options.reconnect.initialDelayMs),
+          'grpc.max_reconnect_backoff_ms': Math.max(1, options.reconnect.maxDelayMs),
+        }
+      : {};
+    this.channel = new Channel(node.address.name, credentials, backoffOptions);
+    const metadata = new Metadata();
+    if (options.authToken) metadata.set('authorization', `Bearer ${options.authToken}`);
+    const factory = createClientFactory().use(calls.middleware);
+    const defaults = { '*': { metadata } };
+    this.daq = factory.create(DaqDataDefinition, this.channel, defaults) as DaqDataClient;
+    this.reflectionV1 = factory.create(ReflectionV1Definition, this.channel, defaults);
+    this.reflectionV1Alpha = factory.create(ReflectionV1AlphaDefinition, this.channel, defaults);
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}

@@ -1,0 +1,69 @@
+// One host's images, across disconnects: ping, open StreamImages, yield what arrives; on a
+// failure or an ended stream wait (exponential backoff with jitter) and do it again, telling
+// the event hub every step. Ends when the signal aborts, or with the host gone for good.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { StreamImagesRequest, StreamImagesResponse } from '@daqdata/core';
+import type { NodeConnection } from '../grpc/node-connection.js';
+import type { EventHub } from '../status/event-hub.js';
+import { backoffDelayMs, type ReconnectOptions } from './backoff.js';
+import { describeError, isRetryable } from './grpc-errors.js';
+
+export interface HostStreamOptions {
+  request: StreamImagesRequest;
+  reconnect: ReconnectOptions;
+  /** How long the liveness ping before each (re)connect may take. */
+  connectTimeoutMs: number;
+  events: EventHub;
+  signal: AbortSignal;
+}
+
+/** Why a host stream ended for good without the caller asking; the merged stream reports it. */
+export class HostGoneError extends Error {
+  override readonly name = 'HostGoneError';
+  constructor(
+    readonly host: string,
+    readonly reason: string,
+    /** The failure was a rejected request, not a lost node: retrying would not help. */
+    readonly permanent: boolean,
+  ) {
+    super(`${host}: ${reason}`);
+  }
+}
+
+export async function* hostImageStream(conn: NodeConnection, o: HostStreamOptions): AsyncGenerator<StreamImagesResponse> {
+  const host = conn.node.name;
+  const { events, signal } = o;
+  let attempt = 0;
+  while (!signal.aborted) {
+    let connected = false;
+    let reason: string;
+    let permanent = false;
+    try {
+      await conn.daq.ping({}, { signal: AbortSignal.any([signal, AbortSignal.timeout(o.connectTimeoutMs)]) });
+      if (signal.aborted) return;
+      connected = true;
+      attempt = 0;
+      events.emit({ type: 'connected', host, at: new Date() });
+      for await (const response of conn.daq.streamImages(o.request, { signal })) yield response;
+      reason = 'the node ended the stream';
+    } catch (err) {
+      if (signal.aborted) return; // the caller stopped: not a failure
+      reason = describeError(err);
+      permanent = !isRetryable(err);
+    }
+    if (connected) events.emit({ type: 'disconnected', host, at: new Date(), reason });
+    if (permanent || !o.reconnect.enabled || attempt >= o.reconnect.maxAttempts) {
+      const why = permanent ? reason : !o.reconnect.enabled ? `${reason} (reconnect is off)` : `${reason} (gave up after ${attempt} attempts)`;
+      events.emit({ type: 'gone', host, at: new Date(), reason: why });
+      throw new HostGoneError(host, why, permanent);
+    }
+    attempt++;
+    const delayMs = backoffDelayMs(attempt, o.reconnect);
+    events.emit({ type: 'reconnecting', host, at: new Date(), attempt, delayMs, reason });
+    try {
+      await delay(delayMs, undefined, { signal });
+    } catch {
+      return; // aborted while waiting
+    }
+  }
+}

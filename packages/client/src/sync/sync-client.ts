@@ -1,0 +1,212 @@
+// The sync-style face, for scripts and REPLs: methods return values directly and images come
+// from a plain `for...of`. It is the async DaqClient running in a worker thread; each call
+// posts a request and blocks in Atomics.wait (no busy waiting) until the worker has replied,
+// then takes the reply with receiveMessageOnPort. Images cross as raw protocol messages and are
+// parsed here with core's parser, because a ParsedImage's at() accessor cannot be cloned.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { PanoImage, ParsedImage } from '@daqdata/core';
+import { ClientConfigError } from '../config/client-config-error.js';
+import type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, StreamImagesOptions } from '../daq-client.js';
+import type { HostReflection } from '../grpc/reflect-node.js';
+import { NoResponsiveHostsError, UnknownHostError } from '../host-selection.js';
+import { imageFromResponse } from '../image-from-response.js';
+import type { HostState, StreamEvent } from '../status/stream-event.js';
+import { HostGoneError } from '../stream/host-image-stream.js';
+import { AllHostsFailedError } from '../stream/merge-in-arrival-order.js';
+import { REPLY_FLAG, type SerializedError, type SyncCallMethod, type SyncReply, type SyncRequest } from './sync-protocol.js';
+
+/** Stream options the sync face accepts: no AbortSignal (break or close() stops a stream). */
+export type SyncStreamImagesOptions = Omit<StreamImagesOptions, 'signal'>;
+
+/** Rebuilds the error the worker threw, with its class where the SDK defines one. */
+function reviveError(e: SerializedError): Error {
+  const f = e.fields;
+  let err: Error;
+  switch (e.name) {
+    case 'ClientConfigError':
+      err = new ClientConfigError(String(f.source), String(f.key), String(f.reason));
+      break;
+    case 'UnknownHostError':
+      err = new UnknownHostError(String(f.host), f.validHosts as string[]);
+      break;
+    case 'NoResponsiveHostsError':
+      err = new NoResponsiveHostsError(f.configuredHosts as string[]);
+      break;
+    case 'HostGoneError':
+      err = new HostGoneError(String(f.host), String(f.reason), Boolean(f.permanent));
+      break;
+    case 'AllHostsFailedError':
+      err = new AllHostsFailedError([], e.message);
+      break;
+    default:
+      err = new Error(e.message);
+      if (e.name !== 'Error') Object.defineProperty(err, 'name', { value: e.name });
+      Object.assign(err, f);
+  }
+  return err;
+}
+
+export class SyncDaqClient implements Disposable {
+  readonly hosts: readonly string[];
+  readonly #port: MessagePort;
+  readonly #worker: Worker;
+  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+  readonly #localEvents: StreamEvent[] = [];
+  #nextStreamId = 1;
+  #closed = false;
+
+  /** Same arguments as DaqClient; configuration errors are thrown here, synchronously. */
+  constructor(source: DaqClientSource, options: DaqClientOptions = {}) {
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    this.#worker = new Worker(new URL('./sync-worker.js', import.meta.url), {
+      workerData: { port: port2, flag: this.#flag, source, options },
+      transferList: [port2],
+    });
+    // A script that forgets close() still exits: neither the worker nor the port keeps it alive.
+    this.#worker.unref();
+    this.#port.unref();
+    try {
+      const ready = this.#await() as { hosts: string[] };
+      this.hosts = ready.hosts;
+    } catch (err) {
+      this.#closed = true;
+      void this.#worker.terminate();
+      throw err;
+    }
+  }
+
+  static fromConfig(daqConfig: string | object, networkConfig?: string | object | null, options?: DaqClientOptions): SyncDaqClient {
+    return new SyncDaqClient({ daqConfig, networkConfig }, options);
+  }
+
+  static fromAddresses(addresses: readonly string[], options?: DaqClientOptions): SyncDaqClient {
+    return new SyncDaqClient({ addresses }, options);
+  }
+
+  /** Blocks until the worker's reply is posted; returns its value or throws its error. */
+  #await(): unknown {
+    while (true) {
+      const received = receiveMessageOnPort(this.#port);
+      if (received) {
+        Atomics.store(this.#flag, REPLY_FLAG, 0);
+        const reply = received.message as SyncReply;
+        if (reply.ok) return reply.value;
+        throw reviveError(reply.error);
+      }
+      Atomics.wait(this.#flag, REPLY_FLAG, 0);
+    }
+  }
+
+  #request(req: SyncRequest): unknown {
+    if (this.#closed) throw new Error('SyncDaqClient is closed');
+    this.#port.postMessage(req);
+    return this.#await();
+  }
+
+  #call(method: SyncCallMethod, ...args: unknown[]): unknown {
+    return this.#request({ op: 'call', method, args });
+  }
+
+  ping(host: string, options: { timeoutMs?: number } = {}): boolean {
+    return this.#call('ping', host, options) as boolean;
+  }
+
+  getValidDaqHosts(): string[] {
+    return this.#call('getValidDaqHosts') as string[];
+  }
+
+  getDaqHostStatus(): Record<string, boolean> {
+    return this.#call('getDaqHostStatus') as Record<string, boolean>;
+  }
+
+  reflectServices(hosts?: Hosts): HostReflection[] {
+    return this.#call('reflectServices', hosts) as HostReflection[];
+  }
+
+  initHpIo(hosts: Hosts, cfg: HpIoConfig): InitHpIoResult {
+    return this.#call('initHpIo', hosts, cfg) as InitHpIoResult;
+  }
+
+  initSim(hosts?: Hosts, cfg: Partial<HpIoConfig> = {}): InitHpIoResult {
+    return this.#call('initSim', hosts, cfg) as InitHpIoResult;
+  }
+
+  uploadImages(hosts: Hosts, images: readonly PanoImage[]): void {
+    this.#call('uploadImages', hosts, images);
+  }
+
+  /** Last known state of each host that has streamed. */
+  hostStates(): Record<string, HostState> {
+    return this.#call('hostStates') as Record<string, HostState>;
+  }
+
+  /** Host events (connected, disconnected, reconnecting, gone, invalid-image) since the last call. */
+  takeStatusEvents(): StreamEvent[] {
+    const events = [...(this.#call('takeStatusEvents') as StreamEvent[]), ...this.#localEvents.splice(0)];
+    return events.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  /** RPCs the worker's client has open (0 once streams are stopped). */
+  openCalls(): number {
+    return this.#call('openCalls') as number;
+  }
+
+  /** Images merged from every selected host; each step blocks until the next image arrives. `break` cancels the RPCs. */
+  streamImages(options?: SyncStreamImagesOptions & { parse?: true }): IterableIterator<ParsedImage> & Disposable;
+  streamImages(options: SyncStreamImagesOptions & { parse: false }): IterableIterator<RawImageMessage> & Disposable;
+  streamImages(options: SyncStreamImagesOptions = {}): IterableIterator<ParsedImage | RawImageMessage> & Disposable {
+    const streamId = this.#nextStreamId++;
+    const { parse = true, ...rest } = options;
+    this.#request({ op: 'streamOpen', streamId, options: rest as Record<string, unknown> });
+    let finished = false;
+    const client = this;
+    const finish = (): IteratorReturnResult<undefined> => {
+      if (!finished && !client.#closed) client.#request({ op: 'streamClose', streamId });
+      finished = true;
+      return { done: true, value: undefined };
+    };
+    const iterator: IterableIterator<ParsedImage | RawImageMessage> & Disposable = {
+      next(): IteratorResult<ParsedImage | RawImageMessage> {
+        while (!finished) {
+          let r: { done: true } | { done: false; value: RawImageMessage };
+          try {
+            r = client.#request({ op: 'streamNext', streamId }) as typeof r;
+          } catch (err) {
+            finished = true; // the worker's stream has ended with this error
+            throw err;
+          }
+          if (r.done) {
+            finished = true;
+            break;
+          }
+          if (!parse) return { done: false, value: r.value };
+          const image = imageFromResponse(r.value.response, r.value.host);
+          if (!('invalid' in image)) return { done: false, value: image };
+          client.#localEvents.push({ type: 'invalid-image', host: r.value.host, at: new Date(), reason: image.invalid });
+        }
+        return { done: true, value: undefined };
+      },
+      return: finish,
+      [Symbol.iterator]() {
+        return this;
+      },
+      [Symbol.dispose]() {
+        finish();
+      },
+    };
+    return iterator;
+  }
+
+  /** Stops every stream, closes the channels and ends the worker. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#request({ op: 'close' });
+    this.#closed = true;
+    this.#port.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
