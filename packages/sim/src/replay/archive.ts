@@ -3,7 +3,7 @@
 // last frame time. An archive root may be a data directory (module_N/<run>.pffd/...), a run
 // directory, a directory of .pff files, or a single .pff file.
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   PffFile,
   classifyFile,
@@ -118,7 +118,8 @@ export async function scanArchive(roots: readonly string[]): Promise<Archive> {
     for (const path of files) {
       const c = classifyFile(path);
       if (c.kind === 'not-frames') {
-        if (path.endsWith('.pff')) skipped.push({ file: path, reason: c.reason });
+        // Housekeeping, JSON and marker files are expected in a run; a .pff we cannot name is worth a warning.
+        if (path.endsWith('.pff') && basename(path) !== 'hk.pff') skipped.push({ file: path, reason: c.reason });
         continue;
       }
       const run = dirname(path);

@@ -36,16 +36,21 @@ async function* streamTimeline(stream: ArchiveStream, runFirstNs: bigint, shiftN
 async function* runTimeline(run: ArchiveRun, opts: ReplayTimelineOptions): AsyncGenerator<TimedFrame> {
   const map = opts.moduleMap ?? identityModuleMap;
   const period = loopPeriodNs(run);
-  for (let pass = 0n; ; pass++) {
-    const streams = run.streams.map((s) => streamTimeline(s, run.firstNs, pass * period, opts));
+  // Streams of modules the map leaves out are not read at all (and a run of only those ends at once).
+  const wanted = run.streams.filter((s) => map(s.moduleId).length > 0);
+  for (let pass = 0n; wanted.length > 0; pass++) {
+    const streams = wanted.map((s) => streamTimeline(s, run.firstNs, pass * period, opts));
+    let yielded = false;
     for await (const f of mergeByTime(streams, (x) => x.at)) {
+      yielded = true;
       // Timestamps can step backwards (arrival clock jitter); the timeline never does.
       const offsetNs = f.at < 0n ? 0n : f.at;
       for (const moduleId of map(f.stream.moduleId)) {
         yield { moduleId, dataProduct: f.stream.dataProduct, offsetNs, bytes: f.bytes };
       }
     }
-    if (!opts.loop) return;
+    // A pass without a single readable frame would loop forever without writing anything.
+    if (!opts.loop || !yielded) return;
   }
 }
 

@@ -35,9 +35,6 @@ export function dueMs(offsetNs: bigint, speed: number): number {
   return speed === Infinity ? 0 : Number(offsetNs) / 1e6 / speed;
 }
 
-/** Waits shorter than this are not worth a timer: the frame is written now. */
-const MIN_WAIT_MS = 1;
-
 export async function pace(frames: AsyncIterable<TimedFrame>, opts: PaceOptions): Promise<PaceResult> {
   if (!(opts.speed > 0)) throw new RangeError(`speed must be positive, got ${opts.speed}`);
   const now = opts.now ?? (() => performance.now());
@@ -55,9 +52,11 @@ export async function pace(frames: AsyncIterable<TimedFrame>, opts: PaceOptions)
       await opts.idle();
       wait = due - (now() - start);
     }
-    if (wait >= MIN_WAIT_MS) {
+    if (wait > 0) {
       try {
-        await sleep(wait, undefined, { signal: opts.signal });
+        // Timers have millisecond resolution: round up so a frame is never written early. At
+        // high rates the frames that fall due meanwhile then go out together after the wake-up.
+        await sleep(Math.ceil(wait), undefined, { signal: opts.signal });
       } catch {
         return { frames: count, lagMs, ended: 'aborted' };
       }
