@@ -67,7 +67,9 @@ export class DataDirWatcher {
       });
       this.tree = tree;
       tree.on('add', (path) => this.fileAdded(path));
-      tree.on('change', (path) => this.followerFor(path)?.then((f) => f.signal()));
+      // chokidar's change is throttled, so appends are signalled by the follower's own fs.watch;
+      // here it serves to notice a file renamed over the followed one (a new inode).
+      tree.on('change', (path) => this.followerFor(path)?.then((f) => f.checkIdentity()));
       tree.on('unlink', (path) => this.followerFor(path)?.then((f) => f.checkIdentity()));
       tree.on('addDir', (path) => {
         if (this.ready && path !== dataDir) log.info('new directory', { dir: relative(dataDir, path) });

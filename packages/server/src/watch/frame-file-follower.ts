@@ -98,7 +98,13 @@ export class FrameFileFollower {
         return this.readNewest();
       }
       const complete = Math.floor((size - this.offset) / frameSize);
-      if (complete === 0) return; // nothing new, or a partial frame waiting for its rest
+      if (complete === 0) {
+        // Nothing new, or a partial frame waiting for its rest. A signal without growth is also
+        // what a rename over the file or its deletion produces (the old inode's link count
+        // changes): check the path still names this file. Not awaited: it may close us.
+        if (size === this.offset) void this.checkIdentity();
+        return;
+      }
       const newest = this.offset / frameSize + complete - 1;
       this.offset += complete * frameSize;
       let frame: PffFrame;
@@ -134,7 +140,7 @@ export class FrameFileFollower {
     this.watchFile();
   }
 
-  /** After a rename event: deleted (stop), replaced by another file (re-sync), or unchanged. */
+  /** Whether the path still names the followed file: deleted (stop), replaced (re-sync), or unchanged. */
   async checkIdentity(): Promise<void> {
     if (this.closed) return;
     let ino: number;
@@ -150,8 +156,8 @@ export class FrameFileFollower {
       this.log.warn('file replaced: re-synchronising at its newest complete frame');
       this.ino = undefined;
       await this.reopen();
+      await this.signal();
     }
-    await this.signal();
   }
 
   /** Reads what is left (e.g. at a rollover), then stops. */
