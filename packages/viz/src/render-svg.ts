@@ -1,12 +1,15 @@
 // Vega-Lite spec -> SVG text, with no browser and no canvas: Vega's headless view
 // (renderer 'none') lays the chart out and serialises it, so a notebook, a CLI or a test can
 // show the same figure. Text widths are estimated when the optional 'canvas' package is absent.
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 export type FigureSpec = TopLevelSpec;
 
 export async function renderSvg(spec: FigureSpec): Promise<string> {
+  // Loaded on first use, not imported statically: vega-canvas probes for 'canvas' with a
+  // top-level await, and an ESM graph with top-level await cannot be require()d, which is how
+  // the tslab kernel (it compiles cells to CommonJS) loads this package.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
