@@ -46,7 +46,7 @@ export class DaqNode {
   ) {
     this.nodeIntervalSeconds = config.minUpdateIntervalSeconds;
     this.nameField = nodeNameField(config.nodeName);
-    this.uploads = new UploadQueue(config.uploadQueueSize, (image) => this.hub.publish(image));
+    this.uploads = new UploadQueue(config.uploadQueueSize, () => this.nodeIntervalSeconds * 1000, clock, (image) => this.hub.publish(image));
   }
 
   private clientLog(context: CallContext): { id: string; log: Logger } {
@@ -56,6 +56,11 @@ export class DaqNode {
 
   get activeStreamCount(): number {
     return this.streams.size;
+  }
+
+  /** Per active stream: images sent, images dropped (replaced before sending), images held now. */
+  streamStats(): Array<{ id: string; sent: number; dropped: number; pending: number }> {
+    return [...this.streams].map(({ id, stream }) => ({ id, sent: stream.sent, dropped: stream.dropped, pending: stream.pendingCount }));
   }
 
   get dataDir(): string | null {
@@ -261,6 +266,7 @@ export class DaqNode {
   /** Shutdown: refuse new calls, end streams with UNAVAILABLE, stop the watcher. */
   async close(): Promise<void> {
     this.closing = true;
+    this.uploads.close();
     this.endStreams(Status.UNAVAILABLE, 'the node is shutting down');
     await this.reconfiguring;
     const f = this.following;

@@ -1,14 +1,21 @@
-// Between uploaders and the broadcast: a bounded queue drained on the next turn of the event
-// loop, so a burst from many uploaders is spread out instead of monopolising the loop. When it
-// is full the uploader is told (RESOURCE_EXHAUSTED) rather than the node buffering without end.
+// Between uploaders and the broadcast. Uploaded images are published at the node's update
+// interval, paced by the same throttle rule as client slots: after a quiet interval an image
+// goes out at once; sooner ones wait in a bounded queue and go out together when the interval
+// ends. When the queue is full the uploader is told (RESOURCE_EXHAUSTED) instead of the node
+// buffering without bound.
 import type { BroadcastImage } from '../broadcast/broadcast-image.js';
+import type { Clock } from '../broadcast/clock.js';
+import { decideThrottle } from '../broadcast/throttle.js';
 
 export class UploadQueue {
   private readonly queue: BroadcastImage[] = [];
-  private draining = false;
+  private lastDrainAt: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly capacity: number,
+    private readonly intervalMs: () => number,
+    private readonly clock: Clock,
     private readonly publish: (image: BroadcastImage) => void,
   ) {}
 
@@ -16,19 +23,33 @@ export class UploadQueue {
   offer(image: BroadcastImage): boolean {
     if (this.queue.length >= this.capacity) return false;
     this.queue.push(image);
-    if (!this.draining) {
-      this.draining = true;
-      setImmediate(() => this.drain());
-    }
+    this.pace();
     return true;
   }
 
+  private pace(): void {
+    const decision = decideThrottle(this.clock(), this.lastDrainAt, this.intervalMs(), this.timer !== null);
+    if (decision.action === 'send-now') this.drain();
+    else if (decision.action === 'schedule') {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        if (this.queue.length) this.pace();
+      }, Math.max(0, decision.at - this.clock()));
+    }
+  }
+
   private drain(): void {
-    this.draining = false;
+    this.lastDrainAt = this.clock();
     for (let image = this.queue.shift(); image; image = this.queue.shift()) this.publish(image);
   }
 
   get length(): number {
     return this.queue.length;
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue.length = 0;
   }
 }

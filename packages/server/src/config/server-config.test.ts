@@ -1,0 +1,47 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_PORT, loadServerConfig, resolveServerConfig } from './server-config.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+async function configFile(content: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'daq-config-'));
+  dirs.push(dir);
+  const path = join(dir, 'server.json');
+  await writeFile(path, content);
+  return path;
+}
+
+describe('server configuration', () => {
+  it('has documented defaults', async () => {
+    const c = await loadServerConfig(undefined);
+    expect(c).toMatchObject({ port: DEFAULT_PORT, host: '0.0.0.0', nodeName: hostname(), logFormat: 'human', unixSocket: null, authToken: null, allowedDataRoots: [] });
+    expect(c.minUpdateIntervalSeconds).toBeGreaterThan(0);
+  });
+
+  it('applies the file, then command-line overrides', async () => {
+    const path = await configFile(JSON.stringify({ port: 6000, nodeName: 'dome-a', allowedDataRoots: ['/data'], logFormat: 'json' }));
+    const c = await loadServerConfig(path, { port: 7000, nodeName: undefined });
+    expect(c).toMatchObject({ port: 7000, nodeName: 'dome-a', allowedDataRoots: ['/data'], logFormat: 'json' });
+  });
+
+  it('names the key and the reason for a bad value', async () => {
+    const path = await configFile(JSON.stringify({ port: 70000 }));
+    await expect(loadServerConfig(path)).rejects.toThrow(/server\.json: "port" must be an integer port 0-65535/);
+    await expect(loadServerConfig(undefined, { minUpdateIntervalSeconds: -1 })).rejects.toThrow(/command line: "minUpdateIntervalSeconds" must be a positive number/);
+    await expect(loadServerConfig(undefined, { logFormat: 'xml' })).rejects.toThrow(/"logFormat" must be "human" or "json"/);
+    await expect(loadServerConfig(await configFile('{"prot": 1}'))).rejects.toThrow(/"prot" is not a known setting/);
+    await expect(loadServerConfig(await configFile('{port'))).rejects.toThrow(/is not valid JSON/);
+    await expect(loadServerConfig(await configFile('[1]'))).rejects.toThrow(/must hold a JSON object/);
+    await expect(loadServerConfig('/nonexistent/daq.json')).rejects.toThrow(/cannot be read/);
+    expect(() => resolveServerConfig([{ source: 'x', values: { tlsCertFile: 'a.pem' } }])).toThrow(/"tlsKeyFile" must be given together/);
+    const err = await loadServerConfig(undefined, { maxStreams: 1.5 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).key).toBe('maxStreams');
+  });
+});

@@ -1,0 +1,82 @@
+// Ping, gRPC server reflection with a real reflection client, the standard health service,
+// the stream limit, and TLS.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { DaqDataDefinition } from '@daqdata/core';
+import { ChannelCredentials, createChannel, createClient, Status } from 'nice-grpc';
+import { HealthDefinition, HealthCheckResponse_ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health.js';
+import { ServerReflectionClient } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_grpc_pb.js';
+import { ServerReflectionRequest, type ServerReflectionResponse } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamRecorder, startTestNode, streamsStarted, tempDir, type TestNode } from './helpers.js';
+import { rm } from 'node:fs/promises';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function node(config: Parameters<typeof startTestNode>[0] = {}): Promise<TestNode> {
+  const n = await startTestNode(config);
+  cleanups.push(() => n.stop());
+  return n;
+}
+
+describe('gRPC services', () => {
+  it('answers Ping and the standard health check', async () => {
+    const n = await node();
+    expect(await n.client.ping({})).toEqual({});
+    const health = createClient(HealthDefinition, n.channel);
+    expect((await health.check({ service: '' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+    expect((await health.check({ service: 'daqdata.DaqData' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+  });
+
+  it('lists daqdata.DaqData through server reflection and serves its file descriptor', async () => {
+    const n = await node();
+    const client = new ServerReflectionClient(`127.0.0.1:${n.server.port}`, grpc.credentials.createInsecure());
+    cleanups.push(async () => client.close());
+    const ask = (fill: (r: ServerReflectionRequest) => void) =>
+      new Promise<ServerReflectionResponse>((resolve, reject) => {
+        const call = client.serverReflectionInfo();
+        call.on('data', (r: ServerReflectionResponse) => (resolve(r), call.end()));
+        call.on('error', reject);
+        const req = new ServerReflectionRequest();
+        fill(req);
+        call.write(req);
+      });
+    const list = await ask((r) => r.setListServices(''));
+    const services = list.getListServicesResponse()!.getServiceList().map((s) => s.getName());
+    expect(services).toContain('daqdata.DaqData');
+    const file = await ask((r) => r.setFileContainingSymbol('daqdata.DaqData'));
+    const protos = file.getFileDescriptorResponse()!.getFileDescriptorProtoList_asU8();
+    expect(protos.length).toBeGreaterThan(0);
+    expect(Buffer.from(protos[0]!).toString('latin1')).toContain('StreamImages');
+  });
+
+  it('refuses streams beyond the configured limit (RESOURCE_EXHAUSTED)', async () => {
+    const n = await node({ maxStreams: 1 });
+    const first = new StreamRecorder(n.client, { streamMovieData: true });
+    cleanups.push(() => first.cancel());
+    await streamsStarted(n, 1);
+    const second = new StreamRecorder(n.client, { streamMovieData: true });
+    await second.done;
+    expect((second.error as { code: number }).code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(first.ended).toBe(false);
+  });
+
+  it('serves TLS when a certificate and key are configured', async () => {
+    const dir = await tempDir('daq-tls-');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    const n = await node({ tlsCertFile: cert, tlsKeyFile: key });
+    const channel = createChannel(`localhost:${n.server.port}`, ChannelCredentials.createSsl(readFileSync(cert)));
+    cleanups.push(async () => channel.close());
+    expect(await createClient(DaqDataDefinition, channel).ping({})).toEqual({});
+    const plain = await n.client.ping({}, { deadline: Date.now() + 3000 }).catch((e: unknown) => e);
+    expect((plain as { code: number }).code).toBeDefined();
+  });
+});
