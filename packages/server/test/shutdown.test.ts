@@ -1,0 +1,113 @@
+// Shutdown as a real child process (built dist/: run `npx turbo run build` first): SIGTERM ends
+// streams with a status, removes the Unix socket file and exits 0. Both entry points:
+// the server's own daq-server and the CLI's `daq serve`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { DaqDataDefinition } from '@daqdata/core';
+import { createChannel, createClient, Status } from 'nice-grpc';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamRecorder, tempDir } from './helpers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const serverMain = join(here, '..', 'dist', 'main.js');
+const cliBin = join(here, '..', '..', 'cli', 'dist', 'bin.js');
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Child {
+  proc: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  waitFor(pred: (l: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function launch(command: string[]): Child {
+  const proc = spawn(process.execPath, command, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines: Array<Record<string, unknown>> = [];
+  let waiters: Array<() => void> = [];
+  createInterface({ input: proc.stderr! }).on('line', (line) => {
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      lines.push({ msg: line });
+    }
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  cleanups.push(async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+  });
+  return {
+    proc,
+    lines,
+    exited,
+    async waitFor(pred, what) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const hit = lines.find(pred);
+        if (hit) return hit;
+        if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`child: no ${what}; lines: ${JSON.stringify(lines)}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 500);
+          waiters.push(() => (clearTimeout(t), resolve()));
+        });
+      }
+    },
+  };
+}
+
+describe.each([
+  ['daq-server', [serverMain]],
+  ['daq serve', [cliBin, 'serve']],
+])('shutdown of %s', (_name, entry) => {
+  it('on SIGTERM ends streams with UNAVAILABLE, removes the socket file and exits 0', async () => {
+    expect(existsSync(entry[0]!), `${entry[0]} (run npx turbo run build)`).toBe(true);
+    const dir = await tempDir('daq-shutdown-');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const socket = join(dir, 'daq.sock');
+    const child = launch([...entry, '--host', '127.0.0.1', '--port', '0', '--unix-socket', socket, '--allow-root', dir, '--log-format', 'json', '--grace', '3', '--node-name', 'child-node']);
+    const listening = await child.waitFor((l) => l.msg === 'listening', 'listening line');
+    expect(existsSync(socket)).toBe(true);
+
+    const tcp = createChannel(String(listening.address));
+    // nice-grpc parses "unix:/path" as host "unix" port-less; the "unix://" form passes through to grpc-js.
+    const unix = createChannel(`unix://${socket}`);
+    cleanups.push(async () => (tcp.close(), unix.close()));
+    const viaTcp = new StreamRecorder(createClient(DaqDataDefinition, tcp), { streamMovieData: true });
+    const viaUnix = new StreamRecorder(createClient(DaqDataDefinition, unix), { streamPulseHeightData: true });
+    expect(await createClient(DaqDataDefinition, unix).ping({})).toEqual({});
+    await child.waitFor((l) => l.msg === 'stream started' && String(l.client).includes('c2'), 'second stream');
+    // Every stream line names its client.
+    expect(child.lines.filter((l) => l.msg === 'stream started').every((l) => typeof l.client === 'string')).toBe(true);
+
+    child.proc.kill('SIGTERM');
+    const { code } = await child.exited;
+    expect(code).toBe(0);
+    await Promise.all([viaTcp.done, viaUnix.done]);
+    for (const s of [viaTcp, viaUnix]) {
+      expect((s.error as { code: number }).code).toBe(Status.UNAVAILABLE);
+      expect(String(s.error)).toMatch(/shutting down/);
+    }
+    expect(existsSync(socket)).toBe(false);
+    expect(child.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['signal received', 'shutting down', 'stopped']));
+  });
+});
+
+describe('bad configuration at start', () => {
+  it('exits non-zero naming the key and the reason', async () => {
+    const child = launch([serverMain, '--max-streams', 'many']);
+    const { code } = await child.exited;
+    expect(code).toBe(2);
+    expect(child.lines.map((l) => l.msg).join('\n')).toMatch(/"maxStreams" must be a positive integer/);
+  });
+});
