@@ -1,0 +1,43 @@
+// A script using the sync-style face exactly as a user would: plain calls and a plain for...of,
+// no await anywhere. Runs from the built package (dist). Prints one JSON line with what it saw.
+// argv: <mode> <address...>; mode 'stream' or 'config-error' (argv[3] = missing config path).
+import { SyncDaqClient } from '@daqdata/client';
+
+const [mode, ...args] = process.argv.slice(2);
+const out = {};
+if (mode === 'config-error') {
+  try {
+    SyncDaqClient.fromConfig(args[0]);
+    out.error = null;
+  } catch (err) {
+    out.error = { name: err.name, message: err.message, source: err.source, key: err.key };
+  }
+} else {
+  // Node 20 has no `using` syntax (TypeScript compiles it); Symbol.dispose is what it calls.
+  const client = SyncDaqClient.fromAddresses(args, { reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+  try {
+  out.hosts = client.hosts;
+  out.ping = args.map((a) => client.ping(a));
+  out.valid = client.getValidDaqHosts().sort();
+  out.status = client.getDaqHostStatus();
+  out.init = client.initHpIo(args[0], { updateIntervalSeconds: 0.01, dataDir: process.env.DAQ_TEST_DATA_DIR });
+  out.initMissing = client.initHpIo(args[0], { updateIntervalSeconds: 0.01, dataDir: `${process.env.DAQ_TEST_DATA_DIR}/missing` });
+  try {
+    client.ping('10.255.255.1:1');
+  } catch (err) {
+    out.unknownHost = { name: err.name, message: err.message };
+  }
+  out.images = [];
+  const perHost = {};
+  for (const image of client.streamImages({ movie: true, pulseHeight: false, updateIntervalSeconds: 0.01 })) {
+    perHost[image.host] = (perHost[image.host] ?? 0) + 1;
+    out.images.push({ host: image.host, dataProduct: image.dataProduct, moduleId: image.moduleId, corner: image.at(31, 31), pixels: image.pixels.constructor.name, wrUnixNs: String(image.time?.wrUnixNs) });
+    if (args.every((a) => (perHost[a] ?? 0) >= 3)) break;
+  }
+  out.openCallsAfterBreak = client.openCalls();
+  out.events = client.takeStatusEvents().map((e) => `${e.type} ${e.host}`);
+  } finally {
+    client[Symbol.dispose]();
+  }
+}
+process.stdout.write(`${JSON.stringify(out)}\n`);
