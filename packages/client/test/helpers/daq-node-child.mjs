@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { defaultServerConfig, startServer, createLogger } from '@daqdata/server';
 
-const [port = '0', dataRoot = '', dataDir = '', nodeName = 'test-node'] = process.argv.slice(2);
+const [port = '0', dataRoot = '', dataDir = '', nodeName = 'test-node', unixSocket = ''] = process.argv.slice(2);
 const config = {
   ...defaultServerConfig(),
   host: '127.0.0.1',
@@ -14,6 +14,7 @@ const config = {
   allowedDataRoots: dataRoot ? [dataRoot] : [],
   initialDataDir: dataDir || null,
   shutdownGraceSeconds: 1,
+  unixSocket: unixSocket || null,
 };
 const server = await startServer(config, { logger: createLogger({ format: 'json', level: 'warn' }) });
 process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);

@@ -18,8 +18,8 @@ export interface DaqNodeProcess {
   stop(): Promise<void>;
 }
 
-export async function startDaqNode(o: { port?: number; dataRoot?: string; dataDir?: string; name?: string } = {}): Promise<DaqNodeProcess> {
-  const child = spawn(process.execPath, [CHILD, String(o.port ?? 0), o.dataRoot ?? '', o.dataDir ?? '', o.name ?? 'test-node'], {
+export async function startDaqNode(o: { port?: number; dataRoot?: string; dataDir?: string; name?: string; unixSocket?: string } = {}): Promise<DaqNodeProcess> {
+  const child = spawn(process.execPath, [CHILD, String(o.port ?? 0), o.dataRoot ?? '', o.dataDir ?? '', o.name ?? 'test-node', o.unixSocket ?? ''], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');

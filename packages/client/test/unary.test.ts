@@ -1,0 +1,125 @@
+// Host discovery, reflection, InitHpIo and UploadImages against real nodes; construction from
+// daq_config + network_config files; a unix-socket node.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DaqClient, NoResponsiveHostsError, UnknownHostError, type ParsedImage } from '../src/index.js';
+import { startDaqNode, type DaqNodeProcess } from './helpers/daq-node-process.js';
+import { panoImage } from './helpers/images.js';
+
+let dir: string;
+let live: DaqNodeProcess[] = [];
+let deadAddress: string;
+
+/** A port nothing listens on: bound, then released. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'daq-client-unary-'));
+  live = await Promise.all([
+    startDaqNode({ name: 'u-a', dataRoot: dir }),
+    startDaqNode({ name: 'u-b', dataRoot: dir, unixSocket: join(dir, 'node-b.sock') }),
+  ]);
+  deadAddress = `127.0.0.1:${await freePort()}`;
+});
+afterAll(async () => {
+  await Promise.all(live.map((n) => n.kill()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('discovery and unary calls', () => {
+  it('ping, getValidDaqHosts and getDaqHostStatus tell live nodes from a dead one', async () => {
+    await using client = DaqClient.fromAddresses([live[0]!.address, deadAddress, `unix:${join(dir, 'node-b.sock')}`], { pingTimeoutMs: 2000 });
+    expect(await client.ping(live[0]!.address)).toBe(true);
+    expect(await client.ping(deadAddress, { timeoutMs: 500 })).toBe(false);
+    expect((await client.getValidDaqHosts()).sort()).toEqual([live[0]!.address, `unix:${join(dir, 'node-b.sock')}`].sort());
+    expect(await client.getDaqHostStatus()).toEqual({ [live[0]!.address]: true, [deadAddress]: false, [`unix:${join(dir, 'node-b.sock')}`]: true });
+  });
+
+  it('hosts omitted means every responsive host; an unknown host lists the valid ones; none alive is an error', async () => {
+    await using client = DaqClient.fromAddresses([live[0]!.address, deadAddress]);
+    const [r] = await client.reflectServices();
+    expect(client.hosts).toEqual([live[0]!.address, deadAddress]);
+    expect(r!.host).toBe(live[0]!.address);
+    await expect(client.initHpIo('nowhere:1', { updateIntervalSeconds: 1 })).rejects.toThrow(UnknownHostError);
+    await expect(client.initHpIo('nowhere:1', { updateIntervalSeconds: 1 })).rejects.toThrow(`valid hosts: ${live[0]!.address}, ${deadAddress}`);
+    await using deadOnly = DaqClient.fromAddresses([deadAddress]);
+    await expect(deadOnly.getValidDaqHosts()).resolves.toEqual([]);
+    await expect(deadOnly.streamImages().next()).rejects.toThrow(NoResponsiveHostsError);
+  });
+
+  it('reflectServices lists DaqData and its methods', async () => {
+    await using client = DaqClient.fromAddresses([live[0]!.address]);
+    const [r] = await client.reflectServices(live[0]!.address);
+    expect(r!.services).toContain('daqdata.DaqData');
+    expect(r!.daqDataMethods.map((m) => m.name).sort()).toEqual(['InitHpIo', 'Ping', 'StreamImages', 'UploadImages']);
+    expect(r!.daqDataMethods.find((m) => m.name === 'StreamImages')).toEqual({
+      name: 'StreamImages',
+      requestType: 'daqdata.StreamImagesRequest',
+      responseType: 'daqdata.StreamImagesResponse',
+      clientStreaming: false,
+      serverStreaming: true,
+    });
+  });
+
+  it('initHpIo uses each node\'s data_dir from daq_config and reports failures per host', async () => {
+    const cfg = join(dir, 'daq_config.json');
+    await writeFile(cfg, JSON.stringify({ daq_nodes: [{ ip_addr: live[0]!.address, data_dir: dir }, { ip_addr: `unix:${join(dir, 'node-b.sock')}`, data_dir: join(dir, 'absent') }] }));
+    await using client = DaqClient.fromConfig(cfg);
+    const result = await client.initHpIo(undefined, { updateIntervalSeconds: 0.5 });
+    expect(result.success).toBe(false);
+    expect(result.hosts[live[0]!.address]).toEqual({ success: true, errorMessage: '' });
+    expect(result.hosts[`unix:${join(dir, 'node-b.sock')}`]!.errorMessage).toMatch(/^INVALID_ARGUMENT: .*absent/);
+  });
+
+  it('network_config port forwarding reaches the node through its gateway address', async () => {
+    const port = live[0]!.port;
+    await using client = DaqClient.fromConfig(
+      { daq_nodes: [{ ip_addr: `192.0.2.77:${port}`, data_dir: dir }] },
+      { daq_nodes: [{ ip_addr: `192.0.2.77:${port}`, port_forwarding: { status: true, gw_ip: '127.0.0.1' } }] },
+    );
+    expect(client.hosts).toEqual([live[0]!.address]);
+    expect(await client.ping(`192.0.2.77:${port}`)).toBe(true); // the configured name still works
+  });
+
+  it('uploadImages gives every host every image', async () => {
+    const hosts = [live[0]!.address, `unix:${join(dir, 'node-b.sock')}`];
+    await using client = DaqClient.fromAddresses(hosts);
+    const connected = new Set<string>();
+    const allConnected = new Promise<void>((resolve) =>
+      client.onStatus((e) => {
+        if (e.type === 'connected') connected.add(e.host);
+        if (connected.size === 2) resolve();
+      }),
+    );
+    const stream = client.streamImages({ movie: false, pulseHeight: true, updateIntervalSeconds: 0.01 });
+    const got: ParsedImage[] = [];
+    const collecting = (async () => {
+      for await (const img of stream) {
+        got.push(img);
+        if (hosts.every((h) => got.some((g) => g.host === h && g.moduleId === 99))) break;
+      }
+    })();
+    await allConnected;
+    // Uploads keep coming (one batch per round, each to both hosts) until both streams have seen module 99.
+    let round = 0;
+    while (!hosts.every((h) => got.some((g) => g.host === h && g.moduleId === 99))) {
+      // An async generator source: read once, teed to both hosts.
+      await client.uploadImages(undefined, (async function* () {
+        yield panoImage({ dp: 'ph256', moduleId: 99, seq: round++ });
+      })());
+      if (round > 200) throw new Error('images never arrived');
+    }
+    await collecting;
+    for (const h of hosts) expect(got.some((g) => g.host === h && g.dataProduct === 'ph256' && g.pixels instanceof Int16Array)).toBe(true);
+    expect(client.openCalls).toBe(0);
+  });
+});
