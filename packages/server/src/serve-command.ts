@@ -6,6 +6,7 @@ import { ConfigError, DEFAULT_PORT, loadServerConfig, type ServerConfig } from '
 import { createLogger } from './log/logger.js';
 import { startServer, type RunningServer } from './server.js';
 import type { DaqSimulator } from './service/simulator.js';
+import { createNodeSimulator } from '@daqdata/sim';
 
 export interface ServeFlags {
   config?: string;
@@ -80,7 +81,8 @@ export async function runServe(flags: ServeFlags, options: { simulator?: DaqSimu
   const log = createLogger({ format: config.logFormat });
   let server: RunningServer;
   try {
-    server = await startServer(config, { logger: log, simulator: options.simulator });
+    // InitHpIo(simulate_daq) replays the bundled archive unless the caller plugs in another simulator.
+    server = await startServer(config, { logger: log, simulator: options.simulator ?? createNodeSimulator() });
   } catch (err) {
     log.error('cannot start', { error: (err as Error).message });
     process.exitCode = 1;

@@ -1,0 +1,258 @@
+// Server benchmarks (npm run bench -w packages/server). Figures only, no pass/fail:
+// (a) append-to-client latency at the minimum interval: frames 50 ms apart, then with the
+//     recorder writing 1,000 frames/s to the same module;
+// (b) delivered frames/s to 1 and to 10 clients at the minimum interval;
+// (c) 45 modules x 1,000 img16 frames/s written while 20 clients stream at 10 Hz: server CPU,
+//     RSS, fraction of expected updates each client got;
+// (d) process start to first Ping; idle CPU and RSS with 10 connected clients and no data.
+// The server is a real child process (dist/main.js); recorders run in worker threads.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DaqDataDefinition, type DaqDataClient } from '@daqdata/core';
+import { createChannel, createClient, type Channel } from 'nice-grpc';
+import type { RecorderJob, RecorderReport } from './recorder-worker.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const serverMain = join(here, '..', 'main.js');
+const workerFile = join(here, 'recorder-worker.js');
+const now = () => performance.timeOrigin + performance.now();
+const CLK_TCK = 100; // Linux USER_HZ
+
+interface ServerChild {
+  proc: ChildProcess;
+  port: number;
+  spawnedAt: number;
+  listeningAt: number;
+  stop(): Promise<void>;
+}
+
+async function startServerChild(root: string): Promise<ServerChild> {
+  const spawnedAt = now();
+  const proc = spawn(process.execPath, [serverMain, '--host', '127.0.0.1', '--port', '0', '--allow-root', root, '--log-format', 'json', '--max-streams', '100', '--grace', '1'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const rl = createInterface({ input: proc.stderr! });
+    rl.on('line', (line) => {
+      try {
+        const l = JSON.parse(line) as { msg: string; address?: string };
+        if (l.msg === 'listening') resolve(Number(l.address!.split(':').pop()));
+      } catch {
+        process.stderr.write(`server: ${line}\n`);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
+  });
+  return {
+    proc,
+    port,
+    spawnedAt,
+    listeningAt: now(),
+    async stop() {
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** CPU seconds (user + system) used so far by a process. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+function connect(port: number): { channel: Channel; client: DaqDataClient } {
+  const channel = createChannel(`127.0.0.1:${port}`);
+  return { channel, client: createClient(DaqDataDefinition, channel) };
+}
+
+interface Consumer {
+  received: Array<{ moduleId: number; frameNumber: number; at: number }>;
+  count: number;
+  stop(): void;
+  done: Promise<void>;
+}
+
+function consume(client: DaqDataClient, intervalSeconds: number, keep: boolean): Consumer {
+  const abort = new AbortController();
+  const c: Consumer = {
+    received: [],
+    count: 0,
+    stop: () => abort.abort(),
+    done: Promise.resolve(),
+  };
+  c.done = (async () => {
+    try {
+      for await (const r of client.streamImages({ streamMovieData: true, updateIntervalSeconds: intervalSeconds }, { signal: abort.signal })) {
+        c.count++;
+        if (keep) c.received.push({ moduleId: r.panoImage!.moduleId, frameNumber: r.panoImage!.frameNumber, at: now() });
+      }
+    } catch {
+      // aborted at the end of the run
+    }
+  })();
+  return c;
+}
+
+function runRecorder(job: RecorderJob): { ready: Promise<void>; go(): void; done: Promise<RecorderReport> } {
+  const worker = new Worker(workerFile, { workerData: job });
+  let readyResolve!: () => void;
+  const ready = new Promise<void>((r) => (readyResolve = r));
+  const done = new Promise<RecorderReport>((resolve, reject) => {
+    worker.on('message', (m: { ready?: boolean; done?: boolean } & RecorderReport) => {
+      if (m.ready) readyResolve();
+      if (m.done) resolve(m);
+    });
+    worker.once('error', reject);
+  });
+  return { ready, go: () => worker.postMessage('go'), done: done.finally(() => worker.terminate()) };
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function withServer<T>(fn: (server: ServerChild, root: string) => Promise<T>): Promise<T> {
+  const root = await mkdtemp(join(tmpdir(), 'daq-bench-'));
+  const server = await startServerChild(root);
+  try {
+    return await fn(server, root);
+  } finally {
+    await server.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function latency(fps: number, durationMs: number): Promise<{ p50: number; p99: number; n: number }> {
+  return withServer(async (server, root) => {
+    const { channel, client } = connect(server.port);
+    const dataDir = join(root, 'data');
+    const rec = runRecorder({ dataDir, modules: [1], fps, durationMs, batchMs: 1, reportTimes: true });
+    await rec.ready;
+    await client.initHpIo({ dataDir });
+    const c = consume(client, 0, true);
+    await settle(300);
+    rec.go();
+    const report = await rec.done;
+    await settle(200);
+    c.stop();
+    await c.done;
+    channel.close();
+    const lat = c.received.filter((r) => report.writeTimes[r.frameNumber] !== undefined).map((r) => r.at - report.writeTimes[r.frameNumber]!);
+    return { p50: percentile(lat, 50), p99: percentile(lat, 99), n: lat.length };
+  });
+}
+
+async function throughput(clients: number, modules: number, durationMs: number): Promise<{ perClient: number; aggregate: number; written: number }> {
+  return withServer(async (server, root) => {
+    const conns = Array.from({ length: clients }, () => connect(server.port));
+    const dataDir = join(root, 'data');
+    const rec = runRecorder({ dataDir, modules: Array.from({ length: modules }, (_, i) => i + 1), fps: 2000, durationMs, batchMs: 1, reportTimes: false });
+    await rec.ready;
+    await conns[0]!.client.initHpIo({ dataDir });
+    const cs = conns.map(({ client }) => consume(client, 0, false));
+    await settle(300);
+    rec.go();
+    const t0 = now();
+    const start = cs.map((c) => c.count);
+    const report = await rec.done;
+    const seconds = (now() - t0) / 1000;
+    const got = cs.map((c, i) => c.count - start[i]!);
+    for (const c of cs) c.stop();
+    await Promise.all(cs.map((c) => c.done));
+    for (const { channel } of conns) channel.close();
+    const aggregate = got.reduce((a, b) => a + b, 0) / seconds;
+    return { perClient: aggregate / clients, aggregate, written: (report.framesPerModule * modules) / seconds };
+  });
+}
+
+async function observatory(durationMs: number) {
+  return withServer(async (server, root) => {
+    const conns = Array.from({ length: 20 }, () => connect(server.port));
+    const dataDir = join(root, 'data');
+    const modules = Array.from({ length: 45 }, (_, i) => i + 1);
+    const rec = runRecorder({ dataDir, modules, fps: 1000, durationMs, batchMs: 10, reportTimes: false });
+    await rec.ready;
+    await conns[0]!.client.initHpIo({ dataDir });
+    const cs = conns.map(({ client }) => consume(client, 0.1, false));
+    await settle(500);
+    const pid = server.proc.pid!;
+    rec.go();
+    const cpu0 = cpuSeconds(pid);
+    const t0 = now();
+    const counts0 = cs.map((c) => c.count);
+    let peakRss = 0;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
+    const report = await rec.done;
+    const seconds = (now() - t0) / 1000;
+    const cpu = (cpuSeconds(pid) - cpu0) / seconds;
+    clearInterval(sampler);
+    const rss = rssMb(pid);
+    const expected = seconds * 10 * modules.length;
+    const fractions = cs.map((c, i) => (c.count - counts0[i]!) / expected);
+    for (const c of cs) c.stop();
+    await Promise.all(cs.map((c) => c.done));
+    for (const { channel } of conns) channel.close();
+    return { cpu, rss, peakRss, fractions, writtenPerModule: report.framesPerModule / seconds };
+  });
+}
+
+async function startupAndIdle() {
+  return withServer(async (server) => {
+    const { channel, client } = connect(server.port);
+    await client.ping({});
+    const firstPing = now() - server.spawnedAt;
+    const conns = Array.from({ length: 10 }, () => connect(server.port));
+    const cs = conns.map(({ client: c }) => consume(c, 0, false));
+    await settle(1000);
+    const pid = server.proc.pid!;
+    const cpu0 = cpuSeconds(pid);
+    const t0 = now();
+    await settle(5000);
+    const idleCpu = (cpuSeconds(pid) - cpu0) / ((now() - t0) / 1000);
+    const rss = rssMb(pid);
+    for (const c of cs) c.stop();
+    await Promise.all(cs.map((c) => c.done));
+    for (const c of conns) c.channel.close();
+    channel.close();
+    return { firstPing, idleCpu, rss };
+  });
+}
+
+const pct = (x: number) => `${fmt(100 * x, 1)}%`;
+
+console.log('daq server bench (server: child process; recorders: worker threads)');
+const d = await startupAndIdle();
+console.log(`(d) start -> first Ping: ${fmt(d.firstPing, 0)} ms (target <= 250); idle with 10 clients: CPU ${pct(d.idleCpu)} of one core (target ~0), RSS ${fmt(d.rss, 1)} MB (target <= 70)`);
+const a1 = await latency(20, 5000);
+console.log(`(a) latency, frames 50 ms apart: p50 ${fmt(a1.p50)} ms, p99 ${fmt(a1.p99)} ms over ${a1.n} frames (target p50 <= 1.5, p99 <= 5)`);
+const a2 = await latency(1000, 5000);
+console.log(`(a) latency, recorder at 1,000 frames/s: p50 ${fmt(a2.p50)} ms, p99 ${fmt(a2.p99)} ms over ${a2.n} frames (target p50 <= 1.5, p99 <= 5)`);
+const b1 = await throughput(1, 16, 4000);
+console.log(`(b) 1 client, 16 modules written at ${fmt(b1.written, 0)} frames/s: delivered ${fmt(b1.aggregate, 0)} frames/s (target >= 8,000)`);
+const b10 = await throughput(10, 16, 4000);
+console.log(`(b) 10 clients, 16 modules written at ${fmt(b10.written, 0)} frames/s: delivered ${fmt(b10.aggregate, 0)} frames/s aggregate, ${fmt(b10.perClient, 0)} per client`);
+const c = await observatory(8000);
+const sorted = [...c.fractions].sort((x, y) => x - y);
+console.log(
+  `(c) 45 modules x ${fmt(c.writtenPerModule, 0)} img16 frames/s written, 20 clients at 10 Hz: server CPU ${pct(c.cpu)} of one core (target < 50%), RSS ${fmt(c.rss, 1)} MB (peak ${fmt(c.peakRss, 1)}), updates received per client min ${pct(sorted[0]!)} median ${pct(percentile(sorted, 50))} (target >= 95%)`,
+);
