@@ -13,6 +13,8 @@ import { recordCommand } from './commands/record.js';
 import { reflectCommand } from './commands/reflect.js';
 import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
+import { upCommand, upNodeCommand } from './commands/up.js';
 import { streamCommand } from './commands/stream.js';
 import { exitReport } from './error-exit.js';
 import { EXIT } from './exit-codes.js';
@@ -33,6 +35,9 @@ program.addCommand(streamCommand());
 program.addCommand(recordCommand());
 program.addCommand(replayCommand());
 program.addCommand(plotCommand());
+program.addCommand(simulateCommand());
+program.addCommand(upCommand());
+program.addCommand(upNodeCommand(), { hidden: true });
 
 /** Commander errors throw instead of exiting, on every command (addCommand does not inherit it). */
 function throwOnExit(cmd: Command): void {

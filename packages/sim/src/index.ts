@@ -14,3 +14,4 @@ export * from './replay/archive.js';
 export * from './replay/default-archive.js';
 export * from './replay/replay-timeline.js';
 export * from './simulation.js';
+export * from './daq-simulator.js';

@@ -22,6 +22,8 @@ export interface ReplaySource {
   loop?: boolean;
   /** Archive module id -> simulated module id(s). Archive modules it does not list are not replayed. Identity by default. */
   moduleMap?: ModuleMap | Readonly<Record<number, number | readonly number[]>>;
+  /** Simulate exactly these module ids, fed by the archive modules in turn (ignored when moduleMap is given). */
+  modules?: readonly number[];
 }
 
 export interface SyntheticSource {
@@ -87,6 +89,20 @@ function toModuleMap(map: ReplaySource['moduleMap']): ModuleMap {
   };
 }
 
+/**
+ * Feeds each wanted module from the archive modules in turn (ascending ids): wanted module j
+ * replays archive module j mod A. Archive modules no wanted module reaches are left out.
+ */
+export function moduleMapOnto(archiveModules: readonly number[], wanted: readonly number[]): ModuleMap {
+  const sorted = [...archiveModules].sort((a, b) => a - b);
+  const targets = new Map<number, number[]>();
+  wanted.forEach((id, j) => {
+    const from = sorted[j % sorted.length]!;
+    targets.set(from, [...(targets.get(from) ?? []), id]);
+  });
+  return (id) => targets.get(id) ?? [];
+}
+
 async function timelineFor(source: ReplaySource | SyntheticSource, warn: (m: string) => void): Promise<{ frames: AsyncGenerator<TimedFrame, void, undefined>; moduleIds: number[] }> {
   if (source.kind === 'synthetic') {
     const modules = source.modules ?? DEFAULT_SYNTHETIC.modules;
@@ -103,8 +119,8 @@ async function timelineFor(source: ReplaySource | SyntheticSource, warn: (m: str
   }
   const archive = await scanArchive(source.archive ?? DEFAULT_ARCHIVE);
   for (const s of archive.skipped) warn(`archive: skipped ${s.file}: ${s.reason}`);
-  const moduleMap = toModuleMap(source.moduleMap);
-  const archiveModules = [...new Set(archive.runs.flatMap((r) => r.streams.map((s) => s.moduleId)))];
+  const archiveModules = [...new Set(archive.runs.flatMap((r) => r.streams.map((s) => s.moduleId)))].sort((a, b) => a - b);
+  const moduleMap = source.moduleMap === undefined && source.modules?.length ? moduleMapOnto(archiveModules, source.modules) : toModuleMap(source.moduleMap);
   const moduleIds = [...new Set(archiveModules.flatMap((id) => moduleMap(id)))].sort((a, b) => a - b);
   for (const id of archiveModules) if (moduleMap(id).length === 0) warn(`archive module ${id} is not in the module map: not replayed`);
   if (moduleIds.length === 0) throw new Error(`module map leaves no module to replay (archive modules: ${archiveModules.join(', ')})`);

@@ -5,7 +5,6 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { isDataProduct, type DataProduct } from '@daqdata/core';
 import { startSimulation, type ReplaySource, type SimulationOptions, type SyntheticSource } from '@daqdata/sim';
-import { exitReport } from '../error-exit.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { argParser, parseCount, parseList, parseModuleIds, parsePositiveNumber } from '../options/option-parsers.js';
 
@@ -126,15 +125,7 @@ export function simulateCommand(): Command {
     .addOption(new Option('--progress <seconds>', 'seconds between progress lines').default(1).argParser(argParser(parsePositiveNumber)))
     .option('--obs <name>', 'observatory name in the run directory name', 'sim')
     .option('--runtype <type>', 'run type in the run directory name', 'sim');
-  return addSimulationOptions(cmd).action(async (dataDir: string, flags: SimulateFlags) => {
-    try {
-      await simulate(resolve(dataDir), flags);
-    } catch (err) {
-      const r = exitReport(err);
-      process.stderr.write(`daq simulate: ${r.message}\n`);
-      process.exitCode = r.code;
-    }
-  });
+  return addSimulationOptions(cmd).action((dataDir: string, flags: SimulateFlags) => simulate(resolve(dataDir), flags));
 }
 
 async function simulate(dataDir: string, flags: SimulateFlags): Promise<void> {

@@ -1,0 +1,226 @@
+// `daq up`: a local observatory in one command. N node servers run as separate processes on
+// consecutive ports (`daq up-node`, hidden), each writing its own simulated modules into its
+// own data directory and following it with its own watcher, the real path: files on disk ->
+// watcher -> broadcast. daq_config.json and network_config.json for the SDK and the CLI are
+// written into a directory that is printed. Ctrl-C stops every node; a node that dies is reported.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { createLogger, flagsToOverrides, loadServerConfig, startServer, type RunningServer } from '@daqdata/server';
+import { createNodeSimulator, startSimulation, type Simulation } from '@daqdata/sim';
+import { CliError, EXIT } from '../exit-codes.js';
+import { argParser, parseCount, parseModuleIds } from '../options/option-parsers.js';
+import { addSimulationOptions, simulationArgs, simulationOptions, type SimulationFlags } from './simulate.js';
+
+/**
+ * Local nodes listen on 50151, 50152, ...: clear of 50051, the port of a real DAQ node (which
+ * may run on this machine), and of the ports just above it that sites use for extra nodes.
+ */
+export const DEFAULT_UP_BASE_PORT = 50151;
+export const READY_PREFIX = 'daq-up-node ready ';
+
+interface UpFlags extends SimulationFlags {
+  nodes: number;
+  basePort: number;
+  modulesPerNode: number;
+  dir?: string;
+  host: string;
+}
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new Error(`"${value}" is not a port 1-65535`);
+  return Number(value);
+}
+
+/** Node i (0-based) simulates modules i*M+1 .. i*M+M: distinct sets across nodes. */
+export function nodeModules(index: number, modulesPerNode: number): number[] {
+  return Array.from({ length: modulesPerNode }, (_, k) => index * modulesPerNode + k + 1);
+}
+
+export interface UpNode {
+  name: string;
+  address: string;
+  port: number;
+  modules: number[];
+  dataDir: string;
+}
+
+/** The SDK's daq_config.json: one entry per node, with its port in ip_addr. */
+export function daqConfig(nodes: readonly UpNode[]): object {
+  return { daq_nodes: nodes.map((n) => ({ ip_addr: n.address, data_dir: n.dataDir, node_name: n.name, module_ids: n.modules })) };
+}
+
+/** network_config.json: local nodes are reached directly, no gateway. */
+export function networkConfig(nodes: readonly UpNode[]): object {
+  return { daq_nodes: nodes.map((n) => ({ ip_addr: n.address, port_forwarding: { status: false } })) };
+}
+
+const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
+
+export function upCommand(): Command {
+  const cmd = new Command('up')
+    .description(`start a local simulated observatory: N DAQ nodes on consecutive ports from ${DEFAULT_UP_BASE_PORT}, with daq_config.json for the other commands`)
+    .option('-n, --nodes <n>', 'number of node servers', argParser(parseCount), 3)
+    .option('--base-port <port>', `port of the first node; the others follow (default ${DEFAULT_UP_BASE_PORT}, clear of a real node's 50051)`, argParser(parsePort), DEFAULT_UP_BASE_PORT)
+    .option('--modules-per-node <n>', 'modules each node simulates (node 1: 1..M, node 2: M+1..2M, ...)', argParser(parseCount), 2)
+    .option('--host <host>', 'interface the nodes listen on', '127.0.0.1')
+    .option('--dir <dir>', 'directory for daq_config.json, network_config.json and node data (default: a new temporary directory, removed on exit)');
+  return addSimulationOptions(cmd).action((flags: UpFlags) => up(flags));
+}
+
+interface RunningNode extends UpNode {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Forwards a child's output line by line, prefixed with its name; resolves on its ready line. */
+function follow(child: ChildProcess, name: string): Promise<void> {
+  return new Promise((resolveReady, reject) => {
+    const prefix = (line: string) => process.stderr.write(`[${name}] ${line}\n`);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith(READY_PREFIX)) resolveReady();
+      else prefix(line);
+    });
+    createInterface({ input: child.stderr! }).on('line', prefix);
+    child.once('exit', (code, signal) => reject(new CliError(`${name} exited before it was ready (${signal ?? `code ${code}`})`, EXIT.unreachable)));
+  });
+}
+
+async function up(flags: UpFlags): Promise<void> {
+  if (flags.modules) throw new CliError('--modules does not apply to daq up: use --modules-per-node (each node gets its own set)', EXIT.usage);
+  simulationOptions(flags); // contradictions are reported before anything starts
+  if (flags.basePort + flags.nodes - 1 > 65535) throw new CliError(`--base-port ${flags.basePort} leaves no room for ${flags.nodes} nodes`, EXIT.usage);
+  const own = flags.dir === undefined;
+  const dir = own ? await mkdtemp(join(tmpdir(), 'daq-up-')) : resolve(flags.dir!);
+  await mkdir(dir, { recursive: true });
+
+  const nodes: RunningNode[] = [];
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGTERM');
+    await Promise.all(
+      nodes.map(async (n) => {
+        const killer = setTimeout(() => n.child.kill('SIGKILL'), 10_000);
+        await n.exited;
+        clearTimeout(killer);
+      }),
+    );
+    await rm(own ? dir : join(dir, 'nodes'), { recursive: true, force: true });
+  };
+
+  try {
+    for (let i = 0; i < flags.nodes; i++) {
+      const name = `node-${i + 1}`;
+      const port = flags.basePort + i;
+      const modules = nodeModules(i, flags.modulesPerNode);
+      const dataDir = join(dir, 'nodes', name);
+      const args = [BIN, 'up-node', '--host', flags.host, '--port', String(port), '--node-name', name, '--data-dir', dataDir, '--modules', modules.join(','), ...simulationArgs(flags)];
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+      const node: RunningNode = { name, address: `${flags.host}:${port}`, port, modules, dataDir, child, exited };
+      nodes.push(node);
+      await follow(child, name);
+    }
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  await writeFile(join(dir, 'daq_config.json'), `${JSON.stringify(daqConfig(nodes), null, 2)}\n`);
+  await writeFile(join(dir, 'network_config.json'), `${JSON.stringify(networkConfig(nodes), null, 2)}\n`);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`local observatory up: ${nodes.length} node${nodes.length > 1 ? 's' : ''} in ${dir}`);
+  for (const n of nodes) out(`  ${n.name}  ${n.address}  modules ${n.modules.join(',')}`);
+  out(`config: ${join(dir, 'daq_config.json')}`);
+  out(`try:    daq stream ${join(dir, 'daq_config.json')}   (Ctrl-C here stops every node)`);
+
+  let alive = nodes.length;
+  const died: string[] = [];
+  const allGone = new Promise<void>((resolveGone) => {
+    for (const n of nodes) {
+      void n.exited.then(({ code, signal }) => {
+        alive--;
+        if (!stopping) {
+          process.stderr.write(`daq up: ${n.name} (${n.address}, modules ${n.modules.join(',')}) died (${signal ?? `exit code ${code}`}); ${alive} node${alive === 1 ? '' : 's'} still running\n`);
+          died.push(n.name);
+        }
+        if (alive === 0) resolveGone();
+      });
+    }
+  });
+  const stopped = new Promise<void>((resolveStop) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveStop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    void allGone.then(onSignal);
+  });
+  await stopped;
+  out('stopping every node...');
+  await stopAll();
+  out('stopped');
+  if (died.length > 0) throw new CliError(`${died.join(', ')} died while running (see the messages above)`, EXIT.unreachable);
+}
+
+interface UpNodeFlags extends SimulationFlags {
+  host: string;
+  port: number;
+  nodeName: string;
+  dataDir: string;
+}
+
+/** `daq up-node`: one node of `daq up`: a simulated recorder and a node server following it, in one process. */
+export function upNodeCommand(): Command {
+  const cmd = new Command('up-node')
+    .description('one node of `daq up` (started by daq up)')
+    .requiredOption('--port <port>', 'TCP port', argParser(parsePort))
+    .requiredOption('--node-name <name>', 'node name')
+    .requiredOption('--data-dir <dir>', 'where the simulated recorder writes (removed on exit)')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1');
+  return addSimulationOptions(cmd).action((flags: UpNodeFlags) => upNode(flags));
+}
+
+async function upNode(flags: UpNodeFlags): Promise<void> {
+  const moduleIds = flags.modules ?? [];
+  if (moduleIds.length === 0) throw new CliError('--modules is required', EXIT.usage);
+  const options = simulationOptions(flags);
+  const log = createLogger({ format: 'human' });
+  const dataDir = resolve(flags.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  let sim: Simulation | undefined;
+  let server: RunningServer | undefined;
+  const shutdown = async () => {
+    await server?.close(2000);
+    await sim?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    sim = await startSimulation({ ...options, dataDir, onWarning: (w) => log.warn('simulation', { warning: w }) });
+    const config = await loadServerConfig(null, {
+      ...flagsToOverrides({ host: flags.host, port: String(flags.port), nodeName: flags.nodeName, dataDir }),
+      allowedDataRoots: [dataDir],
+    });
+    // InitHpIo(simulate_daq) on this node simulates with the same options, into a private temporary directory.
+    server = await startServer(config, { logger: log, simulator: createNodeSimulator({ ...options, onWarning: (w) => log.warn('simulation', { warning: w }) }) });
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  process.stdout.write(`${READY_PREFIX}${server.address}\n`);
+  void sim.done.then((r) => {
+    if (r.ended === 'error') log.error('simulation stopped', { error: r.error?.message });
+  });
+  await new Promise<void>((resolveSignal) => {
+    process.once('SIGINT', () => resolveSignal());
+    process.once('SIGTERM', () => resolveSignal());
+  });
+  await shutdown();
+}
