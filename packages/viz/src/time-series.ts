@@ -15,6 +15,8 @@ export interface TimeSeriesOptions {
   timeLabel?: string;
   /** 'step-after' for counts per interval, 'linear' for samples. */
   interpolate?: 'linear' | 'step-after';
+  /** Start the value axis at zero (default true); false fits it to the data, for small variations on a large level. */
+  zero?: boolean;
   plotWidth?: number;
   plotHeight?: number;
 }
@@ -32,7 +34,7 @@ export function timeSeries(points: readonly TimePoint[], options: TimeSeriesOpti
     mark: { type: 'line', point: true, interpolate: options.interpolate ?? 'linear' },
     encoding: {
       x: { field: 'time', type: 'temporal', scale: { type: 'utc' }, axis: { format: '%H:%M:%S', title: options.timeLabel ?? 'time (UTC)' } },
-      y: { field: 'value', type: 'quantitative', title: options.valueLabel ?? 'value' },
+      y: { field: 'value', type: 'quantitative', title: options.valueLabel ?? 'value', scale: { zero: options.zero ?? true } },
       ...(hasSeries ? { color: { field: 'series', type: 'nominal', title: null } } : {}),
       tooltip: [{ field: 'time', type: 'temporal', format: '%H:%M:%S.%L' }, { field: 'value' }],
     },
