@@ -34,7 +34,9 @@ interface ServerChild {
 
 async function startServerChild(root: string): Promise<ServerChild> {
   const spawnedAt = now();
-  const proc = spawn(process.execPath, [serverMain, '--host', '127.0.0.1', '--port', '0', '--allow-root', root, '--log-format', 'json', '--max-streams', '100', '--grace', '1'], {
+  // DAQ_BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") is passed to the server's node, for profiling.
+  const nodeArgs = (process.env.DAQ_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, serverMain, '--host', '127.0.0.1', '--port', '0', '--allow-root', root, '--log-format', 'json', '--max-streams', '100', '--grace', '1'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
@@ -240,19 +242,29 @@ async function startupAndIdle() {
 
 const pct = (x: number) => `${fmt(100 * x, 1)}%`;
 
+// DAQ_BENCH_ONLY=a,c runs only those parts.
+const only = new Set((process.env.DAQ_BENCH_ONLY ?? 'a,b,c,d').split(','));
 console.log('daq server bench (server: child process; recorders: worker threads)');
+if (only.has('d')) {
 const d = await startupAndIdle();
 console.log(`(d) start -> first Ping: ${fmt(d.firstPing, 0)} ms (target <= 250); idle with 10 clients: CPU ${pct(d.idleCpu)} of one core (target ~0), RSS ${fmt(d.rss, 1)} MB (target <= 70)`);
+}
+if (only.has('a')) {
 const a1 = await latency(20, 5000);
 console.log(`(a) latency, frames 50 ms apart: p50 ${fmt(a1.p50)} ms, p99 ${fmt(a1.p99)} ms over ${a1.n} frames (target p50 <= 1.5, p99 <= 5)`);
 const a2 = await latency(1000, 5000);
 console.log(`(a) latency, recorder at 1,000 frames/s: p50 ${fmt(a2.p50)} ms, p99 ${fmt(a2.p99)} ms over ${a2.n} frames (target p50 <= 1.5, p99 <= 5)`);
+}
+if (only.has('b')) {
 const b1 = await throughput(1, 16, 4000);
 console.log(`(b) 1 client, 16 modules written at ${fmt(b1.written, 0)} frames/s: delivered ${fmt(b1.aggregate, 0)} frames/s (target >= 8,000)`);
 const b10 = await throughput(10, 16, 4000);
 console.log(`(b) 10 clients, 16 modules written at ${fmt(b10.written, 0)} frames/s: delivered ${fmt(b10.aggregate, 0)} frames/s aggregate, ${fmt(b10.perClient, 0)} per client`);
+}
+if (only.has('c')) {
 const c = await observatory(8000);
 const sorted = [...c.fractions].sort((x, y) => x - y);
 console.log(
   `(c) 45 modules x ${fmt(c.writtenPerModule, 0)} img16 frames/s written, 20 clients at 10 Hz: server CPU ${pct(c.cpu)} of one core (target < 50%), RSS ${fmt(c.rss, 1)} MB (peak ${fmt(c.peakRss, 1)}), updates received per client min ${pct(sorted[0]!)} median ${pct(percentile(sorted, 50))} (target >= 95%)`,
 );
+}
