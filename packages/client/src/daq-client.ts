@@ -89,6 +89,8 @@ export class DaqClient implements AsyncDisposable {
   readonly #calls = new OpenCallCounter();
   readonly #reconnect: ReconnectOptions;
   readonly #options: DaqClientOptions;
+  /** Aborted by close(): ends every open stream, including its reconnect loop. */
+  readonly #lifetime = new AbortController();
   #closed = false;
 
   /** From daq_config (+ network_config) as paths or objects, or from a list of addresses. */
@@ -137,8 +139,9 @@ export class DaqClient implements AsyncDisposable {
   }
 
   async #ping(node: DaqNode, timeoutMs: number): Promise<boolean> {
+    const conn = this.#connection(node); // a closed client is an error, not a dead host
     try {
-      await this.#connection(node).daq.ping({}, { signal: AbortSignal.timeout(timeoutMs) });
+      await conn.daq.ping({}, { signal: AbortSignal.timeout(timeoutMs) });
       return true;
     } catch {
       return false;
@@ -237,7 +240,8 @@ export class DaqClient implements AsyncDisposable {
       return (signal: AbortSignal) =>
         asImages(hostImageStream(conn, { request, reconnect, connectTimeoutMs: this.#options.pingTimeoutMs ?? 1000, events, signal }), node.name, parse, events);
     });
-    yield* mergeInArrivalOrder(sources, { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal: options.signal });
+    const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
+    yield* mergeInArrivalOrder(sources, { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal });
   }
 
   /** streamImages as an Observable; unsubscribing cancels every RPC. */
@@ -284,6 +288,7 @@ export class DaqClient implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#lifetime.abort();
     for (const conn of this.#connections.values()) conn.close();
     this.#events.close();
   }

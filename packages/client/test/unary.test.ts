@@ -122,4 +122,27 @@ describe('discovery and unary calls', () => {
     for (const h of hosts) expect(got.some((g) => g.host === h && g.dataProduct === 'ph256' && g.pixels instanceof Int16Array)).toBe(true);
     expect(client.openCalls).toBe(0);
   });
+
+  it('close() ends an open stream and its reconnect loop; the status iterator completes', async () => {
+    const client = DaqClient.fromAddresses([live[0]!.address, deadAddress]);
+    const seen: string[] = [];
+    const statusDone = (async () => {
+      for await (const e of client.statusEvents()) seen.push(`${e.type} ${e.host}`);
+    })();
+    const connected = new Promise<void>((resolve) => client.onStatus((e) => e.type === 'connected' && resolve()));
+    // The dead host is named explicitly: it is retried (reconnecting) until close().
+    const consuming = (async () => {
+      let n = 0;
+      for await (const _ of client.streamImages({ hosts: [live[0]!.address, deadAddress], updateIntervalSeconds: 0.01 })) n++;
+      return n;
+    })();
+    await connected;
+    await client.close();
+    expect(await consuming).toBe(0);
+    await statusDone;
+    expect(seen).toContain(`connected ${live[0]!.address}`);
+    expect(seen.some((s) => s.startsWith('reconnecting ') && s.endsWith(deadAddress))).toBe(true);
+    expect(client.openCalls).toBe(0);
+    await expect(client.ping(live[0]!.address)).rejects.toThrow('DaqClient is closed');
+  });
 });
