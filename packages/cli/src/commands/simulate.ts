@@ -65,7 +65,8 @@ export function simulationOptions(flags: SimulationFlags): Omit<SimulationOption
   if (flags.synthetic && flags.archive) throw new CliError('--synthetic and --archive contradict each other: generate or replay, not both', EXIT.usage);
   const syntheticOnly = (['products', 'rate', 'eventRate', 'seed'] as const).filter((k) => flags[k] !== undefined);
   if (!flags.synthetic && syntheticOnly.length > 0) {
-    throw new CliError(`--${syntheticOnly.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} only apply with --synthetic`, EXIT.usage);
+    const names = syntheticOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new CliError(`${names.join(', ')} ${names.length > 1 ? 'apply' : 'applies'} only to synthetic frames: add --synthetic`, EXIT.usage);
   }
   const source: ReplaySource | SyntheticSource = flags.synthetic
     ? {

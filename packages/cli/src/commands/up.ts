@@ -135,7 +135,7 @@ async function up(flags: UpFlags): Promise<void> {
   await writeFile(join(dir, 'network_config.json'), `${JSON.stringify(networkConfig(nodes), null, 2)}\n`);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`local observatory up: ${nodes.length} node${nodes.length > 1 ? 's' : ''} in ${dir}`);
-  for (const n of nodes) out(`  ${n.name}  ${n.address}  modules ${n.modules.join(',')}`);
+  for (const n of nodes) out(`  ${n.name}  ${n.address}  modules ${n.modules.join(',')}  pid ${n.child.pid}`);
   out(`config: ${join(dir, 'daq_config.json')}`);
   out(`try:    daq stream ${join(dir, 'daq_config.json')}   (Ctrl-C here stops every node)`);
 

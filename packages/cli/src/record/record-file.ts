@@ -4,7 +4,17 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Encoder, decodeMultiStream } from '@msgpack/msgpack';
-import { checkFileHeader, decodeRecord, encodeRecord, fileHeader, RecordFormatError, type RecordFileHeader, type RecordedImage } from './record-format.js';
+import {
+  checkFileHeader,
+  decodeRecord,
+  encodeRecord,
+  fileHeader,
+  isFileEnd,
+  RecordFormatError,
+  type RecordFileEnd,
+  type RecordFileHeader,
+  type RecordedImage,
+} from './record-format.js';
 
 export class RecordWriter {
   readonly #encoder = new Encoder();
@@ -42,7 +52,9 @@ export class RecordWriter {
     if (!this.out.write(bytes)) await once(this.out, 'drain');
   }
 
+  /** Writes the end record and closes the file. */
   async close(): Promise<void> {
+    await this.#write({ end: true, count: this.#count } satisfies RecordFileEnd);
     this.out.end();
     await once(this.out, 'finish');
   }
@@ -52,11 +64,14 @@ export class RecordWriter {
 export async function* readRecordFile(path: string): AsyncGenerator<RecordedImage, void, undefined> {
   let index = -1;
   let header: RecordFileHeader | undefined;
+  let end: RecordFileEnd | undefined;
   try {
     for await (const value of decodeMultiStream(createReadStream(path))) {
+      if (end) throw new RecordFormatError(`${path}: data after the end record`);
       if (index === -1) header = checkFileHeader(value, path);
+      else if (isFileEnd(value)) end = value;
       else yield decodeRecord(value, `${path}: record ${index + 1}`);
-      index++;
+      if (!end) index++;
     }
   } catch (e) {
     if (e instanceof RecordFormatError) throw e;
@@ -67,4 +82,8 @@ export async function* readRecordFile(path: string): AsyncGenerator<RecordedImag
     );
   }
   if (!header) throw new RecordFormatError(`${path}: empty file, not a daq record file`);
+  if (!end) {
+    throw new RecordFormatError(`${path}: ends after record ${index} without the end record: the recording was cut off or the file is truncated`);
+  }
+  if (end.count !== index) throw new RecordFormatError(`${path}: the end record counts ${end.count} images, the file holds ${index}`);
 }

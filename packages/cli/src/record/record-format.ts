@@ -1,5 +1,7 @@
 // The `daq record` file: a MessagePack stream (one object after another, no framing), first
-// a header naming the format and version, then one record per image. A record keeps the raw
+// a header naming the format and version, then one record per image, then an end record with
+// the image count. The end record is how a reader knows the file is whole: a stream decoder
+// cannot tell a file cut off mid-record from one that ended. A record keeps the raw
 // PanoImage fields, the host it came from, the node's send timestamp and the arrival time,
 // so `daq replay` reproduces every image exactly and at the recorded cadence.
 import { PanoImage_Type, type PanoImage } from '@daqdata/core';
@@ -43,6 +45,16 @@ interface EncodedRecord {
   serverTimestamp: Date | null;
   arrivalUnixMs: number;
   image: EncodedPanoImage;
+}
+
+/** The last object of a complete file. */
+export interface RecordFileEnd {
+  end: true;
+  count: number;
+}
+
+export function isFileEnd(value: unknown): value is RecordFileEnd {
+  return isObject(value) && value.end === true;
 }
 
 export function fileHeader(writer: string, created = new Date()): RecordFileHeader {

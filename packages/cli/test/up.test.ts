@@ -1,0 +1,107 @@
+// `daq up` as a real child process tree (built dist/bin.js: run `npx turbo run build` first):
+// N node processes, each replaying its own modules through its own watcher, reached through
+// the daq_config.json that daq up writes.
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DaqClient, type ParsedImage } from '@daqdata/client';
+import { DATA_PRODUCTS, encodeFrame, type FrameHeader } from '@daqdata/core';
+import { DEFAULT_ARCHIVE, scanArchive, streamFrames } from '@daqdata/sim';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CliProcess } from './support/cli-process.js';
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'daq-cli-up-'));
+  cleanup.push(() => rm(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** A base port unlikely to be taken: the nodes listen on consecutive ports from it. */
+function basePort(): number {
+  return 42_000 + Math.floor(Math.random() * 15_000);
+}
+
+function startUp(args: string[]): CliProcess {
+  const p = new CliProcess(['up', ...args]);
+  cleanup.push(async () => {
+    p.kill('SIGKILL');
+    await p.exited;
+  });
+  return p;
+}
+
+/** Every frame of the bundled archive, as the bytes of the file. */
+async function archiveFrames(): Promise<Set<string>> {
+  const archive = await scanArchive(DEFAULT_ARCHIVE);
+  const frames = new Set<string>();
+  for (const run of archive.runs) for (const s of run.streams) for await (const f of streamFrames(s)) frames.add(Buffer.from(f.raw).toString('base64'));
+  return frames;
+}
+
+describe('daq up', () => {
+  it('serves 3 distinct module sets from 3 node processes, frames byte-identical to the archive, and stops cleanly', async () => {
+    const dir = await tempDir();
+    const base = basePort();
+    const up = startUp(['--nodes', '3', '--base-port', String(base), '--dir', dir, '--speed', '5']);
+    await up.waitFor('the config line', (out) => /^config: /m.test(out), 60_000);
+    const config = JSON.parse(await readFile(join(dir, 'daq_config.json'), 'utf8')) as { daq_nodes: Array<{ ip_addr: string; module_ids: number[]; data_dir: string }> };
+    expect(config.daq_nodes.map((n) => n.ip_addr)).toEqual([0, 1, 2].map((i) => `127.0.0.1:${base + i}`));
+    expect(config.daq_nodes.map((n) => n.module_ids)).toEqual([[1, 2], [3, 4], [5, 6]]);
+    const network = JSON.parse(await readFile(join(dir, 'network_config.json'), 'utf8')) as { daq_nodes: Array<{ ip_addr: string }> };
+    expect(network.daq_nodes.map((n) => n.ip_addr)).toEqual(config.daq_nodes.map((n) => n.ip_addr));
+
+    const client = DaqClient.fromConfig(join(dir, 'daq_config.json'), join(dir, 'network_config.json'));
+    cleanup.push(() => client[Symbol.asyncDispose]());
+    const abort = new AbortController();
+    // Each node: module 2k+1 replays the synthetic run (img16 + ph256), 2k+2 the real ph256 run.
+    const wanted = new Set(config.daq_nodes.flatMap((n, i) => [`${n.ip_addr}/${2 * i + 1}/img16`, `${n.ip_addr}/${2 * i + 1}/ph256`, `${n.ip_addr}/${2 * i + 2}/ph256`]));
+    const seen = new Map<string, ParsedImage[]>();
+    const timeout = setTimeout(() => abort.abort(), 30_000);
+    for await (const image of client.streamImages({ updateIntervalSeconds: 0.05, signal: abort.signal })) {
+      const key = `${image.host}/${image.moduleId}/${image.dataProduct}`;
+      seen.set(key, [...(seen.get(key) ?? []), image]);
+      if ([...wanted].every((k) => seen.has(k))) break;
+    }
+    clearTimeout(timeout);
+    expect(new Set(seen.keys())).toEqual(wanted);
+
+    // Each host served only its own modules.
+    for (const [i, node] of config.daq_nodes.entries()) {
+      const modules = new Set([...seen.values()].flat().filter((img) => img.host === node.ip_addr).map((img) => img.moduleId));
+      expect(modules).toEqual(new Set([2 * i + 1, 2 * i + 2]));
+    }
+    // What arrives is the archive's frames, byte for byte (header text re-encoded in the recorder's fixed-width format).
+    const archived = await archiveFrames();
+    for (const img of [...seen.values()].flat()) {
+      const bytes = encodeFrame(img.header as unknown as FrameHeader, img.pixels, DATA_PRODUCTS[img.dataProduct]);
+      expect(archived.has(Buffer.from(bytes).toString('base64'))).toBe(true);
+    }
+
+    up.kill('SIGINT');
+    const r = await up.exited;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/stopping every node\.\.\.\nstopped\n$/);
+    expect(r.stderr).not.toMatch(/died/);
+    await expect(access(join(dir, 'nodes'))).rejects.toThrow(/ENOENT/);
+    expect(await client.getValidDaqHosts()).toEqual([]);
+  }, 120_000);
+
+  it('reports a node that dies, keeps the others up, and exits non-zero after Ctrl-C', async () => {
+    const dir = await tempDir();
+    const up = startUp(['--nodes', '2', '--base-port', String(basePort()), '--dir', dir, '--synthetic', '--rate', '5']);
+    await up.waitFor('the config line', (out) => /^config: /m.test(out), 60_000);
+    const pid = Number(/node-2 .* pid (\d+)/.exec(up.stdout)![1]);
+    process.kill(pid, 'SIGKILL');
+    await up.waitFor('the death report', (_out, err) => /node-2 \(127\.0\.0\.1:\d+, modules 3,4\) died \(SIGKILL\); 1 node still running/.test(err));
+    up.kill('SIGINT');
+    const r = await up.exited;
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/daq: node-2 died while running/);
+    await expect(access(join(dir, 'nodes'))).rejects.toThrow(/ENOENT/);
+  }, 120_000);
+});
