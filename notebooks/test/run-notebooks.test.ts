@@ -1,0 +1,37 @@
+// `npm run notebooks` as CI runs it: a real `daq up`, real Jupyter, the real tslab kernel.
+// Needs the build (npx turbo run build) and scripts/notebooks/setup.sh.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+function runNode(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (output += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (output += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('notebooks', () => {
+  it('load every package they import through require(), as the tslab kernel does', async () => {
+    // tslab compiles cells to CommonJS: an ES module graph with a top-level await cannot be
+    // require()d, and the whole notebook fails on its import cell.
+    const packages = ['@daqdata/client', '@daqdata/core', '@daqdata/cli', '@daqdata/viz', 'rxjs'];
+    const script = `for (const p of ${JSON.stringify(packages)}) { require(p); console.log('loaded ' + p); }`;
+    const { code, output } = await runNode(['-e', script]);
+    expect(output).toContain('loaded rxjs');
+    expect(code, output).toBe(0);
+  });
+
+  it('all execute against a fresh simulated observatory, every cell ok and every plot cell with an image', async () => {
+    const { code, output } = await runNode([join(REPO, 'scripts', 'notebooks', 'run.mjs')]);
+    for (const nb of ['quickstart', 'pulse-height', 'record-and-replay']) expect(output, output).toContain(`ok    notebooks/${nb}.ipynb`);
+    expect(output).toMatch(/notebooks ok: \d+ of \d+ notebooks ran cleanly in [\d.]+ s/);
+    expect(code, output).toBe(0);
+  });
+});
