@@ -213,11 +213,14 @@ export class DaqClient implements AsyncDisposable {
     const { branches, done } = teeAsync(images, nodes.length);
     const outcomes = await Promise.allSettled(
       nodes.map((node, i) =>
-        this.#connection(node).daq.uploadImages(
-          (async function* () {
-            for await (const panoImage of branches[i]!) yield { panoImage };
-          })(),
-        ),
+        this.#connection(node)
+          .daq.uploadImages(
+            (async function* () {
+              for await (const panoImage of branches[i]!) yield { panoImage };
+            })(),
+          )
+          // A host whose upload failed takes no more images: it must not hold the others back.
+          .finally(() => branches[i]!.end()),
       ),
     );
     await done;

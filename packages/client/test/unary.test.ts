@@ -123,6 +123,18 @@ describe('discovery and unary calls', () => {
     expect(client.openCalls).toBe(0);
   });
 
+  it('uploadImages to a dead and a live host rejects naming the dead one, without holding the live one back', async () => {
+    await using client = DaqClient.fromAddresses([live[0]!.address, deadAddress]);
+    // More images than one host's queue holds: a stuck dead branch would block the live one.
+    const images = Array.from({ length: 200 }, (_, seq) => panoImage({ moduleId: 98, seq }));
+    const err = await client.uploadImages([live[0]!.address, deadAddress], images).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(new RegExp(`^UploadImages failed on 1 of 2 host\\(s\\): ${deadAddress.replace(/\./g, '\\.')}: UNAVAILABLE`));
+    expect(err?.message).not.toContain(live[0]!.address);
+  });
+
   it('close() ends an open stream and its reconnect loop; the status iterator completes', async () => {
     const client = DaqClient.fromAddresses([live[0]!.address, deadAddress]);
     const seen: string[] = [];

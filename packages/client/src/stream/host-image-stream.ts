@@ -42,9 +42,19 @@ export async function* hostImageStream(conn: NodeConnection, o: HostStreamOption
       await conn.daq.ping({}, { signal: AbortSignal.any([signal, AbortSignal.timeout(o.connectTimeoutMs)]) });
       if (signal.aborted) return;
       connected = true;
-      attempt = 0;
       events.emit({ type: 'connected', host, at: new Date() });
-      for await (const response of conn.daq.streamImages(o.request, { signal })) yield response;
+      const openedAt = Date.now();
+      let delivered = false;
+      try {
+        for await (const response of conn.daq.streamImages(o.request, { signal })) {
+          delivered = true;
+          yield response;
+        }
+      } finally {
+        // A stream that worked (delivered, or stayed open longer than the longest backoff) starts
+        // the backoff afresh; one the node keeps refusing right after the ping keeps growing it.
+        if (delivered || Date.now() - openedAt > o.reconnect.maxDelayMs) attempt = 0;
+      }
       reason = 'the node ended the stream';
     } catch (err) {
       if (signal.aborted) return; // the caller stopped: not a failure

@@ -15,6 +15,8 @@ import { HostGoneError } from '../stream/host-image-stream.js';
 import { AllHostsFailedError } from '../stream/merge-in-arrival-order.js';
 import { REPLY_FLAG, type SerializedError, type SyncCallMethod, type SyncReply, type SyncRequest } from './sync-protocol.js';
 
+const WORKER_START_TIMEOUT_MS = 30_000;
+
 /** Stream options the sync face accepts: no AbortSignal (break or close() stops a stream). */
 export type SyncStreamImagesOptions = Omit<StreamImagesOptions, 'signal'>;
 
@@ -67,7 +69,8 @@ export class SyncDaqClient implements Disposable {
     this.#worker.unref();
     this.#port.unref();
     try {
-      const ready = this.#await() as { hosts: string[] };
+      // Bounded: a worker that cannot even load (e.g. an unbuilt package) must not hang the caller.
+      const ready = this.#await(WORKER_START_TIMEOUT_MS) as { hosts: string[] };
       this.hosts = ready.hosts;
     } catch (err) {
       this.#closed = true;
@@ -84,8 +87,9 @@ export class SyncDaqClient implements Disposable {
     return new SyncDaqClient({ addresses }, options);
   }
 
-  /** Blocks until the worker's reply is posted; returns its value or throws its error. */
-  #await(): unknown {
+  /** Blocks until the worker's reply is posted (or `timeoutMs` passes); returns its value or throws its error. */
+  #await(timeoutMs?: number): unknown {
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     while (true) {
       const received = receiveMessageOnPort(this.#port);
       if (received) {
@@ -94,7 +98,9 @@ export class SyncDaqClient implements Disposable {
         if (reply.ok) return reply.value;
         throw reviveError(reply.error);
       }
-      Atomics.wait(this.#flag, REPLY_FLAG, 0);
+      const left = deadline === undefined ? undefined : deadline - Date.now();
+      if (left !== undefined && left <= 0) throw new Error(`SyncDaqClient: the worker did not answer within ${timeoutMs} ms`);
+      Atomics.wait(this.#flag, REPLY_FLAG, 0, left);
     }
   }
 

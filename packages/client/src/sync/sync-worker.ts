@@ -31,8 +31,13 @@ try {
   process.exit(0);
 }
 
+/** Events kept for takeStatusEvents(); the oldest are dropped beyond this many. */
+const MAX_KEPT_EVENTS = 10_000;
 const statusEvents: StreamEvent[] = [];
-client.onStatus((e) => statusEvents.push(e));
+client.onStatus((e) => {
+  statusEvents.push(e);
+  if (statusEvents.length > MAX_KEPT_EVENTS) statusEvents.shift();
+});
 const streams = new Map<number, AsyncGenerator<RawImageMessage>>();
 
 async function handle(req: SyncRequest): Promise<unknown> {
