@@ -1,1 +1,18 @@
-export {};
+// @daqdata/cli as a library: the pieces of `daq` that are useful on their own (notebooks,
+// other tools): record files, and the terminal renderers.
+export * from './exit-codes.js';
+export * from './record/record-format.js';
+export * from './record/record-file.js';
+export * from './record/replay-schedule.js';
+export * from './plot/colour-map.js';
+export * from './plot/colour-mode.js';
+export * from './plot/quantiles.js';
+export * from './plot/module-field.js';
+export * from './plot/heatmap.js';
+export * from './plot/frame-rate.js';
+export * from './plot/module-track.js';
+export * from './plot/tile-layout.js';
+export * from './plot/view-render.js';
+export * from './plot/pulse-height-distribution.js';
+export * from './plot/phdist-render.js';
+export * from './output/image-output.js';

@@ -56,9 +56,9 @@ describe('pulse-height distribution', () => {
     const lines = renderPhdist(store, { columns: 120, rows: 40, nowMs: now, windowsS: [10, 60, 600], title: 'phdist', status: [] });
     const text = lines.join('\n');
     expect(text).toContain('M4');
-    expect(text).toContain('last 10 s: 3 events');
-    expect(text).toContain('last 1 min: 3 events');
-    expect(text).toContain('last 10 min: 6 events');
+    expect(text).toContain('10 s: 3 events');
+    expect(text).toContain('1 min: 3 events');
+    expect(text).toContain('10 min: 6 events');
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(120);
     // The bin holding 200 has 2 events in every window; 100's bin only in the 10 min one.
     const edges = binEdges([...old, ...recent], 40 - 1 - 3)!;

@@ -46,7 +46,7 @@ export function renderPhdist(store: PulseHeightEvents, o: PhdistFrameOptions): s
     const columnWidth = Math.floor((o.columns - labelWidth - 1) / o.windowsS.length) - 3;
     const barWidth = Math.max(1, columnWidth - countWidth - 1);
     const headers = o.windowsS.map((w, i) =>
-      fitText(`last ${formatWindow(w)}: ${perWindow[i]!.length} events`, barWidth + countWidth + 1),
+      fitText(`${formatWindow(w)}: ${perWindow[i]!.length} events`, barWidth + countWidth + 1),
     );
     lines.push(fitText(`${'value'.padStart(labelWidth)} │ ${headers.join(' │ ')}`, o.columns));
     // Highest values on top, like a y axis.

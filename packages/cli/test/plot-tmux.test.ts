@@ -1,0 +1,69 @@
+// `daq plot view` end to end in a real terminal (tmux): module labels and coloured heat-map
+// cells on screen, then `q` quits, the process exits 0 and the terminal is restored (main
+// screen, cursor shown).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAQ_BIN } from './support/cli-process.js';
+import { movieImage, ph256Image } from './support/pano-images.js';
+import { startTestNode, type TestNode } from './support/test-node.js';
+import { stripAnsi } from './support/ansi-cells.js';
+
+const run = promisify(execFile);
+const SOCKET = `daq-cli-test-${process.pid}`;
+const SESSION = 'plot';
+
+function tmux(...args: string[]): Promise<string> {
+  return run('tmux', ['-L', SOCKET, ...args]).then((r) => r.stdout);
+}
+
+/** Polls the pane (tmux has no "content changed" event) until pred holds; the timeout is only the failure bound. */
+async function paneUntil(what: string, pred: (ansi: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await tmux('capture-pane', '-e', '-p', '-t', SESSION);
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`pane never showed ${what}; last capture:\n${stripAnsi(last)}`);
+}
+
+let node: TestNode;
+
+beforeAll(async () => {
+  node = await startTestNode();
+  await tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', '-e', 'COLORTERM=truecolor', '-e', 'PS1=$ ', 'bash --norc --noprofile');
+});
+
+afterAll(async () => {
+  await tmux('kill-server').catch(() => undefined);
+  await node?.stop();
+});
+
+describe('daq plot view in tmux', () => {
+  it('shows labelled, coloured maps and quits on q, restoring the terminal', async () => {
+    const done = tmux('wait-for', 'daq-exited');
+    const command = `${process.execPath} ${DAQ_BIN} plot view --host ${node.address} --refresh-period 0.2; echo DAQ_EXIT=$?; tmux -L ${SOCKET} wait-for -S daq-exited`;
+    await tmux('send-keys', '-t', SESSION, command, 'Enter');
+    await paneUntil('the view title', (p) => p.includes('daq plot view'));
+    expect((await tmux('display-message', '-p', '-t', SESSION, '#{alternate_on} #{cursor_flag}')).trim()).toBe('1 0');
+
+    await node.upload([movieImage(1, 0), ph256Image(1, 1, 0), movieImage(2, 0), ph256Image(2, 3, 0)]);
+    const screen = await paneUntil('both modules', (p) => {
+      const text = stripAnsi(p);
+      return text.includes('M1 movie img16') && text.includes('M2 pulse height ph256 q3') && text.includes('M1 pulse height ph256 q1') && text.includes('M2 movie img16');
+    });
+    // Heat-map cells: half blocks with 24-bit (or tmux's 256-colour) foreground and background.
+    const coloured = screen.match(/\x1b\[[0-9;]*(?:38;[25];[0-9;]+)[0-9;]*m▀/g) ?? [];
+    expect(coloured.length).toBeGreaterThan(100);
+    expect(screen).toMatch(/48;[25];/);
+    expect(stripAnsi(screen)).toMatch(/2025-08-02 \d\d:\d\d:\d\d\.\d{6} WR/);
+
+    await tmux('send-keys', '-t', SESSION, 'q');
+    await done;
+    const after = await paneUntil('the exit status', (p) => stripAnsi(p).includes('DAQ_EXIT='));
+    expect(stripAnsi(after)).toContain('DAQ_EXIT=0');
+    expect((await tmux('display-message', '-p', '-t', SESSION, '#{alternate_on} #{cursor_flag}')).trim()).toBe('0 1');
+  });
+});
