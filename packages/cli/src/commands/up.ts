@@ -202,14 +202,17 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
     await sim?.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
+  const onWarning = (w: string) => log.warn('simulation', { warning: w });
   try {
-    sim = await startSimulation({ ...options, dataDir, onWarning: (w) => log.warn('simulation', { warning: w }) });
     const config = await loadServerConfig(null, {
       ...flagsToOverrides({ host: flags.host, port: String(flags.port), nodeName: flags.nodeName, dataDir }),
       allowedDataRoots: [dataDir],
     });
     // InitHpIo(simulate_daq) on this node simulates with the same options, into a private temporary directory.
-    server = await startServer(config, { logger: log, simulator: createNodeSimulator({ ...options, onWarning: (w) => log.warn('simulation', { warning: w }) }) });
+    server = await startServer(config, { logger: log, simulator: createNodeSimulator({ ...options, onWarning }) });
+    // The recorder starts once the node follows the (empty) data directory, so every module
+    // and run directory appears as new to a running watcher, as at a real observatory.
+    sim = await startSimulation({ ...options, dataDir, onWarning });
   } catch (err) {
     await shutdown();
     throw err;
