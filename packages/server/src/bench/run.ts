@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DaqDataDefinition, type DaqDataClient } from '@daqdata/core';
+import * as grpc from '@grpc/grpc-js';
+import { DaqDataDefinition, StreamImagesRequest, type DaqDataClient } from '@daqdata/core';
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 import type { RecorderJob, RecorderReport } from './recorder-worker.js';
 
@@ -117,6 +118,33 @@ function consume(client: DaqDataClient, intervalSeconds: number, keep: boolean):
   return c;
 }
 
+/**
+ * A throughput client that counts messages without decoding them, so the bench process's own
+ * protobuf decoding (20 clients x 450 images/s share one core with everything else here) does
+ * not throttle what the server can deliver. (a) uses real decoding clients.
+ */
+function countingConsumer(port: number, intervalSeconds: number): Consumer & { close(): void } {
+  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const call = client.makeServerStreamRequest(
+    '/daqdata.DaqData/StreamImages',
+    (r: StreamImagesRequest) => Buffer.from(StreamImagesRequest.encode(r).finish()),
+    (b: Buffer) => b.length,
+    StreamImagesRequest.fromPartial({ streamMovieData: true, updateIntervalSeconds: intervalSeconds }),
+  );
+  const c = {
+    received: [],
+    count: 0,
+    stop: () => call.cancel(),
+    close: () => client.close(),
+    done: new Promise<void>((resolve) => {
+      call.on('error', () => resolve());
+      call.on('end', () => resolve());
+    }),
+  };
+  call.on('data', () => c.count++);
+  return c;
+}
+
 function runRecorder(job: RecorderJob): { ready: Promise<void>; go(): void; done: Promise<RecorderReport> } {
   const worker = new Worker(workerFile, { workerData: job });
   let readyResolve!: () => void;
@@ -166,12 +194,12 @@ async function latency(fps: number, durationMs: number): Promise<{ p50: number; 
 
 async function throughput(clients: number, modules: number, durationMs: number): Promise<{ perClient: number; aggregate: number; written: number }> {
   return withServer(async (server, root) => {
-    const conns = Array.from({ length: clients }, () => connect(server.port));
+    const control = connect(server.port);
     const dataDir = join(root, 'data');
     const rec = runRecorder({ dataDir, modules: Array.from({ length: modules }, (_, i) => i + 1), fps: 2000, durationMs, batchMs: 1, reportTimes: false });
     await rec.ready;
-    await conns[0]!.client.initHpIo({ dataDir });
-    const cs = conns.map(({ client }) => consume(client, 0, false));
+    await control.client.initHpIo({ dataDir });
+    const cs = Array.from({ length: clients }, () => countingConsumer(server.port, 0));
     await settle(300);
     rec.go();
     const t0 = now();
@@ -181,7 +209,8 @@ async function throughput(clients: number, modules: number, durationMs: number):
     const got = cs.map((c, i) => c.count - start[i]!);
     for (const c of cs) c.stop();
     await Promise.all(cs.map((c) => c.done));
-    for (const { channel } of conns) channel.close();
+    for (const c of cs) c.close();
+    control.channel.close();
     const aggregate = got.reduce((a, b) => a + b, 0) / seconds;
     return { perClient: aggregate / clients, aggregate, written: (report.framesPerModule * modules) / seconds };
   });
@@ -189,13 +218,13 @@ async function throughput(clients: number, modules: number, durationMs: number):
 
 async function observatory(durationMs: number) {
   return withServer(async (server, root) => {
-    const conns = Array.from({ length: 20 }, () => connect(server.port));
+    const control = connect(server.port);
     const dataDir = join(root, 'data');
     const modules = Array.from({ length: 45 }, (_, i) => i + 1);
     const rec = runRecorder({ dataDir, modules, fps: 1000, durationMs, batchMs: 10, reportTimes: false });
     await rec.ready;
-    await conns[0]!.client.initHpIo({ dataDir });
-    const cs = conns.map(({ client }) => consume(client, 0.1, false));
+    await control.client.initHpIo({ dataDir });
+    const cs = Array.from({ length: 20 }, () => countingConsumer(server.port, 0.1));
     await settle(500);
     const pid = server.proc.pid!;
     rec.go();
@@ -213,7 +242,8 @@ async function observatory(durationMs: number) {
     const fractions = cs.map((c, i) => (c.count - counts0[i]!) / expected);
     for (const c of cs) c.stop();
     await Promise.all(cs.map((c) => c.done));
-    for (const { channel } of conns) channel.close();
+    for (const c of cs) c.close();
+    control.channel.close();
     return { cpu, rss, peakRss, fractions, writtenPerModule: report.framesPerModule / seconds };
   });
 }

@@ -7,12 +7,13 @@
 import type { ImageKind } from '@daqdata/core';
 import type { BroadcastImage } from './broadcast-image.js';
 import type { Clock } from './clock.js';
+import { runAt, type Cancel } from './run-at.js';
 import { decideThrottle } from './throttle.js';
 
 interface Slot {
   pending: BroadcastImage | null;
   lastSentAt: number | null;
-  timer: NodeJS.Timeout | null;
+  timer: Cancel | null;
   ready: boolean;
 }
 
@@ -71,11 +72,11 @@ export class ClientImageStream {
       this.readyQueue.push(slot);
       this.wake?.();
     } else if (decision.action === 'schedule') {
-      // Timers may fire a hair early against this clock: pace() again re-checks and re-arms.
-      slot.timer = setTimeout(() => {
+      // pace() again when the time comes: it re-checks (timers may fire a hair early) and sends.
+      slot.timer = runAt(decision.at, this.clock, () => {
         slot.timer = null;
         if (slot.pending) this.pace(slot);
-      }, Math.max(0, decision.at - this.clock()));
+      });
     }
   }
 
@@ -103,7 +104,7 @@ export class ClientImageStream {
   close(end: StreamEnd): void {
     if (this.end) return;
     this.end = end;
-    for (const slot of this.slots.values()) if (slot.timer) clearTimeout(slot.timer);
+    for (const slot of this.slots.values()) slot.timer?.();
     this.slots.clear();
     this.readyQueue.length = 0;
     this.wake?.();

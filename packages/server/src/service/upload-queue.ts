@@ -5,12 +5,13 @@
 // buffering without bound.
 import type { BroadcastImage } from '../broadcast/broadcast-image.js';
 import type { Clock } from '../broadcast/clock.js';
+import { runAt, type Cancel } from '../broadcast/run-at.js';
 import { decideThrottle } from '../broadcast/throttle.js';
 
 export class UploadQueue {
   private readonly queue: BroadcastImage[] = [];
   private lastDrainAt: number | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: Cancel | null = null;
 
   constructor(
     readonly capacity: number,
@@ -31,10 +32,10 @@ export class UploadQueue {
     const decision = decideThrottle(this.clock(), this.lastDrainAt, this.intervalMs(), this.timer !== null);
     if (decision.action === 'send-now') this.drain();
     else if (decision.action === 'schedule') {
-      this.timer = setTimeout(() => {
+      this.timer = runAt(decision.at, this.clock, () => {
         this.timer = null;
         if (this.queue.length) this.pace();
-      }, Math.max(0, decision.at - this.clock()));
+      });
     }
   }
 
@@ -48,7 +49,7 @@ export class UploadQueue {
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.();
     this.timer = null;
     this.queue.length = 0;
   }

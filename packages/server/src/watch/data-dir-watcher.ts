@@ -1,20 +1,18 @@
-// Follows DATA_DIR/module_N/<run>.pffd/ for one node. chokidar follows the tree (new modules,
-// new runs, new files, deletions); per module and data product the newest file is followed by
-// a FrameFileFollower, whose own fs.watch signals appends unthrottled. Frames become
-// BroadcastImages (encoded lazily, once) handed to `onImage`. Nothing polls: idle costs nothing.
+// Follows DATA_DIR/module_N/<run>.pffd/ for one node. chokidar follows the tree of module and
+// run directories (new modules, new runs, removals); each run directory's files are followed
+// by RunDirFiles (new files, rollovers, deletions, replacements); per module and data product
+// the newest file is read by a FrameFileFollower, whose own fs.watch signals appends
+// unthrottled. Frames become BroadcastImages (encoded lazily, once) handed to `onImage`.
+// Nothing polls: an idle tree costs nothing.
 import { basename, dirname, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import {
-  DATA_PRODUCTS,
-  classifyFile,
-  panoImageFromFrame,
-  parseModuleDirName,
-} from '@daqdata/core';
+import { DATA_PRODUCTS, classifyFile, panoImageFromFrame, parseModuleDirName } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
 import { compareFrameFiles, streamKey, type FrameFileCandidate } from './current-file.js';
 import { FrameFileFollower, type FollowedFrame } from './frame-file-follower.js';
+import { RunDirFiles } from './run-dir-files.js';
 
 export interface DataDirWatcherOptions {
   dataDir: string;
@@ -32,6 +30,7 @@ interface Followed {
 
 export class DataDirWatcher {
   private readonly followed = new Map<string, Followed>();
+  private readonly runDirs = new Map<string, Promise<RunDirFiles | undefined>>();
   private tree: FSWatcher | undefined;
   private ready = false;
   private closed = false;
@@ -43,7 +42,12 @@ export class DataDirWatcher {
   /** Resolves once the existing tree is scanned and the current files are followed. */
   static async start(opts: DataDirWatcherOptions): Promise<DataDirWatcher> {
     const w = new DataDirWatcher(opts);
-    await w.startTree();
+    try {
+      await w.startTree();
+    } catch (err) {
+      await w.close();
+      throw err;
+    }
     return w;
   }
 
@@ -60,55 +64,77 @@ export class DataDirWatcher {
     const { dataDir, log } = this.opts;
     return new Promise((resolve, reject) => {
       const tree = watch(dataDir, {
-        depth: 2,
+        depth: 1,
         atomic: false,
         ignoreInitial: false,
         ignored: (path, stats) => this.ignored(path, stats?.isDirectory()),
       });
       this.tree = tree;
-      tree.on('add', (path) => this.fileAdded(path));
-      // chokidar's change is throttled, so appends are signalled by the follower's own fs.watch;
-      // here it serves to notice a file renamed over the followed one (a new inode).
-      tree.on('change', (path) => this.followerFor(path)?.then((f) => f.checkIdentity()));
-      tree.on('unlink', (path) => this.followerFor(path)?.then((f) => f.checkIdentity()));
       tree.on('addDir', (path) => {
-        if (this.ready && path !== dataDir) log.info('new directory', { dir: relative(dataDir, path) });
+        const depth = this.depthOf(path);
+        if (depth === 2) this.runDirs.set(path, this.watchRunDir(path));
+        if (this.ready && depth > 0) log.info(depth === 1 ? 'new module directory' : 'new run directory', { dir: relative(dataDir, path) });
       });
-      tree.on('unlinkDir', (path) => log.info('directory removed', { dir: relative(dataDir, path) }));
+      tree.on('unlinkDir', (path) => {
+        const files = this.runDirs.get(path);
+        this.runDirs.delete(path);
+        void files?.then((f) => f?.close());
+        log.info('directory removed', { dir: relative(dataDir, path) });
+      });
       tree.on('error', (err) => {
         if (!this.ready) reject(err);
         log.warn('watch error', { error: (err as Error).message });
       });
       tree.once('ready', () => {
-        this.ready = true;
-        const starts = [...this.initial.values()].map((c) => this.follow(c));
-        this.initial.clear();
-        Promise.all(starts).then(() => resolve(), reject);
+        // Every run directory found so far has listed its files: now follow the newest ones.
+        Promise.all(this.runDirs.values())
+          .then(() => {
+            this.ready = true;
+            const starts = [...this.initial.values()].map((c) => this.follow(c));
+            this.initial.clear();
+            return Promise.all(starts);
+          })
+          .then(() => resolve(), reject);
       });
     });
   }
 
-  /** Only module_N directories (in the filter), their run directories and the files in them. */
+  private depthOf(path: string): number {
+    const rel = relative(this.opts.dataDir, path);
+    return rel === '' ? 0 : rel.split(sep).length;
+  }
+
+  /** Only module_N directories (in the filter) and the directories in them (runs). */
   private ignored(path: string, isDir: boolean | undefined): boolean {
     const rel = relative(this.opts.dataDir, path);
     if (rel === '') return false;
+    if (isDir === false) return true;
     const parts = rel.split(sep);
     if (parts.length === 1) {
-      if (isDir === false) return true;
       const id = parseModuleDirName(parts[0]!);
       if (id === undefined) return isDir === true;
       return this.opts.moduleIds.size > 0 && !this.opts.moduleIds.has(id);
     }
-    if (parts.length === 2) return isDir === false; // run directories only
-    return isDir === true; // files in run directories only
+    return parts.length > 2;
   }
 
-  private fileAdded(path: string): void {
-    const rel = relative(this.opts.dataDir, path).split(sep);
-    if (rel.length !== 3) return;
+  private async watchRunDir(dir: string): Promise<RunDirFiles | undefined> {
+    try {
+      return await RunDirFiles.start(dir, {
+        onFile: (path) => this.fileSeen(path),
+        onFileGone: (path) => this.followerFor(path)?.then((f) => f.checkIdentity()),
+        onError: (err) => this.opts.log.warn('run directory watch error', { dir: relative(this.opts.dataDir, dir), error: err.message }),
+      });
+    } catch (err) {
+      this.opts.log.warn('cannot watch run directory', { dir: relative(this.opts.dataDir, dir), error: (err as Error).message });
+      return undefined;
+    }
+  }
+
+  private fileSeen(path: string): void {
     const cls = classifyFile(basename(path));
     if (cls.kind === 'not-frames') {
-      this.opts.log.debug('ignoring file', { file: rel.join('/'), reason: cls.reason });
+      this.opts.log.debug('ignoring file', { file: relative(this.opts.dataDir, path), reason: cls.reason });
       return;
     }
     const { name } = cls;
@@ -122,7 +148,7 @@ export class DataDirWatcher {
     }
     const current = this.followed.get(key);
     if (current && current.candidate.path === path) {
-      // Re-created under the same name: the follower notices the new inode.
+      // Something was renamed onto the followed name: the follower notices the new inode.
       void current.follower.then((f) => f.checkIdentity());
       return;
     }
@@ -148,7 +174,7 @@ export class DataDirWatcher {
     // older frame can never overtake the new file's frames.
     const follower = (async () => {
       if (previous) await (await previous.follower.catch(() => undefined))?.finish();
-      return FrameFileFollower.start(candidate.path, candidate.name, this.opts.log, {
+      return FrameFileFollower.start(candidate.path, candidate.name, this.opts.log, this.opts.clock, {
         onFrame: (f) => this.emit(f),
         onGone: (path) => {
           const now = this.followed.get(key);
@@ -175,6 +201,9 @@ export class DataDirWatcher {
     if (this.closed) return;
     this.closed = true;
     await this.tree?.close();
+    const runDirs = [...this.runDirs.values()];
+    this.runDirs.clear();
+    for (const r of await Promise.all(runDirs)) r?.close();
     const followers = [...this.followed.values()];
     this.followed.clear();
     await Promise.all(followers.map(async (f) => (await f.follower.catch(() => undefined))?.close()));

@@ -1,13 +1,27 @@
 // Follows one PFF file while the recorder appends to it. Appends are signalled by fs.watch on
 // the file itself (inotify: one event per write, unthrottled), so the last append of a burst
-// is never lost. On each signal only the newest complete frame is read (one fstat + one pread
-// of one frame): the cost does not depend on the file size or on how far the file has grown.
+// is never lost. A signal costs one pread of the bytes after the last consumed frame (at most
+// READ_FRAMES frames; with a larger backlog, one fstat and a pread of just the newest complete
+// frame): the cost does not depend on the file size. Only the newest complete frame is
+// parsed and published — clients get the newest frame they have not seen, never a backlog.
 // A partial frame at the end waits for its rest; truncation, replacement and deletion are
 // detected and re-synchronised with a log line.
 import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { PffFile, isPffError, type DataFileName, type PffFrame } from '@daqdata/core';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { PffFile, isPffError, parseFrame, type DataFileName, type FrameLayout, type PffFrame } from '@daqdata/core';
+import type { Clock } from '../broadcast/clock.js';
+import { runAt, type Cancel } from '../broadcast/run-at.js';
+import { decideThrottle } from '../broadcast/throttle.js';
 import type { Logger } from '../log/logger.js';
+
+/** Frames read per signal before switching to "jump to the newest frame". */
+const READ_FRAMES = 64;
+/**
+ * A signal that brings no new bytes may mean truncation, deletion or a rename over the file
+ * (the old inode's link count changes): that is checked at most this often, with a trailing
+ * check so the last such signal is never lost.
+ */
+const IDENTITY_CHECK_MS = 50;
 
 export interface FollowedFrame {
   frame: PffFrame;
@@ -20,28 +34,37 @@ export interface FollowerEvents {
   onGone(path: string): void;
 }
 
+interface OpenFile {
+  handle: FileHandle;
+  layout: FrameLayout;
+  ino: number;
+  buffer: Uint8Array;
+}
+
 export class FrameFileFollower {
-  private file: PffFile | undefined;
+  private file: OpenFile | undefined;
   /** File offset just past the last frame consumed (a frame boundary). */
   private offset = 0;
-  private ino: number | undefined;
   private reading: Promise<void> | null = null;
   private again = false;
   private closed = false;
   private fsWatcher: FSWatcher | undefined;
   /** Set once a file-level problem was logged, so a broken file is not reported on every append. */
   private failed = false;
+  private lastIdentityCheck: number | null = null;
+  private identityTimer: Cancel | null = null;
 
   private constructor(
     readonly path: string,
     readonly name: DataFileName,
     private readonly log: Logger,
+    private readonly clock: Clock,
     private readonly events: FollowerEvents,
   ) {}
 
   /** Starts following `path` and delivers its newest complete frame, if any. */
-  static async start(path: string, name: DataFileName, log: Logger, events: FollowerEvents): Promise<FrameFileFollower> {
-    const f = new FrameFileFollower(path, name, log.child({ file: name.fileName }), events);
+  static async start(path: string, name: DataFileName, log: Logger, clock: Clock, events: FollowerEvents): Promise<FrameFileFollower> {
+    const f = new FrameFileFollower(path, name, log.child({ file: name.fileName }), clock, events);
     f.watchFile();
     await f.signal();
     return f;
@@ -56,7 +79,7 @@ export class FrameFileFollower {
       });
       this.fsWatcher.on('error', (err) => this.log.warn('file watch error', { error: err.message }));
     } catch (err) {
-      // The file vanished between discovery and watching: the tree watcher reports the unlink.
+      // The file vanished between discovery and watching: the run directory reports it.
       this.log.warn('cannot watch file', { error: (err as Error).message });
     }
   }
@@ -81,35 +104,51 @@ export class FrameFileFollower {
     return this.reading;
   }
 
+  private async openFile(): Promise<OpenFile | undefined> {
+    const pff = await PffFile.tryOpen(this.path);
+    if (!pff) return undefined; // first header still incomplete: wait for more bytes
+    const { layout } = pff;
+    await pff.close();
+    const handle = await open(this.path, 'r');
+    const ino = (await handle.stat()).ino;
+    return { handle, layout, ino, buffer: new Uint8Array(layout.frameSize * READ_FRAMES) };
+  }
+
   private async readNewest(): Promise<void> {
     try {
       if (!this.file) {
-        this.file = await PffFile.tryOpen(this.path);
-        if (!this.file) return; // first header still incomplete: wait for more bytes
+        this.file = await this.openFile();
+        if (!this.file) return;
         this.offset = 0;
-        this.ino = (await stat(this.path)).ino;
         this.failed = false;
       }
-      const { frameSize } = this.file.layout;
-      const size = await this.file.size();
-      if (size < this.offset) {
-        this.log.warn('file truncated: re-synchronising at its newest complete frame', { size, offset: this.offset });
-        await this.reopen();
-        return this.readNewest();
+      const { handle, layout, buffer } = this.file;
+      const { frameSize } = layout;
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
+      let frameOffset: number;
+      let bytes: Uint8Array;
+      if (bytesRead === buffer.length) {
+        // A backlog (start-up on a grown file, or a long stall): jump to the newest frame.
+        const size = (await handle.stat()).size;
+        const complete = Math.floor((size - this.offset) / frameSize);
+        frameOffset = this.offset + (complete - 1) * frameSize;
+        this.offset += complete * frameSize;
+        const read = await handle.read(buffer, 0, frameSize, frameOffset);
+        bytes = buffer.subarray(0, read.bytesRead);
+      } else {
+        const complete = Math.floor(bytesRead / frameSize);
+        if (complete === 0) {
+          // A partial frame waiting for its rest, or a signal that brought nothing.
+          if (bytesRead === 0) this.paceIdentityCheck();
+          return;
+        }
+        frameOffset = this.offset + (complete - 1) * frameSize;
+        this.offset += complete * frameSize;
+        bytes = buffer.subarray((complete - 1) * frameSize, complete * frameSize);
       }
-      const complete = Math.floor((size - this.offset) / frameSize);
-      if (complete === 0) {
-        // Nothing new, or a partial frame waiting for its rest. A signal without growth is also
-        // what a rename over the file or its deletion produces (the old inode's link count
-        // changes): check the path still names this file. Not awaited: it may close us.
-        if (size === this.offset) void this.checkIdentity();
-        return;
-      }
-      const newest = this.offset / frameSize + complete - 1;
-      this.offset += complete * frameSize;
       let frame: PffFrame;
       try {
-        frame = await this.file.readFrame(newest);
+        frame = parseFrame(bytes, layout, { file: this.name.fileName, offset: frameOffset });
       } catch (err) {
         if (!isPffError(err)) throw err;
         this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
@@ -124,40 +163,54 @@ export class FrameFileFollower {
           error: isPffError(err) ? `${err.detail} (byte ${err.offset})` : (err as Error).message,
         });
       }
-      await this.dropHandle();
+      await this.dropFile();
     }
   }
 
-  private async dropHandle(): Promise<void> {
+  private paceIdentityCheck(): void {
+    const d = decideThrottle(this.clock(), this.lastIdentityCheck, IDENTITY_CHECK_MS, this.identityTimer !== null);
+    if (d.action === 'send-now') void this.checkIdentity();
+    else if (d.action === 'schedule') {
+      this.identityTimer = runAt(d.at, this.clock, () => {
+        this.identityTimer = null;
+        void this.checkIdentity();
+      });
+    }
+  }
+
+  private async dropFile(): Promise<void> {
     const f = this.file;
     this.file = undefined;
     this.offset = 0;
-    await f?.close().catch(() => undefined);
+    await f?.handle.close().catch(() => undefined);
   }
 
-  private async reopen(): Promise<void> {
-    await this.dropHandle();
-    this.watchFile();
-  }
-
-  /** Whether the path still names the followed file: deleted (stop), replaced (re-sync), or unchanged. */
+  /** Whether the path still names the followed file, unshortened: deleted (stop), replaced or truncated (re-sync). */
   async checkIdentity(): Promise<void> {
     if (this.closed) return;
+    this.lastIdentityCheck = this.clock();
     let ino: number;
     try {
       ino = (await stat(this.path)).ino;
     } catch {
+      if (this.closed) return;
       this.log.info('file deleted: no longer followed');
       await this.close();
       this.events.onGone(this.path);
       return;
     }
-    if (this.ino !== undefined && ino !== this.ino) {
+    const f = this.file;
+    if (!f || this.closed) return;
+    if (ino !== f.ino) {
       this.log.warn('file replaced: re-synchronising at its newest complete frame');
-      this.ino = undefined;
-      await this.reopen();
-      await this.signal();
+    } else {
+      const size = (await f.handle.stat()).size;
+      if (size >= this.offset || this.file !== f) return;
+      this.log.warn('file truncated: re-synchronising at its newest complete frame', { size, offset: this.offset });
     }
+    await this.dropFile();
+    this.watchFile();
+    await this.signal();
   }
 
   /** Reads what is left (e.g. at a rollover), then stops. */
@@ -170,7 +223,8 @@ export class FrameFileFollower {
     if (this.closed) return;
     this.closed = true;
     this.fsWatcher?.close();
+    this.identityTimer?.();
     await this.reading?.catch(() => undefined);
-    await this.dropHandle();
+    await this.dropFile();
   }
 }
