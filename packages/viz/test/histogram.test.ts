@@ -44,7 +44,7 @@ describe('histogram', () => {
   });
 
   it('keeps empty bins on a linear scale', () => {
-    const spec = histogram([1, 50], { binWidth: 10 }) // bins 0-10 ... 50-60 as unknown as { data: { values: unknown[] } };
-    expect(spec.data.values).toHaveLength(6);
+    const spec = histogram([1, 50], { binWidth: 10 }) as unknown as { data: { values: unknown[] } };
+    expect(spec.data.values).toHaveLength(6); // 0-10 ... 50-60, four of them empty
   });
 });
