@@ -105,7 +105,7 @@ describe('archive replay', () => {
     await sim.stop();
 
     await expect(startSimulation({ dataDir: dir, source: { kind: 'replay', moduleMap: { 99: 1 } }, onWarning: (w) => warnings.push(w) })).rejects.toThrow(
-      /module map leaves no module to replay \(archive modules: 254, 1\)/,
+      /module map leaves no module to replay \(archive modules: 1, 254\)/,
     );
     expect(warnings).toContain('archive module 254 is not in the module map: not replayed');
   });
