@@ -9,7 +9,7 @@ import type { Clock } from '../broadcast/clock.js';
 import { ImageHub } from '../broadcast/image-hub.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { Logger } from '../log/logger.js';
-import { DataDirWatcher } from '../watch/data-dir-watcher.js';
+import type { DataDirWatcher } from '../watch/data-dir-watcher.js';
 import { confineDataDir } from './data-dir-confinement.js';
 import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
 import { SIMULATOR_MISSING, type DaqSimulator, type RunningSimulation } from './simulator.js';
@@ -185,6 +185,8 @@ export class DaqNode {
         simulation = await this.simulator!.start({ moduleIds: request.moduleIds, updateIntervalSeconds: intervalSeconds });
         dataDir = simulation.dataDir;
       }
+      // Loaded on first use: a node that only relays uploads, and start-up, do without chokidar.
+      const { DataDirWatcher } = await import('../watch/data-dir-watcher.js');
       watcher = await DataDirWatcher.start({
         dataDir: dataDir!,
         moduleIds: new Set(request.moduleIds),
