@@ -184,7 +184,7 @@ describe('daq stream', () => {
   const images = [movieImage(1, 0), ph256Image(1, 2, 0), movieImage(2, 0), ph256Image(2, 3, 0)];
 
   it('prints one summary line per image', async () => {
-    const p = new CliProcess(['stream', '--host', node.address, '--count', '4', '--refresh-period', '0.01', '--log-level', 'info']);
+    const p = new CliProcess(['stream', '--host', node.address, '--count', '4', '--refresh-period', '0.01', '--module-ids', '1,2', '--log-level', 'info']);
     await p.waitFor('the stream to connect', (_o, e) => e.includes('connected'));
     await node.upload(images);
     const r = await p.exited;
@@ -212,5 +212,40 @@ describe('daq stream', () => {
     expect(ph.time.arrivalUnixNs).toBe(expected.time!.arrivalUnixNs.toString());
     expect(ph.header).toEqual(expected.header);
     expect(typeof ph.serverTimestamp).toBe('string');
+  });
+});
+
+describe('stopping and the live plots without a terminal', () => {
+  it('stream stops cleanly on SIGINT with exit 0', async () => {
+    const p = new CliProcess(['stream', '--host', node.address, '--refresh-period', '0.01', '--log-level', 'info']);
+    await p.waitFor('the stream to connect', (_o, e) => e.includes('connected'));
+    p.kill('SIGINT');
+    const r = await p.exited;
+    expect(r.code).toBe(EXIT.ok);
+  });
+
+  it('plot phdist draws each module\'s histogram per window, and SIGINT ends it with exit 0', async () => {
+    const p = new CliProcess(['plot', 'phdist', '--host', node.address, '--refresh-period', '0.2', '--windows', '10,60', '--module-ids', '11,12', '--log-level', 'info']);
+    await p.waitFor('the stream to connect', (_o, e) => e.includes('connected'));
+    await node.upload([ph256Image(11, 0, 1), ph256Image(12, 2, 1), movieImage(11, 1)]);
+    await p.waitFor('both modules', (o) => o.includes('M11  pulse-height distribution') && o.includes('M12  pulse-height distribution'));
+    const frame = p.stdout.slice(p.stdout.lastIndexOf('daq plot phdist'));
+    expect(frame).toContain('10 s: 1 events');
+    expect(frame).toContain('1 min: 1 events');
+    // The event's maximum pixel (3000 + seq) falls in the bin on the highest row.
+    expect(frame).toMatch(/300\d(?:-\d+)? │ █+\s+1 │ █+\s+1/);
+    p.kill('SIGINT');
+    expect((await p.exited).code).toBe(EXIT.ok);
+  });
+
+  it('plot view without a terminal prints frames (no colour when NO_COLOR is set)', async () => {
+    const p = new CliProcess(['plot', 'view', '--host', node.address, '--refresh-period', '0.2', '--module-ids', '21', '--log-level', 'info'], { NO_COLOR: '1' });
+    await p.waitFor('the stream to connect', (_o, e) => e.includes('connected'));
+    await node.upload([movieImage(21, 2)]);
+    await p.waitFor('module 21', (o) => o.includes('M21 movie img16'));
+    expect(p.stdout).not.toContain('\x1b[');
+    expect(p.stdout).toMatch(/[░▒▓█]/);
+    p.kill('SIGINT');
+    expect((await p.exited).code).toBe(EXIT.ok);
   });
 });

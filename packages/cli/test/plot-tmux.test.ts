@@ -60,6 +60,11 @@ describe('daq plot view in tmux', () => {
     expect(screen).toMatch(/48;[25];/);
     expect(stripAnsi(screen)).toMatch(/2025-08-02 \d\d:\d\d:\d\d\.\d{6} WR/);
 
+    // A smaller terminal (SIGWINCH): the view re-lays out and says what no longer fits.
+    await tmux('resize-window', '-t', SESSION, '-x', '70', '-y', '30');
+    const small = await paneUntil('the re-layout', (p) => stripAnsi(p).includes('2 of 4 maps not shown'));
+    for (const line of stripAnsi(small).split('\n')) expect([...line.trimEnd()].length).toBeLessThanOrEqual(70);
+
     await tmux('send-keys', '-t', SESSION, 'q');
     await done;
     const after = await paneUntil('the exit status', (p) => stripAnsi(p).includes('DAQ_EXIT='));
