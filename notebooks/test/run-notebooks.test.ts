@@ -1,8 +1,12 @@
 // `npm run notebooks` as CI runs it: a real `daq up`, real Jupyter, the real tslab kernel.
 // Needs the build (npx turbo run build) and scripts/notebooks/setup.sh.
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { executeNotebook } from '../../scripts/notebooks/execute-notebook.mjs';
+import { freePortRun, portIsFree } from '../../scripts/notebooks/observatory.mjs';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -33,5 +37,21 @@ describe('notebooks', () => {
     for (const nb of ['quickstart', 'pulse-height', 'record-and-replay']) expect(output, output).toContain(`ok    notebooks/${nb}.ipynb`);
     expect(output).toMatch(/notebooks ok: \d+ of \d+ notebooks ran cleanly in [\d.]+ s/);
     expect(code, output).toBe(0);
+  });
+
+  it('quickstart starts (and stops) its own observatory with daq up when DAQ_CONFIG is unset', async () => {
+    const outputDir = await mkdtemp(join(tmpdir(), 'daqdata-quickstart-'));
+    try {
+      const basePort = await freePortRun(2);
+      const result = await executeNotebook(join(REPO, 'notebooks', 'quickstart.ipynb'), {
+        outputDir,
+        env: { DAQ_CONFIG: '', DAQ_UP_BASE_PORT: String(basePort) },
+      });
+      expect(result.problems).toEqual([]);
+      // Its last cell stopped the nodes: their ports are free again.
+      expect([await portIsFree(basePort), await portIsFree(basePort + 1)]).toEqual([true, true]);
+    } finally {
+      await rm(outputDir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,7 +12,7 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 /** Whether a TCP port on 127.0.0.1 can be bound now. */
-function portIsFree(port) {
+export function portIsFree(port) {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
@@ -21,7 +21,7 @@ function portIsFree(port) {
 }
 
 /** A base port with `count` free consecutive ports above it (`daq up` numbers its nodes so). */
-async function freePortRun(count) {
+export async function freePortRun(count) {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
     let free = true;
