@@ -87,6 +87,21 @@ describe('record and replay', () => {
     for (const o of got) expect(o.host).toBe(target.address);
   });
 
+  it('Ctrl-C (SIGINT) ends a recording with a complete file', async () => {
+    const path = join(dir, 'interrupted.daqrec');
+    const p = new CliProcess(['record', path, '--host', target.address, '--refresh-period', '0.01', '--module-ids', '77', '--log-level', 'debug']);
+    await p.waitFor('the stream to connect', (_o, e) => e.includes('connected'));
+    await target.upload([movieImage(77, 1), ph256Image(77, 2, 1)]);
+    await p.waitFor('two recorded images', (_o, e) => e.includes('recorded image 2:'));
+    p.kill('SIGINT');
+    const r = await p.exited;
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stderr).toContain(`recorded 2 images`);
+    const back = [];
+    for await (const rec of readRecordFile(path)) back.push(rec.image);
+    expect(new Map(back.map((i) => [byKey(i), i]))).toEqual(new Map([movieImage(77, 1), ph256Image(77, 2, 1)].map((i) => [byKey(i), i])));
+  });
+
   it('a file that is not a record file: exit 6 naming the file', async () => {
     const bogus = join(dir, 'bogus.daqrec');
     await writeFile(bogus, JSON.stringify({ hello: 'world' }));

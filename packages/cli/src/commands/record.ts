@@ -40,6 +40,7 @@ export function recordCommand(): Command {
                 return;
               }
               await writer.write({ host, serverTimestamp: response.timestamp, arrivalUnixMs, image: response.panoImage });
+              ctx.log.debug(`recorded image ${writer.count}: module ${response.panoImage.moduleId} from ${host}`);
               progress.update(describe());
             },
             { count: flags.count, durationS: flags.duration },
