@@ -201,3 +201,26 @@ describe('bundled synthetic fixture', () => {
     }
   });
 });
+
+describe('Poisson sampler', () => {
+  it.each([
+    [0.5, 'poisson'],
+    [12, 'poisson'],
+    [29.5, 'poisson'],
+    [300, 'poisson'],
+    [0.5, 'poissonSampler'],
+    [12, 'poissonSampler'],
+    [29.5, 'poissonSampler'],
+  ] as const)('mean %d via %s: mean and variance equal to the mean', (mean, how) => {
+    const random = seededRandom(42);
+    const n = 40_000;
+    const draw = how === 'poisson' ? () => random.poisson(mean) : random.poissonSampler(mean);
+    const draws = Array.from({ length: n }, draw);
+    const m = draws.reduce((a, b) => a + b, 0) / n;
+    const v = draws.reduce((a, b) => a + (b - m) ** 2, 0) / n;
+    expect(Math.abs(m - mean)).toBeLessThan(5 * Math.sqrt(mean / n));
+    expect(v / mean).toBeGreaterThan(0.95);
+    expect(v / mean).toBeLessThan(1.05);
+    expect(draws.every((d) => Number.isInteger(d) && d >= 0)).toBe(true);
+  });
+});

@@ -10,6 +10,8 @@ export interface Random {
   normal(): number;
   /** Poisson-distributed count with this mean. */
   poisson(mean: number): number;
+  /** Draws from one fixed Poisson mean, faster than poisson() when many pixels share it (a sky background). */
+  poissonSampler(mean: number): () => number;
   /** Exponential waiting time with this rate (events per unit). */
   exponential(rate: number): number;
 }
@@ -24,6 +26,21 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** P(X <= k) for k = 0.. until the tail is below double precision. */
+function poissonCdf(mean: number): Float64Array {
+  const values: number[] = [];
+  let p = Math.exp(-mean);
+  let sum = p;
+  for (let k = 0; sum < 1 - 1e-15 && k < 200; ) {
+    values.push(sum);
+    k++;
+    p *= mean / k;
+    sum += p;
+  }
+  values.push(1);
+  return Float64Array.from(values);
 }
 
 export function seededRandom(seed: number): Random {
@@ -60,6 +77,17 @@ export function seededRandom(seed: number): Random {
         return k;
       }
       return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal()));
+    },
+    poissonSampler(mean) {
+      if (mean >= 30 || mean <= 0) return () => this.poisson(mean);
+      // Exact inversion of a precomputed cumulative distribution: one uniform per draw.
+      const cdf = poissonCdf(mean);
+      return () => {
+        const u = next();
+        let k = 0;
+        while (k < cdf.length - 1 && u >= cdf[k]!) k++;
+        return k;
+      };
     },
     exponential: (rate) => -Math.log(1 - next()) / rate,
   };

@@ -80,6 +80,11 @@ export function expectedSky(sky: SkyModel, tSeconds: number): Float64Array {
 export function movieImage(sky: SkyModel, tSeconds: number, dp: DataProductInfo, random: Random): Uint8Array | Uint16Array {
   const mean = expectedSky(sky, tSeconds);
   const out = dp.bytesPerPixel === 1 ? new Uint8Array(mean.length) : new Uint16Array(mean.length);
-  for (let i = 0; i < mean.length; i++) out[i] = Math.min(sky.maxValue, random.poisson(mean[i]!));
+  // Most pixels see only the background: one shared sampler for them.
+  const background = random.poissonSampler(sky.background);
+  for (let i = 0; i < mean.length; i++) {
+    const m = mean[i]!;
+    out[i] = Math.min(sky.maxValue, m === sky.background ? background() : random.poisson(m));
+  }
   return out;
 }
