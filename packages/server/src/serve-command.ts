@@ -68,6 +68,17 @@ export function addServeOptions(cmd: Command): Command {
     .option('--data-dir <dir>', 'follow this data directory from start-up (must be inside an allowed root)');
 }
 
+/**
+ * The node's simulate_daq capability: @daqdata/sim's replay/synthetic simulator, loaded on
+ * first use so start-up does not pay for it.
+ */
+export const lazySimDaqSimulator: DaqSimulator = {
+  async start(opts) {
+    const { createNodeSimulator } = await import('@daqdata/sim');
+    return createNodeSimulator().start(opts);
+  },
+};
+
 /** Runs the server until SIGINT/SIGTERM; exits the process (0 after a clean shutdown, 1 on a start error). */
 export async function runServe(flags: ServeFlags, options: { simulator?: DaqSimulator } = {}): Promise<RunningServer | undefined> {
   let config: ServerConfig;

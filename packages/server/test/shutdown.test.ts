@@ -103,6 +103,25 @@ describe.each([
   });
 });
 
+describe('simulate_daq in the server process', () => {
+  it('InitHpIo(simulate_daq) follows the plugged-in simulator and streams its frames', async () => {
+    const dir = await tempDir('daq-sim-node-');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const child = launch([serverMain, '--host', '127.0.0.1', '--port', '0', '--allow-root', dir, '--log-format', 'json']);
+    const listening = await child.waitFor((l) => l.msg === 'listening', 'listening line');
+    const channel = createChannel(String(listening.address));
+    cleanups.push(async () => channel.close());
+    const client = createClient(DaqDataDefinition, channel);
+    expect(await client.initHpIo({ simulateDaq: true })).toEqual({ success: true, errorMessage: '' });
+    const s = new StreamRecorder(client, { streamMovieData: true, streamPulseHeightData: true });
+    cleanups.push(() => s.cancel());
+    await s.until((r) => r.length >= 3, 'three simulated images', 20_000);
+    expect(s.images().every((p) => p.shape.length === 2 && p.imageArray.length === p.shape[0]! * p.shape[1]!)).toBe(true);
+    child.proc.kill('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+  });
+});
+
 describe('bad configuration at start', () => {
   it('exits non-zero naming the key and the reason', async () => {
     const child = launch([serverMain, '--max-streams', 'many']);
