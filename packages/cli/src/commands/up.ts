@@ -99,6 +99,18 @@ async function up(flags: UpFlags): Promise<void> {
   await mkdir(dir, { recursive: true });
 
   const nodes: RunningNode[] = [];
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  // Ctrl-C is honoured from the start: during start-up it stops the nodes already running.
+  let stopRequested = false;
+  let requestStop = () => undefined as void;
+  const stopSignalled = new Promise<void>((resolveStop) => {
+    requestStop = () => {
+      stopRequested = true;
+      resolveStop();
+    };
+  });
+  process.on('SIGINT', requestStop);
+  process.on('SIGTERM', requestStop);
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
@@ -111,29 +123,35 @@ async function up(flags: UpFlags): Promise<void> {
       }),
     );
     await rm(own ? dir : join(dir, 'nodes'), { recursive: true, force: true });
+    process.off('SIGINT', requestStop);
+    process.off('SIGTERM', requestStop);
   };
 
   try {
-    for (let i = 0; i < flags.nodes; i++) {
+    for (let i = 0; i < flags.nodes && !stopRequested; i++) {
       const name = `node-${i + 1}`;
       const port = flags.basePort + i;
       const modules = nodeModules(i, flags.modulesPerNode);
       const dataDir = join(dir, 'nodes', name);
       const args = [BIN, 'up-node', '--host', flags.host, '--port', String(port), '--node-name', name, '--data-dir', dataDir, '--modules', modules.join(','), ...simulationArgs(flags)];
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      // stdin stays open and unused: when daq up goes away, even killed, the node sees it end and stops.
+      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-      const node: RunningNode = { name, address: `${flags.host}:${port}`, port, modules, dataDir, child, exited };
-      nodes.push(node);
-      await follow(child, name);
+      nodes.push({ name, address: `${flags.host}:${port}`, port, modules, dataDir, child, exited });
+      await Promise.race([follow(child, name), stopSignalled]);
     }
   } catch (err) {
     await stopAll();
     throw err;
   }
+  if (stopRequested) {
+    await stopAll();
+    out('stopped during start-up');
+    return;
+  }
 
   await writeFile(join(dir, 'daq_config.json'), `${JSON.stringify(daqConfig(nodes), null, 2)}\n`);
   await writeFile(join(dir, 'network_config.json'), `${JSON.stringify(networkConfig(nodes), null, 2)}\n`);
-  const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`local observatory up: ${nodes.length} node${nodes.length > 1 ? 's' : ''} in ${dir}`);
   for (const n of nodes) out(`  ${n.name}  ${n.address}  modules ${n.modules.join(',')}  pid ${n.child.pid}`);
   out(`config: ${join(dir, 'daq_config.json')}`);
@@ -141,29 +159,16 @@ async function up(flags: UpFlags): Promise<void> {
 
   let alive = nodes.length;
   const died: string[] = [];
-  const allGone = new Promise<void>((resolveGone) => {
-    for (const n of nodes) {
-      void n.exited.then(({ code, signal }) => {
-        alive--;
-        if (!stopping) {
-          process.stderr.write(`daq up: ${n.name} (${n.address}, modules ${n.modules.join(',')}) died (${signal ?? `exit code ${code}`}); ${alive} node${alive === 1 ? '' : 's'} still running\n`);
-          died.push(n.name);
-        }
-        if (alive === 0) resolveGone();
-      });
-    }
-  });
-  const stopped = new Promise<void>((resolveStop) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolveStop();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    void allGone.then(onSignal);
-  });
-  await stopped;
+  for (const n of nodes) {
+    void n.exited.then(({ code, signal }) => {
+      alive--;
+      if (stopping) return;
+      died.push(n.name);
+      process.stderr.write(`daq up: ${n.name} (${n.address}, modules ${n.modules.join(',')}) died (${signal ?? `exit code ${code}`}); ${alive} node${alive === 1 ? '' : 's'} still running\n`);
+      if (alive === 0) requestStop();
+    });
+  }
+  await stopSignalled;
   out('stopping every node...');
   await stopAll();
   out('stopped');
@@ -221,9 +226,15 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
   void sim.done.then((r) => {
     if (r.ended === 'error') log.error('simulation stopped', { error: r.error?.message });
   });
+  // Once daq up is gone, nobody reads our output: a write must not fail the shutdown (EPIPE).
+  const ignore = () => undefined;
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
   await new Promise<void>((resolveSignal) => {
     process.once('SIGINT', () => resolveSignal());
     process.once('SIGTERM', () => resolveSignal());
+    // daq up holds our stdin open; its end means daq up is gone: no orphaned nodes.
+    process.stdin.once('end', () => resolveSignal()).resume();
   });
   await shutdown();
 }
