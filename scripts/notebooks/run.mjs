@@ -35,7 +35,9 @@ async function main() {
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'daqdata-notebooks-'));
   const outputDir = values.out ? resolve(values.out) : join(work, 'executed');
+  const scratch = join(work, 'tmp');
   await mkdir(outputDir, { recursive: true });
+  await mkdir(scratch);
   let observatory;
   let failed = 0;
   try {
@@ -43,7 +45,9 @@ async function main() {
     console.log(`observatory up: ${observatory.configPath} (${seconds(started)} s)`);
     // One at a time: each notebook drives the whole observatory (initSim restarts its runs).
     for (const notebook of notebooks) {
-      const result = await executeNotebook(notebook, { outputDir, env: { DAQ_CONFIG: observatory.configPath } });
+      // The kernel's temporary files (a recording, say) go under our work directory, removed
+      // below even when a notebook fails before its own clean-up cell.
+      const result = await executeNotebook(notebook, { outputDir, env: { DAQ_CONFIG: observatory.configPath, TMPDIR: scratch } });
       const name = relative(REPO, notebook);
       if (result.problems.length === 0) {
         console.log(`ok    ${name} (${result.seconds.toFixed(1)} s)`);
