@@ -192,6 +192,7 @@ export class DaqNode {
         moduleIds: new Set(request.moduleIds),
         log: this.log.child({ dataDir: dataDir! }),
         clock: this.clock,
+        readIntervalMs: () => intervalSeconds * 1000,
         onImage,
       });
     } catch (err) {

@@ -20,6 +20,8 @@ export interface DataDirWatcherOptions {
   moduleIds: ReadonlySet<number>;
   log: Logger;
   clock: Clock;
+  /** The node's update interval: files are not read more often (no client could get more). */
+  readIntervalMs: () => number;
   onImage(image: BroadcastImage): void;
 }
 
@@ -174,7 +176,7 @@ export class DataDirWatcher {
     // older frame can never overtake the new file's frames.
     const follower = (async () => {
       if (previous) await (await previous.follower.catch(() => undefined))?.finish();
-      return FrameFileFollower.start(candidate.path, candidate.name, this.opts.log, this.opts.clock, {
+      return FrameFileFollower.start(candidate.path, candidate.name, this.opts, {
         onFrame: (f) => this.emit(f),
         onGone: (path) => {
           const now = this.followed.get(key);

@@ -4,9 +4,15 @@
 // READ_FRAMES frames; with a larger backlog, one fstat and a pread of just the newest complete
 // frame): the cost does not depend on the file size. Only the newest complete frame is
 // parsed and published — clients get the newest frame they have not seen, never a backlog.
+// Reads are paced at the node's update interval with the shared throttle rule (no client may
+// receive two frames of a module sooner, so reading more often is wasted work), with a
+// trailing read so the last append is always read.
+// The pread is synchronous on purpose: the bytes were just written, so they come from the page
+// cache in microseconds, while an async read costs a thread-pool round trip and several
+// promise allocations per append — measured as the largest per-append cost at high rates.
 // A partial frame at the end waits for its rest; truncation, replacement and deletion are
 // detected and re-synchronised with a log line.
-import { watch, type FSWatcher } from 'node:fs';
+import { fstatSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { PffFile, isPffError, parseFrame, type DataFileName, type FrameLayout, type PffFrame } from '@daqdata/core';
 import type { Clock } from '../broadcast/clock.js';
@@ -53,20 +59,28 @@ export class FrameFileFollower {
   private failed = false;
   private lastIdentityCheck: number | null = null;
   private identityTimer: Cancel | null = null;
+  private lastReadAt: number | null = null;
+  private readTimer: Cancel | null = null;
 
   private constructor(
     readonly path: string,
     readonly name: DataFileName,
     private readonly log: Logger,
     private readonly clock: Clock,
+    private readonly readIntervalMs: () => number,
     private readonly events: FollowerEvents,
   ) {}
 
   /** Starts following `path` and delivers its newest complete frame, if any. */
-  static async start(path: string, name: DataFileName, log: Logger, clock: Clock, events: FollowerEvents): Promise<FrameFileFollower> {
-    const f = new FrameFileFollower(path, name, log.child({ file: name.fileName }), clock, events);
+  static async start(
+    path: string,
+    name: DataFileName,
+    opts: { log: Logger; clock: Clock; readIntervalMs: () => number },
+    events: FollowerEvents,
+  ): Promise<FrameFileFollower> {
+    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, events);
     f.watchFile();
-    await f.signal();
+    await f.readNow();
     return f;
   }
 
@@ -75,7 +89,7 @@ export class FrameFileFollower {
     try {
       this.fsWatcher = watch(this.path, { persistent: false }, (event) => {
         if (event === 'rename') void this.checkIdentity();
-        else void this.signal();
+        else this.signal();
       });
       this.fsWatcher.on('error', (err) => this.log.warn('file watch error', { error: err.message }));
     } catch (err) {
@@ -84,24 +98,40 @@ export class FrameFileFollower {
     }
   }
 
-  /** Something may have been appended: read it. Concurrent signals coalesce into one more read. */
-  signal(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  /** Something may have been appended: read it now, or when the read interval ends. */
+  signal(): void {
+    if (this.closed) return;
     if (this.reading) {
       this.again = true;
-      return this.reading;
+      return;
     }
-    this.reading = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.readNewest();
-        } while (this.again && !this.closed);
-      } finally {
-        this.reading = null;
+    if (this.readTimer) return; // a read is already scheduled: it will see these bytes too
+    const d = decideThrottle(this.clock(), this.lastReadAt, this.readIntervalMs(), false);
+    if (d.action === 'send-now') void this.readNow();
+    else if (d.action === 'schedule') {
+      this.readTimer = runAt(d.at, this.clock, () => {
+        this.readTimer = null;
+        void this.readNow();
+      });
+    }
+  }
+
+  /** Reads at once (start-up, rollover, re-sync), after any read in progress. */
+  async readNow(): Promise<void> {
+    while (this.reading) await this.reading;
+    if (this.closed) return;
+    this.readTimer?.();
+    this.readTimer = null;
+    this.again = false;
+    this.lastReadAt = this.clock();
+    this.reading = this.readNewest().finally(() => {
+      this.reading = null;
+      if (this.again) {
+        this.again = false;
+        this.signal();
       }
-    })();
-    return this.reading;
+    });
+    await this.reading;
   }
 
   private async openFile(): Promise<OpenFile | undefined> {
@@ -124,17 +154,16 @@ export class FrameFileFollower {
       }
       const { handle, layout, buffer } = this.file;
       const { frameSize } = layout;
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
+      const bytesRead = readSync(handle.fd, buffer, 0, buffer.length, this.offset);
       let frameOffset: number;
       let bytes: Uint8Array;
       if (bytesRead === buffer.length) {
         // A backlog (start-up on a grown file, or a long stall): jump to the newest frame.
-        const size = (await handle.stat()).size;
+        const size = fstatSync(handle.fd).size;
         const complete = Math.floor((size - this.offset) / frameSize);
         frameOffset = this.offset + (complete - 1) * frameSize;
         this.offset += complete * frameSize;
-        const read = await handle.read(buffer, 0, frameSize, frameOffset);
-        bytes = buffer.subarray(0, read.bytesRead);
+        bytes = buffer.subarray(0, readSync(handle.fd, buffer, 0, frameSize, frameOffset));
       } else {
         const complete = Math.floor(bytesRead / frameSize);
         if (complete === 0) {
@@ -210,12 +239,12 @@ export class FrameFileFollower {
     }
     await this.dropFile();
     this.watchFile();
-    await this.signal();
+    await this.readNow();
   }
 
   /** Reads what is left (e.g. at a rollover), then stops. */
   async finish(): Promise<void> {
-    await this.signal();
+    await this.readNow();
     await this.close();
   }
 
@@ -224,6 +253,7 @@ export class FrameFileFollower {
     this.closed = true;
     this.fsWatcher?.close();
     this.identityTimer?.();
+    this.readTimer?.();
     await this.reading?.catch(() => undefined);
     await this.dropFile();
   }
