@@ -64,6 +64,16 @@ describe('InitHpIo', () => {
     expect(s2.images().every((p) => p.file === b.file.path.split('/').pop())).toBe(true);
   });
 
+  it('runs concurrent InitHpIo calls one after another, in arrival order', async () => {
+    const n = await node();
+    const dirs = await Promise.all(['a', 'b', 'c'].map(async (d) => (await dataDirWithFrames(n, d)).dir));
+    const results = await Promise.all(dirs.map((dataDir) => n.client.initHpIo({ dataDir })));
+    expect(results.every((r) => r.success)).toBe(true);
+    expect(n.server.node.dataDir).toBe(dirs[2]);
+    const order = n.logs.lines.filter((l) => /following data/.test(l)).map((l) => /dataDir=(\S+)/.exec(l)![1]);
+    expect(order).toEqual(dirs);
+  });
+
   it('a failed reconfiguration keeps the previous one running (success=false, error_message set)', async () => {
     const n = await node();
     const a = await dataDirWithFrames(n, 'a');
