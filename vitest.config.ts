@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // through the "source" export condition: tests never run against a stale build.
 export default defineConfig({
   test: {
-    projects: ['packages/*'],
+    projects: ['packages/*', 'notebooks'],
     reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
   },
 });
