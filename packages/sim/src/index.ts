@@ -1,7 +1,6 @@
 // @daqdata/sim: synthetic PANOSETI frames and archive replay, written as a recorder would.
 export * from './synth/random.js';
 export * from './synth/packet-clock.js';
-export * from './synth/quadrant.js';
 export * from './synth/sky-model.js';
 export * from './synth/pulse-height.js';
 export * from './synth/synthetic-stream.js';

@@ -5,6 +5,11 @@ import {
   checkHeaderFields,
   encodeFrame,
   frameTime,
+  MODULE_SIZE,
+  placeQuaboImage,
+  QUABO_SIZE,
+  quaboAtModulePixel,
+  quaboQuadrant,
   readPffFile,
   timingPacket,
   whiteRabbitTime,
@@ -14,8 +19,7 @@ import {
 } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
 import { RunWriter } from '../src/run/run-writer.js';
-import { QUADRANT_SIZE } from '../src/synth/quadrant.js';
-import { drawAmplitude, PH_MAX, PH_THRESHOLD } from '../src/synth/pulse-height.js';
+import { drawAmplitude, drawEvent, moduleImage, PH_MAX, PH_THRESHOLD, quaboImage } from '../src/synth/pulse-height.js';
 import { seededRandom } from '../src/synth/random.js';
 import { syntheticFrames, type SimFrame } from '../src/synth/synthetic-stream.js';
 import { syntheticTimeline } from '../src/synth/synthetic-timeline.js';
@@ -122,7 +126,7 @@ describe('synthetic frames', () => {
   it('ph256 events are compact blobs within the 16x16 quadrant on a near-zero baseline', () => {
     for (const f of take('ph256', 50)) {
       const px = Array.from(f.pixels);
-      expect(px).toHaveLength(QUADRANT_SIZE * QUADRANT_SIZE);
+      expect(px).toHaveLength(QUABO_SIZE * QUABO_SIZE);
       const peak = Math.max(...px);
       expect(peak).toBeGreaterThan(PH_THRESHOLD / 2);
       // Compact: only a few pixels carry more than a third of the peak.
@@ -139,15 +143,34 @@ describe('synthetic frames', () => {
       px.forEach((v, i) => {
         if (v > peak) [peak, at] = [v, i];
       });
-      const row = Math.floor(at / 32);
-      const col = at % 32;
-      const quadrant = (row >> 4) * 2 + (col >> 4);
+      const quabo = quaboAtModulePixel(Math.floor(at / MODULE_SIZE), at % MODULE_SIZE);
       // Every other quadrant holds only baseline noise.
-      for (let i = 0; i < 1024; i++) {
-        const q = (Math.floor(i / 32) >> 4) * 2 + ((i % 32) >> 4);
-        if (q !== quadrant) expect(Math.abs(px[i]!)).toBeLessThan(60);
+      for (let i = 0; i < px.length; i++) {
+        if (quaboAtModulePixel(Math.floor(i / MODULE_SIZE), i % MODULE_SIZE) !== quabo) expect(Math.abs(px[i]!)).toBeLessThan(60);
       }
     }
+  });
+
+  it("an event's ph256 image, placed with core's mapping, peaks at the same module pixel as its ph1024 image", () => {
+    const random = seededRandom(11);
+    const quabos = new Set<number>();
+    for (let k = 0; k < 40; k++) {
+      const event = drawEvent(random);
+      quabos.add(event.quabo);
+      const placed = placeQuaboImage(quaboImage(event, random), event.quabo, new Array<number>(MODULE_SIZE * MODULE_SIZE).fill(-Infinity));
+      const module = Array.from(moduleImage(event, random));
+      const peakOf = (px: number[]) => px.indexOf(Math.max(...px));
+      const at = peakOf(module);
+      // Noise can move a faint blob's peak by a pixel: compare within one pixel.
+      expect(Math.abs(Math.floor(at / MODULE_SIZE) - Math.floor(peakOf(placed) / MODULE_SIZE))).toBeLessThanOrEqual(1);
+      expect(Math.abs((at % MODULE_SIZE) - (peakOf(placed) % MODULE_SIZE))).toBeLessThanOrEqual(1);
+      const { rowOffset, colOffset } = quaboQuadrant(event.quabo);
+      expect(Math.floor(at / MODULE_SIZE) - rowOffset).toBeGreaterThanOrEqual(0);
+      expect(Math.floor(at / MODULE_SIZE) - rowOffset).toBeLessThan(QUABO_SIZE);
+      expect((at % MODULE_SIZE) - colOffset).toBeGreaterThanOrEqual(0);
+      expect((at % MODULE_SIZE) - colOffset).toBeLessThan(QUABO_SIZE);
+    }
+    expect(quabos).toEqual(new Set([0, 1, 2, 3]));
   });
 
   it('pulse heights follow a falling power-law spectrum above the threshold', () => {

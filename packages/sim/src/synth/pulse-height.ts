@@ -1,13 +1,16 @@
 // Pulse-height content: each event is a compact blob (a Cherenkov flash seen by a few adjacent
-// pixels) in one quabo's 16x16 quadrant, on a pedestal-subtracted baseline with electronic
+// pixels) on one quabo's 16x16 board, on a pedestal-subtracted baseline with electronic
 // noise (so pixels can be slightly negative: the pixel type is signed). Amplitudes follow a
 // falling power law above the trigger threshold, the shape of a cosmic-ray pulse-height spectrum.
+// Each board is painted in its own pixel order (what ph256 carries); a ph1024 module image is
+// assembled from the four boards with core's quabo-to-quadrant mapping, as the recorder does,
+// so an event shows at the same module pixels in both products.
+import { MODULE_SIZE, QUABO_SIZE, QUABOS_PER_MODULE, placeQuaboImage } from '@daqdata/core';
 import type { Random } from './random.js';
-import { MODULE_SIZE, QUADRANT_SIZE, quadrantOrigin } from './quadrant.js';
 
 export interface PulseHeightEvent {
   quabo: number;
-  /** Blob centre within the quabo's quadrant, in pixels. */
+  /** Blob centre in the quabo's own 16x16 image, in pixels. */
   row: number;
   col: number;
   /** Peak pulse height in ADC counts. */
@@ -34,10 +37,10 @@ export function drawAmplitude(random: Random): number {
 
 export function drawEvent(random: Random): PulseHeightEvent {
   return {
-    quabo: random.int(4),
-    // Keep the centre a pixel inside the quadrant so the blob stays on its own board.
-    row: 1 + random.uniform() * (QUADRANT_SIZE - 2),
-    col: 1 + random.uniform() * (QUADRANT_SIZE - 2),
+    quabo: random.int(QUABOS_PER_MODULE),
+    // Keep the centre a pixel inside the board so the blob stays on it.
+    row: 1 + random.uniform() * (QUABO_SIZE - 2),
+    col: 1 + random.uniform() * (QUABO_SIZE - 2),
     amplitude: drawAmplitude(random),
     sigma: 0.5 + 0.5 * random.uniform(),
   };
@@ -47,34 +50,31 @@ function clampInt16(v: number): number {
   return Math.max(INT16_MIN, Math.min(INT16_MAX, Math.round(v)));
 }
 
-/** Fills a width-wide row-major image region of QUADRANT_SIZE^2 pixels at (row0, col0) with noise and, if given, the blob. */
-function paintQuadrant(out: Int16Array, width: number, row0: number, col0: number, random: Random, event?: PulseHeightEvent): void {
+/** One board's 16x16 image in its own pixel order: noise and, if given, the event's blob. */
+function paintQuabo(random: Random, event?: PulseHeightEvent): Int16Array {
+  const out = new Int16Array(QUABO_SIZE * QUABO_SIZE);
   const twoSigma2 = event ? 2 * event.sigma * event.sigma : 1;
-  for (let r = 0; r < QUADRANT_SIZE; r++) {
-    for (let c = 0; c < QUADRANT_SIZE; c++) {
+  for (let r = 0; r < QUABO_SIZE; r++) {
+    for (let c = 0; c < QUABO_SIZE; c++) {
       let v = BASELINE_NOISE * random.normal();
       if (event) {
         const d2 = (c + 0.5 - event.col) ** 2 + (r + 0.5 - event.row) ** 2;
         v += event.amplitude * Math.exp(-d2 / twoSigma2);
       }
-      out[(row0 + r) * width + col0 + c] = clampInt16(v);
+      out[r * QUABO_SIZE + c] = clampInt16(v);
     }
   }
-}
-
-/** ph256: the 16x16 image of the quabo that triggered. */
-export function quadrantImage(event: PulseHeightEvent, random: Random): Int16Array {
-  const out = new Int16Array(QUADRANT_SIZE * QUADRANT_SIZE);
-  paintQuadrant(out, QUADRANT_SIZE, 0, 0, random, event);
   return out;
 }
 
-/** ph1024: the whole 32x32 module, the blob in the triggering quabo's quadrant, noise elsewhere. */
+/** ph256: the 16x16 image of the quabo that triggered. */
+export function quaboImage(event: PulseHeightEvent, random: Random): Int16Array {
+  return paintQuabo(random, event);
+}
+
+/** ph1024: the whole 32x32 module, the blob on the triggering quabo, noise on the others. */
 export function moduleImage(event: PulseHeightEvent, random: Random): Int16Array {
   const out = new Int16Array(MODULE_SIZE * MODULE_SIZE);
-  for (let q = 0; q < 4; q++) {
-    const o = quadrantOrigin(q);
-    paintQuadrant(out, MODULE_SIZE, o.row, o.col, random, q === event.quabo ? event : undefined);
-  }
+  for (let q = 0; q < QUABOS_PER_MODULE; q++) placeQuaboImage(paintQuabo(random, q === event.quabo ? event : undefined), q, out);
   return out;
 }

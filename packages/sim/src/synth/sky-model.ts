@@ -1,9 +1,8 @@
 // Movie-mode content: a sky background plus a few stars drifting slowly across the 32x32 field,
 // sampled with Poisson noise. The expected image is a pure function of time, so frames at any
 // rate show the same smooth drift.
-import type { DataProductInfo } from '@daqdata/core';
+import { MODULE_SIZE, type DataProductInfo } from '@daqdata/core';
 import type { Random } from './random.js';
-import { MODULE_SIZE } from './quadrant.js';
 
 export interface Star {
   /** Position at t = 0 in pixels (column x, row y). */

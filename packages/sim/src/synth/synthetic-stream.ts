@@ -3,7 +3,7 @@
 // the seeded PRNG, so a seed reproduces a stream exactly.
 import { DATA_PRODUCTS, type DataProduct, type FrameHeader, type Pixels, type QuaboHeader } from '@daqdata/core';
 import { PacketCounters, PKT_NUM_MODULUS, quaboPacket } from './packet-clock.js';
-import { drawEvent, moduleImage, quadrantImage } from './pulse-height.js';
+import { drawEvent, moduleImage, quaboImage } from './pulse-height.js';
 import { seededRandom, type Random } from './random.js';
 import { createSky, movieImage } from './sky-model.js';
 
@@ -77,7 +77,7 @@ export function* syntheticFrames(opts: SyntheticStreamOptions): Generator<SimFra
     const event = drawEvent(random);
     if (dp.headerLayout === 'flat') {
       const header = { quabo_num: event.quabo, ...quaboPacket(timeNs, counters.next(event.quabo), latencyNs(random, event.quabo)) };
-      yield { ...base, timeNs, header, pixels: quadrantImage(event, random) };
+      yield { ...base, timeNs, header, pixels: quaboImage(event, random) };
     } else {
       yield { ...base, timeNs, header: quaboHeader(timeNs, counters, random), pixels: moduleImage(event, random) };
     }
