@@ -1,8 +1,9 @@
+import { quaboQuadrant } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
 import { greyIndex, shadeChar, viridis } from '../src/plot/colour-map.js';
 import { chooseColourMode } from '../src/plot/colour-mode.js';
 import { LOWER_HALF, renderHeatmap, UPPER_HALF } from '../src/plot/heatmap.js';
-import { moduleField, quaboQuadrant, type Grid } from '../src/plot/module-field.js';
+import { moduleField, type Grid } from '../src/plot/module-field.js';
 import { level, quantileOfSorted, robustLimits } from '../src/plot/quantiles.js';
 import { ansiCells } from './support/ansi-cells.js';
 
@@ -119,7 +120,7 @@ describe('moduleField', () => {
       { row: 16, col: 0 },
     ];
     for (let quabo = 0; quabo < 4; quabo++) {
-      expect(quaboQuadrant(quabo)).toEqual(expected[quabo]);
+      expect(quaboQuadrant(quabo)).toEqual({ rowOffset: expected[quabo]!.row, colOffset: expected[quabo]!.col });
       const pixels = Int16Array.from({ length: 256 }, (_, i) => i + 1);
       const f = moduleField({ shape: [16, 16], pixels, quabo });
       const { row, col } = expected[quabo]!;

@@ -1,9 +1,10 @@
 // One screen of `daq plot view`: per module, the latest movie frame and the latest
 // pulse-height event as heat maps, each with module id, frame time and rate underneath.
 // Pure: the same tracks, size, mode and time give the same text.
+import { MODULE_SIZE } from '@daqdata/core';
 import { formatRate, frameRate } from './frame-rate.js';
 import { heatmapHeight, renderHeatmap } from './heatmap.js';
-import { emptyField, MODULE_SIZE } from './module-field.js';
+import { emptyField } from './module-field.js';
 import { trackLimits, type KindTrack, type ModuleTrack } from './module-track.js';
 import type { ColourMode } from './colour-mode.js';
 import { chooseTileLayout } from './tile-layout.js';
