@@ -1,6 +1,9 @@
 // A camera image as a heat map: one rectangle per pixel, row 0 at the top as the sensor reads
-// out, a colour scale with a legend, and pixel axes. 32x32 images also show the quadrant-board
-// boundaries, since each quabo is a separate 16x16 detector.
+// out, a colour scale with a legend, and pixel axes. 32x32 module images also show the
+// quadrant-board boundaries, since each quabo is a separate 16x16 detector, and name each
+// quadrant's board with @daqdata/core's quabo-to-quadrant mapping (the one the recorder, the
+// simulator and the CLI use), so a hot or dead board can be told from the figure.
+import { MODULE_SIZE, QUABO_SIZE, QUABOS_PER_MODULE, quaboQuadrant } from '@daqdata/core';
 import type { FigureSpec } from './render-svg.js';
 
 /** Any row-major image: the SDK's parsed images and the recorder's frames both fit. */
@@ -46,7 +49,20 @@ export function imageShape(image: ImageLike): [number, number] {
   return [rows!, cols!];
 }
 
-const QUABO_SIDE = 16;
+export interface QuaboLabel {
+  label: string;
+  /** The quadrant's top-left pixel corner. */
+  row: number;
+  col: number;
+}
+
+/** Where each quabo's label goes on a module image: the top-left corner of its quadrant. */
+export function quaboLabels(): QuaboLabel[] {
+  return Array.from({ length: QUABOS_PER_MODULE }, (_, q) => {
+    const { rowOffset, colOffset } = quaboQuadrant(q);
+    return { label: `q${q}`, row: rowOffset, col: colOffset };
+  });
+}
 
 export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureSpec {
   const [rows, cols] = imageShape(image);
@@ -80,11 +96,17 @@ export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureS
       tooltip: [{ field: 'row' }, { field: 'col' }, { field: 'value' }],
     },
   };
-  const quaboBoundaries =
-    rows === 2 * QUABO_SIDE && cols === 2 * QUABO_SIDE
+  const boundary = { type: 'rule' as const, color: 'white', strokeDash: [4, 3], opacity: 0.7 };
+  const quaboLayers =
+    rows === MODULE_SIZE && cols === MODULE_SIZE
       ? [
-          { data: { values: [{ at: QUABO_SIDE }] }, mark: { type: 'rule' as const, color: 'white', strokeDash: [4, 3], opacity: 0.7 }, encoding: { x: { field: 'at', type: 'quantitative' as const } } },
-          { data: { values: [{ at: QUABO_SIDE }] }, mark: { type: 'rule' as const, color: 'white', strokeDash: [4, 3], opacity: 0.7 }, encoding: { y: { field: 'at', type: 'quantitative' as const } } },
+          { data: { values: [{ at: QUABO_SIZE }] }, mark: boundary, encoding: { x: { field: 'at', type: 'quantitative' as const } } },
+          { data: { values: [{ at: QUABO_SIZE }] }, mark: boundary, encoding: { y: { field: 'at', type: 'quantitative' as const } } },
+          {
+            data: { values: quaboLabels() },
+            mark: { type: 'text' as const, color: 'white', opacity: 0.85, align: 'left' as const, baseline: 'top' as const, dx: 2, dy: 2, fontSize: 10 },
+            encoding: { x: { field: 'col', type: 'quantitative' as const }, y: { field: 'row', type: 'quantitative' as const }, text: { field: 'label' } },
+          },
         ]
       : [];
   return {
@@ -92,7 +114,7 @@ export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureS
     ...(options.title ? { title: options.title } : {}),
     width: cell * cols,
     height: cell * rows,
-    layer: [pixels, ...quaboBoundaries],
+    layer: [pixels, ...quaboLayers],
   } as FigureSpec;
 }
 

@@ -1,7 +1,7 @@
 // Renders each kind of figure through the real Vega pipeline and checks the SVG carries what a
 // reader needs: the marks, the axis titles and the legend.
 import { describe, expect, it } from 'vitest';
-import { barChart, heatmap, histogram, pixelData, renderSvg, sideBySide, timeSeries } from '../src/index.js';
+import { barChart, heatmap, histogram, pixelData, quaboLabels, renderSvg, sideBySide, timeSeries } from '../src/index.js';
 
 const ramp = (n: number) => Uint16Array.from({ length: n }, (_, i) => i);
 
@@ -17,7 +17,7 @@ describe('heatmap', () => {
     expect(() => heatmap({ shape: [32], pixels: ramp(32) })).toThrow(/shape \[32\] is not \[rows, cols\]/);
   });
 
-  it('renders one rectangle per pixel, pixel axes, a colour legend and quabo boundaries', async () => {
+  it('renders one rectangle per pixel, pixel axes, a colour legend and quabo boundaries and labels', async () => {
     const svg = await renderSvg(heatmap({ shape: [32, 32], pixels: ramp(1024) }, { title: 'module 1', valueLabel: 'ADC counts' }));
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/aria-roledescription="rect mark"/g)).toHaveLength(1024);
@@ -26,12 +26,28 @@ describe('heatmap', () => {
     expect(svg).toContain('ADC counts');
     expect(svg).toContain('module 1');
     expect(svg.match(/aria-roledescription="rule mark"/g)).toHaveLength(2);
+    expect(svg.match(/aria-roledescription="text mark"/g)).toHaveLength(4);
   });
 
-  it('draws no quabo boundaries on a 16x16 ph256 image', async () => {
+  it("names each quadrant's quabo in the PANOSETI order: 0 upper left, 1 upper right, 2 lower right, 3 lower left", async () => {
+    expect(quaboLabels()).toEqual([
+      { label: 'q0', row: 0, col: 0 },
+      { label: 'q1', row: 0, col: 16 },
+      { label: 'q2', row: 16, col: 16 },
+      { label: 'q3', row: 16, col: 0 },
+    ]);
+    // 320 px plot, 10 px per image pixel: the drawn label sits inside its quadrant.
+    const svg = await renderSvg(heatmap({ shape: [32, 32], pixels: ramp(1024) }, { size: 320 }));
+    const drawn = [...svg.matchAll(/aria-roledescription="text mark"[^>]*transform="translate\(([\d.]+),([\d.]+)\)"[^>]*>(q\d)</g)];
+    const half = (v: string) => (Number(v) < 160 ? 0 : 1);
+    expect(Object.fromEntries(drawn.map(([, x, y, label]) => [label, [half(y!), half(x!)]]))).toEqual({ q0: [0, 0], q1: [0, 1], q2: [1, 1], q3: [1, 0] });
+  });
+
+  it('draws no quabo boundaries or labels on a 16x16 ph256 image', async () => {
     const svg = await renderSvg(heatmap({ shape: [16, 16], pixels: Int16Array.from(ramp(256)) }));
     expect(svg.match(/aria-roledescription="rect mark"/g)).toHaveLength(256);
     expect(svg).not.toContain('aria-roledescription="rule mark"');
+    expect(svg).not.toContain('aria-roledescription="text mark"');
   });
 });
 
