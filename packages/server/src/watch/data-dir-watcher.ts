@@ -1,15 +1,16 @@
-// Follows DATA_DIR/module_N/<run>.pffd/ for one node. chokidar follows the tree of module and
-// run directories (new modules, new runs, removals); each run directory's files are followed
-// by RunDirFiles (new files, rollovers, deletions, replacements); per module and data product
-// the newest file is read by a FrameFileFollower, whose own fs.watch signals appends
-// unthrottled. Frames become BroadcastImages (encoded lazily, once) handed to `onImage`.
-// Nothing polls: an idle tree costs nothing.
-import { basename, dirname, relative, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+// Follows DATA_DIR/module_N/<run>.pffd/ for one node. The tree of module and run directories
+// is followed by ChildDirs (chokidar watches, a listing decides, so directories created while
+// the watcher starts are not missed); each run directory's files are followed by RunDirFiles
+// (new files, rollovers, deletions, replacements); per module and data product the newest file
+// is read by a FrameFileFollower, whose own fs.watch signals appends unthrottled. Frames become
+// BroadcastImages (encoded lazily, once) handed to `onImage`. Nothing polls: an idle tree
+// costs nothing. Every directory is followed once however it was found (idempotent).
+import { basename, dirname, relative } from 'node:path';
 import { DATA_PRODUCTS, classifyFile, panoImageFromFrame, parseModuleDirName } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
+import { ChildDirs } from './child-dirs.js';
 import { compareFrameFiles, streamKey, type FrameFileCandidate } from './current-file.js';
 import { FrameFileFollower, type FollowedFrame } from './frame-file-follower.js';
 import { RunDirFiles } from './run-dir-files.js';
@@ -32,8 +33,11 @@ interface Followed {
 
 export class DataDirWatcher {
   private readonly followed = new Map<string, Followed>();
+  /** data_dir's module directories. */
+  private modules: ChildDirs | undefined;
+  /** Per module directory, its run directories. */
+  private readonly moduleDirs = new Map<string, Promise<ChildDirs | undefined>>();
   private readonly runDirs = new Map<string, Promise<RunDirFiles | undefined>>();
-  private tree: FSWatcher | undefined;
   private ready = false;
   private closed = false;
   /** Newest file per stream seen during the initial scan; followed once the scan is done. */
@@ -62,62 +66,80 @@ export class DataDirWatcher {
     return [...this.followed.values()].map((f) => f.candidate.path);
   }
 
-  private startTree(): Promise<void> {
+  private async startTree(): Promise<void> {
     const { dataDir, log } = this.opts;
-    return new Promise((resolve, reject) => {
-      const tree = watch(dataDir, {
-        depth: 1,
-        atomic: false,
-        ignoreInitial: false,
-        ignored: (path, stats) => this.ignored(path, stats?.isDirectory()),
-      });
-      this.tree = tree;
-      tree.on('addDir', (path) => {
-        const depth = this.depthOf(path);
-        if (depth === 2) this.runDirs.set(path, this.watchRunDir(path));
-        if (this.ready && depth > 0) log.info(depth === 1 ? 'new module directory' : 'new run directory', { dir: relative(dataDir, path) });
-      });
-      tree.on('unlinkDir', (path) => {
-        const files = this.runDirs.get(path);
-        this.runDirs.delete(path);
-        void files?.then((f) => f?.close());
-        log.info('directory removed', { dir: relative(dataDir, path) });
-      });
-      tree.on('error', (err) => {
-        if (!this.ready) reject(err);
-        log.warn('watch error', { error: (err as Error).message });
-      });
-      tree.once('ready', () => {
-        // Every run directory found so far has listed its files: now follow the newest ones.
-        Promise.all(this.runDirs.values())
-          .then(() => {
-            this.ready = true;
-            const starts = [...this.initial.values()].map((c) => this.follow(c));
-            this.initial.clear();
-            return Promise.all(starts);
-          })
-          .then(() => resolve(), reject);
-      });
+    const modules = await ChildDirs.start(dataDir, {
+      accepts: (name) => this.isFollowedModule(name),
+      onDir: (path) => this.moduleDirAppeared(path),
+      onDirGone: (path) => this.moduleDirGone(path),
+      onError: (err) => log.warn('data directory watch error', { error: err.message }),
     });
+    if (this.closed) return modules.close();
+    this.modules = modules;
+    // Every module directory found so far has listed its run directories, and every run
+    // directory its files: now follow the newest ones. (Promise.all takes the maps as they are
+    // now, so the module directories are awaited before the run directories they report.)
+    await Promise.all(this.moduleDirs.values());
+    await Promise.all(this.runDirs.values());
+    this.ready = true;
+    const starts = [...this.initial.values()].map((c) => this.follow(c));
+    this.initial.clear();
+    await Promise.all(starts);
   }
 
-  private depthOf(path: string): number {
-    const rel = relative(this.opts.dataDir, path);
-    return rel === '' ? 0 : rel.split(sep).length;
+  private isFollowedModule(dirName: string): boolean {
+    const id = parseModuleDirName(dirName);
+    if (id === undefined) return false;
+    return this.opts.moduleIds.size === 0 || this.opts.moduleIds.has(id);
   }
 
-  /** Only module_N directories (in the filter) and the directories in them (runs). */
-  private ignored(path: string, isDir: boolean | undefined): boolean {
-    const rel = relative(this.opts.dataDir, path);
-    if (rel === '') return false;
-    if (isDir === false) return true;
-    const parts = rel.split(sep);
-    if (parts.length === 1) {
-      const id = parseModuleDirName(parts[0]!);
-      if (id === undefined) return isDir === true;
-      return this.opts.moduleIds.size > 0 && !this.opts.moduleIds.has(id);
+  private dirAppeared(what: string, path: string): void {
+    if (this.ready) this.opts.log.info(what, { dir: relative(this.opts.dataDir, path) });
+  }
+
+  private moduleDirAppeared(dir: string): void {
+    if (this.closed || this.moduleDirs.has(dir)) return;
+    this.dirAppeared('new module directory', dir);
+    this.moduleDirs.set(dir, this.watchModuleDir(dir));
+  }
+
+  private moduleDirGone(dir: string): void {
+    const runs = this.moduleDirs.get(dir);
+    if (!runs) return;
+    this.moduleDirs.delete(dir);
+    this.opts.log.info('directory removed', { dir: relative(this.opts.dataDir, dir) });
+    void runs.then((r) => r?.close());
+    // Its run directories went with it, whether or not their removal was seen first.
+    for (const run of [...this.runDirs.keys()]) if (dirname(run) === dir) this.runDirGone(run);
+  }
+
+  private runDirAppeared(dir: string): void {
+    if (this.closed || this.runDirs.has(dir)) return;
+    this.dirAppeared('new run directory', dir);
+    this.runDirs.set(dir, this.watchRunDir(dir));
+  }
+
+  private runDirGone(dir: string): void {
+    const files = this.runDirs.get(dir);
+    if (!files) return;
+    this.runDirs.delete(dir);
+    this.opts.log.info('directory removed', { dir: relative(this.opts.dataDir, dir) });
+    void files.then((f) => f?.close());
+  }
+
+  private async watchModuleDir(dir: string): Promise<ChildDirs | undefined> {
+    const rel = relative(this.opts.dataDir, dir);
+    try {
+      return await ChildDirs.start(dir, {
+        accepts: () => true,
+        onDir: (path) => this.runDirAppeared(path),
+        onDirGone: (path) => this.runDirGone(path),
+        onError: (err) => this.opts.log.warn('module directory watch error', { dir: rel, error: err.message }),
+      });
+    } catch (err) {
+      this.opts.log.warn('cannot watch module directory', { dir: rel, error: (err as Error).message });
+      return undefined;
     }
-    return parts.length > 2;
   }
 
   private async watchRunDir(dir: string): Promise<RunDirFiles | undefined> {
@@ -202,7 +224,10 @@ export class DataDirWatcher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.tree?.close();
+    await this.modules?.close();
+    const moduleDirs = [...this.moduleDirs.values()];
+    this.moduleDirs.clear();
+    await Promise.all(moduleDirs.map(async (m) => (await m)?.close()));
     const runDirs = [...this.runDirs.values()];
     this.runDirs.clear();
     for (const r of await Promise.all(runDirs)) r?.close();
