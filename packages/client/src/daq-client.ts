@@ -4,6 +4,7 @@ import { type InitHpIoRequest, type PanoImage, type ParsedImage, type StreamImag
 import { Observable } from 'rxjs';
 import { nodesFromAddresses, nodesFromDaqConfig, type DaqConfig, type DaqNode, type NetworkConfig } from './config/daq-config.js';
 import { NodeConnection, OpenCallCounter } from './grpc/node-connection.js';
+import { probeNode, type ProbeResult } from './grpc/probe-node.js';
 import { reflectNode, type HostReflection } from './grpc/reflect-node.js';
 import { meansAllHosts, NoResponsiveHostsError, selectNodes } from './host-selection.js';
 import { EventHub } from './status/event-hub.js';
@@ -14,6 +15,7 @@ import { hostImageStream } from './stream/host-image-stream.js';
 import { mergeInArrivalOrder } from './stream/merge-in-arrival-order.js';
 import { teeAsync } from './stream/tee-async.js';
 import { imageFromResponse } from './image-from-response.js';
+import { UploadError, uploadFailure } from './upload-error.js';
 
 export interface DaqClientOptions {
   /** Stream reconnect policy (on by default); `false` switches it off. Per-stream override in streamImages. */
@@ -134,24 +136,30 @@ export class DaqClient implements AsyncDisposable {
   }
 
   async #responsive(nodes: readonly DaqNode[]): Promise<DaqNode[]> {
-    const ok = await Promise.all(nodes.map((n) => this.#ping(n, this.#options.pingTimeoutMs ?? 1000)));
-    return nodes.filter((_, i) => ok[i]);
+    const probes = await Promise.all(nodes.map((n) => this.#probe(n, this.#defaultPingTimeoutMs)));
+    return nodes.filter((_, i) => probes[i]!.ok);
   }
 
-  async #ping(node: DaqNode, timeoutMs: number): Promise<boolean> {
-    const conn = this.#connection(node); // a closed client is an error, not a dead host
-    try {
-      await conn.daq.ping({}, { signal: AbortSignal.timeout(timeoutMs) });
-      return true;
-    } catch {
-      return false;
-    }
+  get #defaultPingTimeoutMs(): number {
+    return this.#options.pingTimeoutMs ?? 1000;
   }
 
-  /** Whether `host` answers within `timeoutMs` (default 1000). An unconfigured host is an error. */
-  async ping(host: string, options: { timeoutMs?: number } = {}): Promise<boolean> {
+  #probe(node: DaqNode, timeoutMs: number): Promise<ProbeResult> {
+    return probeNode(this.#connection(node), timeoutMs); // a closed client is an error, not a dead host
+  }
+
+  /**
+   * Pings `host` (default timeout 1000 ms): whether it answers, its latency, and if it does not,
+   * the reason ('UNAVAILABLE: ...', 'DEADLINE_EXCEEDED after 1000 ms'). An unconfigured host is an error.
+   */
+  async probe(host: string, options: { timeoutMs?: number } = {}): Promise<ProbeResult> {
     const [node] = selectNodes(this.nodes, host);
-    return this.#ping(node!, options.timeoutMs ?? this.#options.pingTimeoutMs ?? 1000);
+    return this.#probe(node!, options.timeoutMs ?? this.#defaultPingTimeoutMs);
+  }
+
+  /** Whether `host` answers within `timeoutMs` (default 1000): probe() without the details. */
+  async ping(host: string, options: { timeoutMs?: number } = {}): Promise<boolean> {
+    return (await this.probe(host, options)).ok;
   }
 
   /** The hosts that answer a ping now. */
@@ -159,10 +167,10 @@ export class DaqClient implements AsyncDisposable {
     return (await this.#responsive(this.nodes)).map((n) => n.name);
   }
 
-  /** Every configured host and whether it answers a ping now. */
+  /** Every configured host and whether it answers a ping now (probe() each for the reasons). */
   async getDaqHostStatus(): Promise<Record<string, boolean>> {
-    const alive = new Set(await this.getValidDaqHosts());
-    return Object.fromEntries(this.hosts.map((h) => [h, alive.has(h)]));
+    const probes = await Promise.all(this.nodes.map((n) => this.#probe(n, this.#defaultPingTimeoutMs)));
+    return Object.fromEntries(probes.map((p) => [p.host, p.ok]));
   }
 
   /** The services each host offers (gRPC server reflection) and the DaqData methods. */
@@ -207,7 +215,10 @@ export class DaqClient implements AsyncDisposable {
     return this.initHpIo(hosts, { ...SIMULATED_HP_IO, ...cfg, simulateDaq: true });
   }
 
-  /** Uploads every image to every host (the source is read once). Rejects naming each host that failed. */
+  /**
+   * Uploads every image to every host (the source is read once). Rejects with UploadError, one
+   * failure (host, gRPC code, details) per host that failed; if the source itself throws, with its error.
+   */
   async uploadImages(hosts: Hosts, images: Iterable<PanoImage> | AsyncIterable<PanoImage>): Promise<void> {
     const nodes = await this.#nodesFor(hosts);
     const { branches, done } = teeAsync(images, nodes.length);
@@ -223,9 +234,11 @@ export class DaqClient implements AsyncDisposable {
           .finally(() => branches[i]!.end()),
       ),
     );
-    await done;
-    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${nodes[i]!.name}: ${describeError(o.reason)}`] : []));
-    if (failed.length > 0) throw new Error(`UploadImages failed on ${failed.length} of ${nodes.length} host(s): ${failed.join('; ')}`);
+    const source = await done;
+    // Every branch failed because the source did: that is the caller's error, not the hosts'.
+    if (!source.ok) throw source.error;
+    const failures = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [uploadFailure(nodes[i]!.name, o.reason)] : []));
+    if (failures.length > 0) throw new UploadError(failures, nodes.length);
   }
 
   /** Images from every selected host, merged in arrival order; reconnects per the policy. */
@@ -241,7 +254,7 @@ export class DaqClient implements AsyncDisposable {
     const sources = nodes.map((node) => {
       const conn = this.#connection(node);
       return (signal: AbortSignal) =>
-        asImages(hostImageStream(conn, { request, reconnect, connectTimeoutMs: this.#options.pingTimeoutMs ?? 1000, events, signal }), node.name, parse, events);
+        asImages(hostImageStream(conn, { request, reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal }), node.name, parse, events);
     });
     const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
     yield* mergeInArrivalOrder(sources, { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal });

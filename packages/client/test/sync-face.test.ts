@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaqNode, type DaqNodeProcess } from './helpers/daq-node-process.js';
+import { freePort } from './helpers/free-port.js';
 import { startProducer, type Producer } from './helpers/producer.js';
 
 const run = promisify(execFile);
@@ -37,6 +39,7 @@ describe('sync face', () => {
     const out = await child(['stream', ...addresses]);
     expect(out.hosts).toEqual(addresses);
     expect(out.ping).toEqual([true, true]);
+    expect(out.probe).toEqual({ host: addresses[0], ok: true, latencyMs: expect.any(Number) });
     expect(out.valid).toEqual([...addresses].sort());
     expect(out.status).toEqual(Object.fromEntries(addresses.map((a) => [a, true])));
     expect(out.init).toEqual({ success: true, hosts: { [addresses[0]!]: { success: true, errorMessage: '' } } });
@@ -51,6 +54,19 @@ describe('sync face', () => {
     }
     expect(out.openCallsAfterBreak).toBe(0);
     expect(out.events).toEqual(expect.arrayContaining(addresses.map((a) => `connected ${a}`)));
+  });
+
+  it('probe gives the reason a dead host does not answer; uploadImages throws UploadError', async () => {
+    const dead = `127.0.0.1:${await freePort()}`;
+    const out = await child(['dead', dead]);
+    expect(out.probe).toEqual({ host: dead, ok: false, latencyMs: expect.any(Number), reason: expect.stringMatching(/^UNAVAILABLE: .*ECONNREFUSED/) });
+    expect(out.upload).toEqual({
+      name: 'UploadError',
+      isUploadError: true,
+      hostCount: 1,
+      failures: [{ host: dead, code: Status.UNAVAILABLE, codeName: 'UNAVAILABLE', details: expect.stringContaining('ECONNREFUSED') }],
+      message: expect.stringMatching(new RegExp(`^UploadImages failed on 1 of 1 host\\(s\\): ${dead.replace(/\./g, '\\.')}: UNAVAILABLE: `)),
+    });
   });
 
   it('throws configuration errors synchronously, with the absolute path', async () => {

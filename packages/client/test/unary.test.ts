@@ -1,26 +1,19 @@
 // Host discovery, reflection, InitHpIo and UploadImages against real nodes; construction from
 // daq_config + network_config files; a unix-socket node.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaqClient, NoResponsiveHostsError, UnknownHostError, type ParsedImage } from '../src/index.js';
+import { Status } from 'nice-grpc';
+import { DaqClient, NoResponsiveHostsError, UnknownHostError, UploadError, findNode, nodesFromAddresses, selectNodes, type ParsedImage } from '../src/index.js';
 import { startDaqNode, type DaqNodeProcess } from './helpers/daq-node-process.js';
+import { freePort } from './helpers/free-port.js';
 import { panoImage } from './helpers/images.js';
 
 let dir: string;
 let live: DaqNodeProcess[] = [];
 let deadAddress: string;
-
-/** A port nothing listens on: bound, then released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'daq-client-unary-'));
@@ -42,6 +35,47 @@ describe('discovery and unary calls', () => {
     expect(await client.ping(deadAddress, { timeoutMs: 500 })).toBe(false);
     expect((await client.getValidDaqHosts()).sort()).toEqual([live[0]!.address, `unix:${join(dir, 'node-b.sock')}`].sort());
     expect(await client.getDaqHostStatus()).toEqual({ [live[0]!.address]: true, [deadAddress]: false, [`unix:${join(dir, 'node-b.sock')}`]: true });
+  });
+
+  it('probe gives the latency, or the real reason a host did not answer; ping is its boolean', async () => {
+    await using client = DaqClient.fromAddresses([live[0]!.address, deadAddress]);
+    const ok = await client.probe(live[0]!.address, { timeoutMs: 5000 });
+    expect(ok).toEqual({ host: live[0]!.address, ok: true, latencyMs: expect.any(Number) });
+    expect(ok.latencyMs).toBeGreaterThan(0);
+    const refused = await client.probe(deadAddress, { timeoutMs: 5000 });
+    expect(refused.ok).toBe(false);
+    expect(refused.host).toBe(deadAddress);
+    // grpc-js's own status and details: nothing listens on the port.
+    expect(refused.reason).toMatch(new RegExp(`^UNAVAILABLE: .*ECONNREFUSED ${deadAddress.replace(/\./g, '\\.')}`));
+    expect(await client.ping(deadAddress, { timeoutMs: 5000 })).toBe(false);
+    await expect(client.probe('nowhere:1')).rejects.toThrow(UnknownHostError);
+  });
+
+  it('probe of a host that accepts the connection and never answers: DEADLINE_EXCEEDED after the timeout', async () => {
+    // A TCP listener that never speaks HTTP/2: the Ping can only time out.
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => sockets.add(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    try {
+      await using client = DaqClient.fromAddresses([address]);
+      const r = await client.probe(address, { timeoutMs: 300 });
+      expect(r).toEqual({ host: address, ok: false, latencyMs: expect.any(Number), reason: 'DEADLINE_EXCEEDED after 300 ms' });
+      expect(sockets.size).toBeGreaterThan(0); // it did connect: the timeout is the answer's, not the connection's
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('findNode and selectNodes turn what a caller types into configured nodes', () => {
+    const nodes = nodesFromAddresses(['10.0.0.2', '10.0.0.3:50052', 'unix:/run/daq.sock']);
+    expect(findNode(nodes, '10.0.0.2')?.name).toBe('10.0.0.2:50051'); // the configured text
+    expect(findNode(nodes, '10.0.0.2:50051')?.name).toBe('10.0.0.2:50051'); // the canonical name
+    expect(findNode(nodes, '10.0.0.3')).toBeUndefined(); // that host, but not on the default port
+    expect(findNode(nodes, 'unix:/run/daq.sock')?.name).toBe('unix:/run/daq.sock');
+    expect(selectNodes(nodes, ['10.0.0.3:50052', '10.0.0.2', '10.0.0.2:50051']).map((n) => n.name)).toEqual(['10.0.0.3:50052', '10.0.0.2:50051']);
+    expect(() => selectNodes(nodes, 'nowhere:1')).toThrow(new UnknownHostError('nowhere:1', ['10.0.0.2:50051', '10.0.0.3:50052', 'unix:/run/daq.sock']));
   });
 
   it('hosts omitted means every responsive host; an unknown host lists the valid ones; none alive is an error', async () => {
@@ -131,8 +165,27 @@ describe('discovery and unary calls', () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(err?.message).toMatch(new RegExp(`^UploadImages failed on 1 of 2 host\\(s\\): ${deadAddress.replace(/\./g, '\\.')}: UNAVAILABLE`));
-    expect(err?.message).not.toContain(live[0]!.address);
+    expect(err).toBeInstanceOf(UploadError);
+    const upload = err as UploadError;
+    expect(upload.hostCount).toBe(2);
+    expect(upload.failures).toEqual([{ host: deadAddress, code: Status.UNAVAILABLE, codeName: 'UNAVAILABLE', details: expect.stringContaining('ECONNREFUSED') }]);
+    expect(upload.message).toMatch(new RegExp(`^UploadImages failed on 1 of 2 host\\(s\\): ${deadAddress.replace(/\./g, '\\.')}: UNAVAILABLE`));
+    expect(upload.message).not.toContain(live[0]!.address);
+  });
+
+  it('uploadImages whose source throws rejects with that error, not as a host failure', async () => {
+    await using client = DaqClient.fromAddresses([live[0]!.address]);
+    const broken = new Error('record file truncated');
+    const err = await client
+      .uploadImages([live[0]!.address], (async function* () {
+        yield panoImage({ moduleId: 97, seq: 0 });
+        throw broken;
+      })())
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBe(broken);
   });
 
   it('close() ends an open stream and its reconnect loop; the status iterator completes', async () => {

@@ -7,12 +7,14 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { PanoImage, ParsedImage } from '@daqdata/core';
 import { ClientConfigError } from '../config/client-config-error.js';
 import type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, StreamImagesOptions } from '../daq-client.js';
+import type { ProbeResult } from '../grpc/probe-node.js';
 import type { HostReflection } from '../grpc/reflect-node.js';
 import { NoResponsiveHostsError, UnknownHostError } from '../host-selection.js';
 import { imageFromResponse } from '../image-from-response.js';
 import type { HostState, StreamEvent } from '../status/stream-event.js';
 import { HostGoneError } from '../stream/host-image-stream.js';
 import { AllHostsFailedError } from '../stream/merge-in-arrival-order.js';
+import { UploadError, type UploadFailure } from '../upload-error.js';
 import { REPLY_FLAG, type SerializedError, type SyncCallMethod, type SyncReply, type SyncRequest } from './sync-protocol.js';
 
 const WORKER_START_TIMEOUT_MS = 30_000;
@@ -39,6 +41,9 @@ function reviveError(e: SerializedError): Error {
       break;
     case 'AllHostsFailedError':
       err = new AllHostsFailedError([], e.message);
+      break;
+    case 'UploadError':
+      err = new UploadError(f.failures as UploadFailure[], Number(f.hostCount));
       break;
     default:
       err = new Error(e.message);
@@ -116,6 +121,10 @@ export class SyncDaqClient implements Disposable {
 
   ping(host: string, options: { timeoutMs?: number } = {}): boolean {
     return this.#call('ping', host, options) as boolean;
+  }
+
+  probe(host: string, options: { timeoutMs?: number } = {}): ProbeResult {
+    return this.#call('probe', host, options) as ProbeResult;
   }
 
   getValidDaqHosts(): string[] {

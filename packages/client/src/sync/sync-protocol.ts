@@ -5,6 +5,7 @@
 
 export type SyncCallMethod =
   | 'ping'
+  | 'probe'
   | 'getValidDaqHosts'
   | 'getDaqHostStatus'
   | 'reflectServices'

@@ -1,7 +1,8 @@
 // A script using the sync-style face exactly as a user would: plain calls and a plain for...of,
 // no await anywhere. Runs from the built package (dist). Prints one JSON line with what it saw.
-// argv: <mode> <address...>; mode 'stream' or 'config-error' (argv[3] = missing config path).
-import { SyncDaqClient } from '@daqdata/client';
+// argv: <mode> <address...>; mode 'stream', 'dead' (one address nothing listens on) or
+// 'config-error' (argv[3] = missing config path).
+import { SyncDaqClient, UploadError } from '@daqdata/client';
 
 const [mode, ...args] = process.argv.slice(2);
 const out = {};
@@ -12,12 +13,26 @@ if (mode === 'config-error') {
   } catch (err) {
     out.error = { name: err.name, message: err.message, source: err.source, key: err.key };
   }
+} else if (mode === 'dead') {
+  const client = SyncDaqClient.fromAddresses(args);
+  try {
+    out.probe = client.probe(args[0], { timeoutMs: 5000 });
+    try {
+      client.uploadImages(args, []);
+      out.upload = null;
+    } catch (err) {
+      out.upload = { name: err.name, isUploadError: err instanceof UploadError, hostCount: err.hostCount, failures: err.failures, message: err.message };
+    }
+  } finally {
+    client[Symbol.dispose]();
+  }
 } else {
   // Node 20 has no `using` syntax (TypeScript compiles it); Symbol.dispose is what it calls.
   const client = SyncDaqClient.fromAddresses(args, { reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
   try {
   out.hosts = client.hosts;
   out.ping = args.map((a) => client.ping(a));
+  out.probe = client.probe(args[0]);
   out.valid = client.getValidDaqHosts().sort();
   out.status = client.getDaqHostStatus();
   out.init = client.initHpIo(args[0], { updateIntervalSeconds: 0.01, dataDir: process.env.DAQ_TEST_DATA_DIR });
