@@ -1,42 +1,19 @@
 // Everything a client-side command does before and after its own work: build the SDK client
 // from the target, find which nodes answer (naming each one that does not), and close the
 // client whatever happens so no channel keeps the process alive.
-import { DaqClient } from '@daqdata/client';
+import { DaqClient, type ProbeResult } from '@daqdata/client';
 import { CliError, EXIT } from './exit-codes.js';
 import { stderrLogger, type Logger } from './log.js';
 import { resolveTarget, type ClientTarget, type Positional, type TargetFlags } from './options/target-options.js';
 
-export interface PingResult {
-  host: string;
-  ok: boolean;
-  latencyMs: number;
-  /** Why the host did not answer. */
-  reason?: string;
-}
-
-/** The message users and scripts look for: `host 10.0.0.5:50051 unreachable (reason)`. */
-export function unreachableMessage(r: Pick<PingResult, 'host' | 'reason'>): string {
+/** The message users and scripts look for: `host 10.0.0.5:50051 unreachable (reason)`, the reason as the SDK's probe gives it. */
+export function unreachableMessage(r: Pick<ProbeResult, 'host' | 'reason'>): string {
   return `host ${r.host} unreachable (${r.reason ?? 'no answer'})`;
 }
 
-/** The configured node's canonical name ('host:port') for what the user typed. */
-export function hostName(client: DaqClient, text: string): string {
-  return client.nodes.find((n) => n.name === text || n.configuredAddress === text)?.name ?? text;
-}
-
-export async function pingHost(client: DaqClient, host: string, timeoutMs: number): Promise<PingResult> {
-  const started = performance.now();
-  const ok = await client.ping(host, { timeoutMs });
-  const latencyMs = performance.now() - started;
-  const name = hostName(client, host);
-  if (ok) return { host: name, ok, latencyMs };
-  // The SDK's ping says only yes or no: a quick "no" is a refused or failed connection.
-  const reason = latencyMs >= timeoutMs * 0.95 ? `no answer to Ping within ${timeoutMs} ms` : `Ping failed after ${latencyMs.toFixed(0)} ms: connection refused or failed`;
-  return { host: name, ok, latencyMs, reason };
-}
-
-export function pingHosts(client: DaqClient, hosts: readonly string[], timeoutMs: number): Promise<PingResult[]> {
-  return Promise.all(hosts.map((h) => pingHost(client, h, timeoutMs)));
+/** One Ping per host, at once: each result names the host canonically, with its latency or why it did not answer. */
+export function pingHosts(client: DaqClient, hosts: readonly string[], timeoutMs: number): Promise<ProbeResult[]> {
+  return Promise.all(hosts.map((h) => client.probe(h, { timeoutMs })));
 }
 
 /**

@@ -1,6 +1,6 @@
 // Every failure as one message and an exit code (see exit-codes.ts): the user sees what went
 // wrong and where, never a stack trace, unless it is a bug (exit 1 prints the stack too).
-import { ClientConfigError, NoResponsiveHostsError, UnknownHostError, AllHostsFailedError } from '@daqdata/client';
+import { ClientConfigError, NoResponsiveHostsError, UnknownHostError, AllHostsFailedError, UploadError } from '@daqdata/client';
 import { ClientError, Status } from 'nice-grpc-common';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { RecordFormatError } from './record/record-format.js';
@@ -21,6 +21,11 @@ export function exitReport(err: unknown): ExitReport {
   if (err instanceof AllHostsFailedError) {
     const reasons = err.errors.map((e) => (e instanceof Error ? e.message : String(e)));
     return { message: `every host refused the request: ${reasons.join('; ')}`, code: EXIT.rejected };
+  }
+  if (err instanceof UploadError) {
+    // Nodes that were down (every failure a connection status) are unreachable; a node that answered and refused is a rejection.
+    const unreachable = err.failures.every((f) => f.code !== undefined && UNREACHABLE.has(f.code));
+    return { message: err.message, code: unreachable ? EXIT.unreachable : EXIT.rejected };
   }
   if (err instanceof ClientError) {
     return { message: `${err.path}: ${Status[err.code]}: ${err.details}`, code: UNREACHABLE.has(err.code) ? EXIT.unreachable : EXIT.rejected };

@@ -73,7 +73,8 @@ describe('daq ping', () => {
   it('an unreachable host: non-zero exit and "host <addr> unreachable (reason)"', async () => {
     const r = await runCli(['ping', '--host', `127.0.0.1:${deadPort}`]);
     expect(r.code).toBe(EXIT.unreachable);
-    expect(r.stderr).toMatch(new RegExp(`host 127\\.0\\.0\\.1:${deadPort} unreachable \\(.+\\)`));
+    // The reason is the SDK's: grpc-js's status and details for a refused connection.
+    expect(r.stderr).toMatch(new RegExp(`host 127\\.0\\.0\\.1:${deadPort} unreachable \\(UNAVAILABLE: .*ECONNREFUSED 127\\.0\\.0\\.1:${deadPort}.*\\)`));
   });
 });
 
@@ -93,11 +94,13 @@ describe('daq list-hosts', () => {
     expect(lines.find((l) => l.startsWith(`127.0.0.1:${deadPort}`))).toMatch(/\s+no\s+-\s+\/nowhere$/);
 
     const json = await runCli(['list-hosts', '--config', config, '--json']);
-    const rows = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { host: string; answers: boolean });
+    const rows = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { host: string; answers: boolean; reason: string | null });
     expect(rows.map((r) => [r.host, r.answers])).toEqual([
       [node.address, true],
       [`127.0.0.1:${deadPort}`, false],
     ]);
+    expect(rows[0]!.reason).toBeNull();
+    expect(rows[1]!.reason).toMatch(/^UNAVAILABLE: .*ECONNREFUSED/);
   });
 
   it('exits with the unreachable code when no host answers', async () => {

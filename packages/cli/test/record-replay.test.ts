@@ -87,6 +87,19 @@ describe('record and replay', () => {
     for (const o of got) expect(o.host).toBe(target.address);
   });
 
+  it('a node that refuses the upload (no auth token): exit 5 naming the host and the gRPC status', async () => {
+    const guarded = await startTestNode({}, { authToken: 's3cret' });
+    try {
+      const r = await runCli(['replay', file(), '--host', guarded.address, '--speed', '0']);
+      expect(r.code).toBe(EXIT.rejected);
+      expect(r.stderr).toContain(`daq: UploadImages failed on 1 of 1 host(s): ${guarded.address}: UNAUTHENTICATED: `);
+      const withToken = await runCli(['replay', file(), '--host', guarded.address, '--speed', '0', '--auth-token', 's3cret']);
+      expect(withToken.code).toBe(EXIT.ok);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('Ctrl-C (SIGINT) ends a recording with a complete file', async () => {
     const path = join(dir, 'interrupted.daqrec');
     const p = new CliProcess(['record', path, '--host', target.address, '--refresh-period', '0.01', '--module-ids', '77', '--log-level', 'debug']);

@@ -1,4 +1,5 @@
 // `daq list-hosts`: every configured node, whether it answers, and how fast.
+import { findNode } from '@daqdata/client';
 import { Command } from 'commander';
 import { pingHosts, unreachableMessage, withClient } from '../client-session.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -13,7 +14,7 @@ export function listHostsCommand(): Command {
     .action((daqConfig: string | undefined, networkConfig: string | undefined, flags: TargetFlags & { json?: boolean }) =>
       withClient({ daqConfig, networkConfig }, flags, async ({ client, target }) => {
         const results = await pingHosts(client, target.selected ?? client.hosts, flags.timeout);
-        const dataDir = (host: string) => client.nodes.find((n) => n.name === host)?.dataDir ?? null;
+        const dataDir = (host: string) => findNode(client.nodes, host)?.dataDir ?? null;
         if (flags.json) {
           for (const r of results) {
             const line = { host: r.host, answers: r.ok, latencyMs: r.ok ? Number(r.latencyMs.toFixed(3)) : null, dataDir: dataDir(r.host), reason: r.reason ?? null };

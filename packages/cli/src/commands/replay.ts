@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { parsePanoImage, PanoImageError, type PanoImage } from '@daqdata/core';
 import { reachableHosts, withClient } from '../client-session.js';
-import { CliError, EXIT } from '../exit-codes.js';
 import { addTargetOptions, namesNodes, type TargetFlags } from '../options/target-options.js';
 import { argParser } from '../options/option-parsers.js';
 import { imageJsonLine, imageSummaryLine } from '../output/image-output.js';
@@ -95,9 +94,10 @@ export function replayCommand(): Command {
           }
         }
         try {
+          // An UploadError (which hosts failed, with their gRPC codes) is mapped to its exit code by exitReport.
           await ctx.client.uploadImages(hosts, images());
         } catch (e) {
-          if (!controller.signal.aborted) throw new CliError(e instanceof Error ? e.message : String(e), EXIT.rejected);
+          if (!controller.signal.aborted) throw e;
         } finally {
           process.off('SIGINT', stop);
           progress.done(describe());

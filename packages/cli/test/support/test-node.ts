@@ -22,11 +22,12 @@ export async function tempDir(prefix = 'daq-cli-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-export async function startTestNode(options: StartServerOptions = {}): Promise<TestNode> {
+/** `authToken`: the node requires it for InitHpIo and UploadImages. */
+export async function startTestNode(options: StartServerOptions = {}, node: { authToken?: string } = {}): Promise<TestNode> {
   const root = await tempDir('daq-cli-node-');
   const logs: string[] = [];
   const config = resolveServerConfig([
-    { source: 'test', values: { host: '127.0.0.1', port: 0, nodeName: 'cli-test-node', allowedDataRoots: [root], shutdownGraceSeconds: 1 } },
+    { source: 'test', values: { host: '127.0.0.1', port: 0, nodeName: 'cli-test-node', allowedDataRoots: [root], shutdownGraceSeconds: 1, authToken: node.authToken ?? null } },
   ]);
   const server = await startServer(config, { logger: createLogger({ format: 'human', sink: (l) => logs.push(l), level: 'debug' }), ...options });
   const address = `127.0.0.1:${server.port}`;
