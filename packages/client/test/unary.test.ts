@@ -62,6 +62,11 @@ describe('discovery and unary calls', () => {
       const r = await client.probe(address, { timeoutMs: 300 });
       expect(r).toEqual({ host: address, ok: false, latencyMs: expect.any(Number), reason: 'DEADLINE_EXCEEDED after 300 ms' });
       expect(sockets.size).toBeGreaterThan(0); // it did connect: the timeout is the answer's, not the connection's
+      // A stream names the same reason when the host is gone.
+      await using streaming = DaqClient.fromAddresses([address], { pingTimeoutMs: 300, reconnect: false });
+      const gone = new Promise<string>((resolve) => streaming.onStatus((e) => e.type === 'gone' && resolve(e.reason)));
+      for await (const _ of streaming.streamImages({ hosts: [address] })) throw new Error('a silent host sent an image');
+      expect(await gone).toBe('DEADLINE_EXCEEDED after 300 ms (reconnect is off)');
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => silent.close(resolve));

@@ -15,6 +15,15 @@ export interface ProbeResult {
   reason?: string;
 }
 
+/**
+ * Why a Ping failed: the gRPC status and details, or the deadline when it was ours that ended
+ * the call. Our deadline cancels the call on the client side (nice-grpc rethrows the signal's
+ * TimeoutError), so grpc-js has no status to report: name the deadline instead.
+ */
+export function pingFailureReason(err: unknown, deadline: AbortSignal, timeoutMs: number): string {
+  return deadline.aborted ? `DEADLINE_EXCEEDED after ${timeoutMs} ms` : describeError(err);
+}
+
 export async function probeNode(conn: NodeConnection, timeoutMs: number): Promise<ProbeResult> {
   const host = conn.node.name;
   const deadline = AbortSignal.timeout(timeoutMs);
@@ -23,10 +32,6 @@ export async function probeNode(conn: NodeConnection, timeoutMs: number): Promis
     await conn.daq.ping({}, { signal: deadline });
     return { host, ok: true, latencyMs: performance.now() - started };
   } catch (err) {
-    const latencyMs = performance.now() - started;
-    // Our deadline cancels the call on the client side (nice-grpc rethrows the signal's
-    // TimeoutError), so there is no status from grpc-js to report: name the deadline.
-    const reason = deadline.aborted ? `DEADLINE_EXCEEDED after ${timeoutMs} ms` : describeError(err);
-    return { host, ok: false, latencyMs, reason };
+    return { host, ok: false, latencyMs: performance.now() - started, reason: pingFailureReason(err, deadline, timeoutMs) };
   }
 }

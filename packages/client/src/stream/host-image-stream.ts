@@ -6,6 +6,7 @@ import type { StreamImagesRequest, StreamImagesResponse } from '@daqdata/core';
 import type { NodeConnection } from '../grpc/node-connection.js';
 import type { EventHub } from '../status/event-hub.js';
 import { backoffDelayMs, type ReconnectOptions } from './backoff.js';
+import { pingFailureReason } from '../grpc/probe-node.js';
 import { describeError, isRetryable } from './grpc-errors.js';
 
 export interface HostStreamOptions {
@@ -38,8 +39,9 @@ export async function* hostImageStream(conn: NodeConnection, o: HostStreamOption
     let connected = false;
     let reason: string;
     let permanent = false;
+    const connectDeadline = AbortSignal.timeout(o.connectTimeoutMs);
     try {
-      await conn.daq.ping({}, { signal: AbortSignal.any([signal, AbortSignal.timeout(o.connectTimeoutMs)]) });
+      await conn.daq.ping({}, { signal: AbortSignal.any([signal, connectDeadline]) });
       if (signal.aborted) return;
       connected = true;
       events.emit({ type: 'connected', host, at: new Date() });
@@ -58,7 +60,8 @@ export async function* hostImageStream(conn: NodeConnection, o: HostStreamOption
       reason = 'the node ended the stream';
     } catch (err) {
       if (signal.aborted) return; // the caller stopped: not a failure
-      reason = describeError(err);
+      // Before the stream opened, the failure is the Ping's: the same reason probe() gives.
+      reason = connected ? describeError(err) : pingFailureReason(err, connectDeadline, o.connectTimeoutMs);
       permanent = !isRetryable(err);
     }
     if (connected) events.emit({ type: 'disconnected', host, at: new Date(), reason });
