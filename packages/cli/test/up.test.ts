@@ -85,7 +85,8 @@ describe('daq up', () => {
     up.kill('SIGINT');
     const r = await up.exited;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/stopping every node\.\.\.\nstopped\n$/);
+    // Every node exits on its own, cleanly, once asked to stop (none needs daq up's SIGKILL fallback).
+    expect(r.stdout).toMatch(/stopping every node\.\.\.\n {2}node-1 stopped \(exit code 0\)\n {2}node-2 stopped \(exit code 0\)\n {2}node-3 stopped \(exit code 0\)\nstopped\n$/);
     expect(r.stderr).not.toMatch(/died/);
     await expect(access(join(dir, 'nodes'))).rejects.toThrow(/ENOENT/);
     expect(await client.getValidDaqHosts()).toEqual([]);
@@ -101,6 +102,7 @@ describe('daq up', () => {
     up.kill('SIGINT');
     const r = await up.exited;
     expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/stopping every node\.\.\.\n {2}node-1 stopped \(exit code 0\)\nstopped\n$/);
     expect(r.stderr).toMatch(/daq: node-2 died while running/);
     await expect(access(join(dir, 'nodes'))).rejects.toThrow(/ENOENT/);
   }, 120_000);

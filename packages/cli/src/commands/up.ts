@@ -22,6 +22,8 @@ import { addSimulationOptions, simulationArgs, simulationOptions, type Simulatio
  */
 export const DEFAULT_UP_BASE_PORT = 50151;
 export const READY_PREFIX = 'daq-up-node ready ';
+/** How long a node gets to stop on its own before it is killed. */
+const STOP_WAIT_MS = 10_000;
 
 interface UpFlags extends SimulationFlags {
   nodes: number;
@@ -112,19 +114,28 @@ async function up(flags: UpFlags): Promise<void> {
   process.on('SIGINT', requestStop);
   process.on('SIGTERM', requestStop);
   let stopping = false;
-  const stopAll = async () => {
+  /** Stops the running nodes; one line per node on how it ended (SIGKILL only after 10 s without exiting). */
+  const stopAll = async (): Promise<string[]> => {
     stopping = true;
-    for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGTERM');
-    await Promise.all(
-      nodes.map(async (n) => {
-        const killer = setTimeout(() => n.child.kill('SIGKILL'), 10_000);
-        await n.exited;
+    const running = nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
+    for (const n of running) n.child.kill('SIGTERM');
+    const ends = await Promise.all(
+      running.map(async (n) => {
+        let killed = false;
+        const killer = setTimeout(() => {
+          killed = true;
+          n.child.kill('SIGKILL');
+        }, STOP_WAIT_MS);
+        const { code, signal } = await n.exited;
         clearTimeout(killer);
+        const how = signal ?? `exit code ${code}`;
+        return `  ${n.name} ${killed ? `did not stop within ${STOP_WAIT_MS / 1000} s: killed (${how})` : `stopped (${how})`}`;
       }),
     );
     await rm(own ? dir : join(dir, 'nodes'), { recursive: true, force: true });
     process.off('SIGINT', requestStop);
     process.off('SIGTERM', requestStop);
+    return ends;
   };
 
   try {
@@ -145,7 +156,7 @@ async function up(flags: UpFlags): Promise<void> {
     throw err;
   }
   if (stopRequested) {
-    await stopAll();
+    for (const line of await stopAll()) out(line);
     out('stopped during start-up');
     return;
   }
@@ -170,7 +181,7 @@ async function up(flags: UpFlags): Promise<void> {
   }
   await stopSignalled;
   out('stopping every node...');
-  await stopAll();
+  for (const line of await stopAll()) out(line);
   out('stopped');
   if (died.length > 0) throw new CliError(`${died.join(', ')} died while running (see the messages above)`, EXIT.unreachable);
 }
@@ -213,11 +224,9 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
       ...flagsToOverrides({ host: flags.host, port: String(flags.port), nodeName: flags.nodeName, dataDir }),
       allowedDataRoots: [dataDir],
     });
+    sim = await startSimulation({ ...options, dataDir, onWarning });
     // InitHpIo(simulate_daq) on this node simulates with the same options, into a private temporary directory.
     server = await startServer(config, { logger: log, simulator: createNodeSimulator({ ...options, onWarning }) });
-    // The recorder starts once the node follows the (empty) data directory, so every module
-    // and run directory appears as new to a running watcher, as at a real observatory.
-    sim = await startSimulation({ ...options, dataDir, onWarning });
   } catch (err) {
     await shutdown();
     throw err;
@@ -230,11 +239,25 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
   const ignore = () => undefined;
   process.stdout.on('error', ignore);
   process.stderr.on('error', ignore);
-  await new Promise<void>((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal());
-    process.once('SIGTERM', () => resolveSignal());
-    // daq up holds our stdin open; its end means daq up is gone: no orphaned nodes.
-    process.stdin.once('end', () => resolveSignal()).resume();
-  });
+  await untilStopRequested();
   await shutdown();
+}
+
+/**
+ * Resolves on SIGINT, SIGTERM, or the end of stdin: daq up holds our stdin open, so its end
+ * means daq up is gone (no orphaned nodes). Then stdin is closed: a stdin still being read
+ * keeps the process alive after the shutdown, and daq up would wait for its SIGKILL fallback.
+ * Later signals stay handled (ignored): Ctrl-C reaches the nodes as well as daq up, whose
+ * SIGTERM follows, and neither may cut the shutdown short.
+ */
+function untilStopRequested(): Promise<void> {
+  return new Promise((resolveStop) => {
+    const stop = () => {
+      process.stdin.off('end', stop).destroy();
+      resolveStop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.stdin.once('end', stop).resume();
+  });
 }
