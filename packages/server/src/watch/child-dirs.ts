@@ -3,10 +3,10 @@
 // exists is decided by listing it: chokidar lists a directory *before* it starts watching it,
 // so a subdirectory created in between is never reported (paulmillr/chokidar#1471, still so
 // in v5), and one it never reported is not reported gone either. Listing once chokidar's watch
-// is in place ('ready'), and again on every change it signals ('raw': every event of the
-// directory, including those chokidar has no name for), leaves no gap whatever the order in
-// which a recorder creates things. Each subdirectory is reported once when it appears and
-// once when it goes; listings run one at a time, so reports are never out of order.
+// is in place ('ready'), and again whenever an entry is created or removed ('raw' rename
+// events, which come even for entries chokidar has no record of), leaves no gap whatever the
+// order in which a recorder creates things. Each subdirectory is reported once when it
+// appears and once when it goes; listings run one at a time, so reports are never out of order.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -59,8 +59,10 @@ export class ChildDirs {
         ignored: (path, stats) => path !== this.dir && stats !== undefined && !stats.isDirectory(),
       });
       this.tree = tree;
-      tree.on('raw', () => {
-        if (watching) void this.sync();
+      // 'rename' is what creating, removing or moving an entry signals; 'change' (a write to a
+      // file here, an attribute) cannot make a directory appear or go.
+      tree.on('raw', (event) => {
+        if (watching && event === 'rename') void this.sync();
       });
       tree.on('error', (err) => {
         if (!watching) reject(err as Error);
