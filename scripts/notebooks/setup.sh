@@ -15,26 +15,7 @@ prefix="$repo/.jupyter"
 kernel_pkg="$repo/scripts/notebooks/kernel"
 tslab="$kernel_pkg/node_modules/.bin/tslab"
 
-# Installed means dpkg's status "install ok installed": `dpkg -s` also succeeds for a package
-# removed with its configuration kept.
-is_installed() {
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
-}
-missing=""
-for pkg in jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client; do
-  is_installed "$pkg" || missing="$missing $pkg"
-done
-if [ -n "$missing" ]; then
-  echo "notebooks setup: installing Debian packages:$missing"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "notebooks setup: need root to apt-get install$missing (run this script as root, or install them first)" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  # A fresh machine has no package lists yet; an install from stale lists can 404.
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
+sh "$repo/scripts/debian-packages.sh" "notebooks setup" jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client
 
 # (Re)installed when missing or when the installed tslab is not the version package.json pins.
 wanted=$(node -p "require('$kernel_pkg/package.json').dependencies.tslab")
