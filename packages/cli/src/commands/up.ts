@@ -166,7 +166,12 @@ async function up(flags: UpFlags): Promise<void> {
   out(`local observatory up: ${nodes.length} node${nodes.length > 1 ? 's' : ''} in ${dir}`);
   for (const n of nodes) out(`  ${n.name}  ${n.address}  modules ${n.modules.join(',')}  pid ${n.child.pid}`);
   out(`config: ${join(dir, 'daq_config.json')}`);
-  out(`try:    daq stream ${join(dir, 'daq_config.json')}   (Ctrl-C here stops every node)`);
+  // `npx daq` works from anywhere in the checkout, where a bare `daq` needs a global install.
+  const config = join(dir, 'daq_config.json');
+  out(`try, in another terminal (Ctrl-C here stops every node):`);
+  out(`  npx daq list-hosts ${config}`);
+  out(`  npx daq stream ${config}`);
+  out(`  npx daq plot view ${config}`);
 
   let alive = nodes.length;
   const died: string[] = [];
