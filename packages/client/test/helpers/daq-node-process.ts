@@ -18,8 +18,11 @@ export interface DaqNodeProcess {
   stop(): Promise<void>;
 }
 
-export async function startDaqNode(o: { port?: number; dataRoot?: string; dataDir?: string; name?: string; unixSocket?: string } = {}): Promise<DaqNodeProcess> {
-  const child = spawn(process.execPath, [CHILD, String(o.port ?? 0), o.dataRoot ?? '', o.dataDir ?? '', o.name ?? 'test-node', o.unixSocket ?? ''], {
+export async function startDaqNode(
+  o: { port?: number; dataRoot?: string; dataDir?: string; name?: string; unixSocket?: string; simulate?: boolean } = {},
+): Promise<DaqNodeProcess> {
+  const args = [String(o.port ?? 0), o.dataRoot ?? '', o.dataDir ?? '', o.name ?? 'test-node', o.unixSocket ?? '', o.simulate ? 'simulate' : ''];
+  const child = spawn(process.execPath, [CHILD, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
