@@ -38,4 +38,13 @@ describe('a node that cannot start', () => {
     expect(r.code).toBe(EXIT.config);
     expect(r.stderr).toMatch(/EADDRINUSE/);
   });
+
+  it('daq up on a port in use names the port and says to choose another --base-port', async () => {
+    const r = await runCli(['up', '--nodes', '1', '--base-port', String(port), '--dir', dir, '--synthetic']);
+    expect(r.code).toBe(EXIT.config);
+    expect(r.stderr).toContain(`node-1: port ${port} on 127.0.0.1 is in use`);
+    expect(r.stderr).toContain('--base-port');
+    expect(r.stderr).toMatch(/daq: node-1 exited before it was ready \(code 3; its reason is above\)/);
+    expect(r.stderr).not.toContain('internal error');
+  });
 });

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { createLogger, flagsToOverrides, loadServerConfig, startServer, type RunningServer } from '@daqdata/server';
 import { createNodeSimulator, startSimulation, type Simulation } from '@daqdata/sim';
-import { CliError, EXIT } from '../exit-codes.js';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { argParser, parseCount, parseModuleIds } from '../options/option-parsers.js';
 import { addSimulationOptions, simulationArgs, simulationOptions, type SimulationFlags } from './simulate.js';
 
@@ -88,7 +88,9 @@ function follow(child: ChildProcess, name: string): Promise<void> {
       else prefix(line);
     });
     createInterface({ input: child.stderr! }).on('line', prefix);
-    child.once('exit', (code, signal) => reject(new CliError(`${name} exited before it was ready (${signal ?? `code ${code}`})`, EXIT.unreachable)));
+    // A node that reported its own reason (port in use: configuration) passes its exit code on.
+    const ownCode = (code: number | null): ExitCode => (Object.values(EXIT) as number[]).includes(code ?? -1) && code !== EXIT.ok && code !== EXIT.internal ? (code as ExitCode) : EXIT.unreachable;
+    child.once('exit', (code, signal) => reject(new CliError(`${name} exited before it was ready (${signal ?? `code ${code}`}; its reason is above)`, ownCode(code))));
   });
 }
 
@@ -231,7 +233,9 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
     });
     sim = await startSimulation({ ...options, dataDir, onWarning });
     // InitHpIo(simulate_daq) on this node simulates with the same options, into a private temporary directory.
-    server = await startServer(config, { logger: log, simulator: createNodeSimulator({ ...options, onWarning }) });
+    server = await startServer(config, { logger: log, simulator: createNodeSimulator({ ...options, onWarning }) }).catch((err: unknown) => {
+      throw listenError(flags, err);
+    });
   } catch (err) {
     await shutdown();
     throw err;
@@ -246,6 +250,15 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
   process.stderr.on('error', ignore);
   await untilStopRequested();
   await shutdown();
+}
+
+/** Why a node's server did not start, said as something to act on (grpc-js reports a taken port only inside its message). */
+export function listenError(flags: Pick<UpNodeFlags, 'host' | 'port' | 'nodeName'>, err: unknown): CliError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/EADDRINUSE/.test(message)) {
+    return new CliError(`${flags.nodeName}: port ${flags.port} on ${flags.host} is in use (another daq up, or a node?): choose other ports with --base-port`, EXIT.config);
+  }
+  return new CliError(`${flags.nodeName}: cannot listen on ${flags.host}:${flags.port}: ${message}`, EXIT.config);
 }
 
 /**
