@@ -1,7 +1,7 @@
 // One image on its way to clients. The PanoImage is built and encoded to protobuf bytes at
 // most once, on first demand, however many clients receive it; an image that every client's
 // latest-wins slot replaces before it is sent is never encoded at all.
-import { PanoImage, type ImageKind } from '@daqdata/core';
+import type { ImageKind } from '@daqdata/core';
 
 export interface BroadcastImage {
   readonly moduleId: number;
@@ -17,11 +17,12 @@ export interface BroadcastImage {
 
 export function broadcastImage(
   meta: { moduleId: number; kind: ImageKind; file: string; frameNumber: number; seenAt: number },
-  build: () => PanoImage,
+  /** The PanoImage's protobuf bytes; called at most once. */
+  encode: () => Uint8Array,
 ): BroadcastImage {
   let bytes: Uint8Array | undefined;
   return {
     ...meta,
-    encoded: () => (bytes ??= PanoImage.encode(build()).finish()),
+    encoded: () => (bytes ??= encode()),
   };
 }

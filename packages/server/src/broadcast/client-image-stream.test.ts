@@ -1,4 +1,4 @@
-import { PanoImage_Type } from '@daqdata/core';
+import { PanoImage, PanoImage_Type } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
 import { broadcastImage, type BroadcastImage } from './broadcast-image.js';
 import { ClientImageStream } from './client-image-stream.js';
@@ -10,7 +10,7 @@ let built = 0;
 function img(moduleId: number, kind: 'movie' | 'pulse-height', frameNumber: number): BroadcastImage {
   return broadcastImage({ moduleId, kind, file: 'f', frameNumber, seenAt: now }, () => {
     built++;
-    return { type: PanoImage_Type.MOVIE, header: {}, imageArray: [frameNumber], shape: [1, 1], bytesPerPixel: 1, file: 'f', frameNumber, moduleId };
+    return PanoImage.encode({ type: PanoImage_Type.MOVIE, header: {}, imageArray: [frameNumber], shape: [1, 1], bytesPerPixel: 1, file: 'f', frameNumber, moduleId }).finish();
   });
 }
 

@@ -1,7 +1,7 @@
 // The state of one DAQ node and the DaqData methods over it: one watcher (replaced by
 // InitHpIo), one image hub shared by every client, the active streams and the upload queue.
 // gRPC plumbing (listening, TLS, health, reflection) lives in server.ts.
-import { PanoImage_Type, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type StreamImagesRequest, type UploadImageRequest } from '@daqdata/core';
+import { PanoImage, PanoImage_Type, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type StreamImagesRequest, type UploadImageRequest } from '@daqdata/core';
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import { ClientImageStream } from '../broadcast/client-image-stream.js';
@@ -245,7 +245,7 @@ export class DaqNode {
           frameNumber: panoImage.frameNumber,
           seenAt: this.clock(),
         },
-        () => panoImage,
+        () => PanoImage.encode(panoImage).finish(),
       );
       if (!this.uploads.offer(image)) {
         log.warn('upload refused: queue full', { image: index, capacity: this.uploads.capacity });

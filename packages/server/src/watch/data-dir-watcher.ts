@@ -6,8 +6,9 @@
 // BroadcastImages (encoded lazily, once) handed to `onImage`. Nothing polls: an idle tree
 // costs nothing. Every directory is followed once however it was found (idempotent).
 import { basename, dirname, relative } from 'node:path';
-import { DATA_PRODUCTS, classifyFile, panoImageFromFrame, parseModuleDirName } from '@daqdata/core';
+import { DATA_PRODUCTS, classifyFile, parseModuleDirName } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
+import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
 import { ChildDirs } from './child-dirs.js';
@@ -216,7 +217,7 @@ export class DataDirWatcher {
     this.opts.onImage(
       broadcastImage(
         { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: this.opts.clock() },
-        () => panoImageFromFrame(frame, meta),
+        () => encodeFramePanoImage(frame, meta),
       ),
     );
   }
