@@ -1,6 +1,6 @@
 import { access, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDataFileName, readPffFile, type PffFrame } from '@daqdata/core';
+import { frameTime, parseDataFileName, readPffFile, whiteRabbitTime, type PffFrame, type QuaboPacket } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
 import { replayTimeNs, scanArchive } from '../src/replay/archive.js';
 import { DEFAULT_ARCHIVE, FIXTURES_DIR } from '../src/replay/default-archive.js';
@@ -150,16 +150,16 @@ describe('archive replay', () => {
 
 describe('replay cadence', () => {
   /**
-   * Replays the synthetic run (frames 50 ms apart, WR-timed) and the real run (arrival-timed)
-   * and compares the spacing of the writes with the spacing of the frames' own timestamps.
+   * Replays the synthetic run (archive module 1: frames 50 ms apart, WR-timed) and records
+   * when each frame was written and its own timestamp, for comparing their spacings.
    */
-  async function cadence(speed: number, durationMs: number) {
-    const writes: Array<{ at: number; ns: bigint }> = [];
+  async function cadence(speed: number, durationMs: number, moduleMap: Record<number, number> = { 1: 1 }) {
+    const writes: Array<{ at: number; ns: bigint; bytes: Uint8Array }> = [];
     const sim = await startSimulation({
       speed,
       durationMs,
-      source: { kind: 'replay', loop: true, moduleMap: { 1: 1 } },
-      onFrame: (f, _due, writtenMs) => writes.push({ at: writtenMs, ns: replayTimeNs({ header: JSON.parse(new TextDecoder().decode(f.bytes.subarray(0, f.bytes.indexOf(0x2a)))) }) }),
+      source: { kind: 'replay', loop: true, moduleMap },
+      onFrame: (f, _due, writtenMs) => writes.push({ at: writtenMs, ns: replayTimeNs({ header: JSON.parse(new TextDecoder().decode(f.bytes.subarray(0, f.bytes.indexOf(0x2a)))) }), bytes: f.bytes }),
     });
     const result = await sim.done;
     await sim.stop();
@@ -188,5 +188,28 @@ describe('replay cadence', () => {
     const actualSpan = last.at;
     expect(actualSpan / expectedSpan).toBeGreaterThan(0.97);
     expect(actualSpan / expectedSpan).toBeLessThan(1.3);
+  });
+
+  it('the real run, whose White Rabbit clock is unsynchronised, is paced by its arrival clock', async () => {
+    // 629 s of events at speed 1000: one pass in about 0.63 s.
+    const speed = 1000;
+    const { writes, result } = await cadence(speed, 500, { 254: 254 });
+    expect(result.ended).toBe('duration');
+    expect(writes.length).toBeGreaterThan(20);
+    // The timestamps the writes follow are the arrival clock (tv_sec, tv_usec), read here from the raw header.
+    const arrivalNs = writes.map((w) => {
+      const h = JSON.parse(new TextDecoder().decode(w.bytes.subarray(0, w.bytes.indexOf(0x2a)))) as QuaboPacket;
+      expect(whiteRabbitTime(h).synchronised).toBe(false);
+      return frameTime(h).arrivalUnixNs;
+    });
+    expect(writes.map((w) => w.ns)).toEqual(arrivalNs);
+    const t0 = arrivalNs[0]!;
+    for (let i = 1; i < writes.length; i++) {
+      expect(arrivalNs[i]!).toBeGreaterThanOrEqual(arrivalNs[i - 1]!);
+      expect(writes[i]!.at).toBeGreaterThanOrEqual(Number(arrivalNs[i]! - t0) / 1e6 / speed - 1);
+    }
+    const span = Number(arrivalNs.at(-1)! - t0) / 1e6 / speed;
+    expect(writes.at(-1)!.at / span).toBeGreaterThan(0.97);
+    expect(writes.at(-1)!.at / span).toBeLessThan(1.3);
   });
 });
