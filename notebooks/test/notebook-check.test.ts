@@ -47,6 +47,17 @@ describe('notebookProblems', () => {
     expect(notebookProblems(nb)).toEqual(['cell 1 (plot()) is tagged "plot" but produced no image (image/svg+xml or image/png output)']);
   });
 
+  it('fails an untagged cell that calls display.svg or display.png but displayed no image', () => {
+    const nb = {
+      cells: [
+        code('tslab.display.svg(await renderSvg(chart));', ok, []),
+        code('tslab.display.png(bytes)', ok, [png]),
+        code('const displayed = 1;', ok),
+      ],
+    };
+    expect(notebookProblems(nb)).toEqual(['cell 1 (tslab.display.svg(await renderSvg(chart));) displays a figure but produced no image (image/svg+xml or image/png output)']);
+  });
+
   it('fails a code cell without a status stamp (not executed) and a notebook without code', () => {
     expect(notebookProblems({ cells: [code('x()', {})] })).toEqual(['cell 1 (x()) was not executed']);
     expect(notebookProblems({ cells: [{ cell_type: 'markdown', source: 'text', metadata: {} }] })).toEqual(['the notebook has no code cell']);

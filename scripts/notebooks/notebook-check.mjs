@@ -1,6 +1,7 @@
 // What makes an executed notebook pass: every code cell ran with status "ok" (stamped by
-// nbconvert_config.py), and every cell tagged "plot" shows an image (SVG or PNG). Pure: takes
-// the parsed .ipynb JSON, returns the problems as sentences naming the cell.
+// nbconvert_config.py), and every figure cell (tagged "plot", or calling display.svg / png)
+// shows an image (SVG or PNG). Pure: takes the parsed .ipynb JSON, returns the problems as
+// sentences naming the cell.
 
 export const PLOT_TAG = 'plot';
 const IMAGE_TYPES = ['image/svg+xml', 'image/png'];
@@ -30,6 +31,14 @@ function errorText(cell) {
     .trim();
 }
 
+// A figure cell is one tagged "plot", or one that calls tslab's display.svg / display.png: a
+// figure cell someone forgot to tag is checked all the same.
+const DISPLAYS_FIGURE = /\bdisplay\.(?:svg|png)\s*\(/;
+
+function isPlotCell(cell) {
+  return (cell.metadata?.tags ?? []).includes(PLOT_TAG) || DISPLAYS_FIGURE.test(text(cell.source));
+}
+
 function hasImage(cell) {
   return (cell.outputs ?? []).some(
     (o) => (o.output_type === 'display_data' || o.output_type === 'execute_result') && IMAGE_TYPES.some((t) => o.data?.[t]),
@@ -56,8 +65,9 @@ export function notebookProblems(notebook) {
       const reason = status === undefined ? 'was not executed' : `failed (status ${status})`;
       const detail = errorText(cell);
       problems.push(`${where} ${reason}${detail ? `:\n${detail}` : ''}`);
-    } else if ((cell.metadata?.tags ?? []).includes(PLOT_TAG) && !hasImage(cell)) {
-      problems.push(`${where} is tagged "${PLOT_TAG}" but produced no image (image/svg+xml or image/png output)`);
+    } else if (isPlotCell(cell) && !hasImage(cell)) {
+      const why = (cell.metadata?.tags ?? []).includes(PLOT_TAG) ? `is tagged "${PLOT_TAG}"` : 'displays a figure';
+      problems.push(`${where} ${why} but produced no image (image/svg+xml or image/png output)`);
     }
   });
   if (aborted > 0) problems.push(`${aborted} later cell(s) were aborted after the failure`);
