@@ -14,9 +14,9 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import * as grpc from '@grpc/grpc-js';
-import { DaqDataDefinition, StreamImagesRequest, type DaqDataClient } from '@daqdata/core';
+import { DaqDataDefinition, type DaqDataClient } from '@daqdata/core';
 import { createChannel, createClient, type Channel } from 'nice-grpc';
+import { countStreamImages, type StreamCounter } from './raw-stream-counter.js';
 import type { RecorderJob, RecorderReport } from './recorder-worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -118,33 +118,6 @@ function consume(client: DaqDataClient, intervalSeconds: number, keep: boolean):
   return c;
 }
 
-/**
- * A throughput client that counts messages without decoding them, so the bench process's own
- * protobuf decoding (20 clients x 450 images/s share one core with everything else here) does
- * not throttle what the server can deliver. (a) uses real decoding clients.
- */
-function countingConsumer(port: number, intervalSeconds: number): Consumer & { close(): void } {
-  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  const call = client.makeServerStreamRequest(
-    '/daqdata.DaqData/StreamImages',
-    (r: StreamImagesRequest) => Buffer.from(StreamImagesRequest.encode(r).finish()),
-    (b: Buffer) => b.length,
-    StreamImagesRequest.fromPartial({ streamMovieData: true, updateIntervalSeconds: intervalSeconds }),
-  );
-  const c = {
-    received: [],
-    count: 0,
-    stop: () => call.cancel(),
-    close: () => client.close(),
-    done: new Promise<void>((resolve) => {
-      call.on('error', () => resolve());
-      call.on('end', () => resolve());
-    }),
-  };
-  call.on('data', () => c.count++);
-  return c;
-}
-
 function runRecorder(job: RecorderJob): { ready: Promise<void>; go(): void; done: Promise<RecorderReport> } {
   const worker = new Worker(workerFile, { workerData: job });
   let readyResolve!: () => void;
@@ -192,27 +165,49 @@ async function latency(fps: number, durationMs: number): Promise<{ p50: number; 
   });
 }
 
-async function throughput(clients: number, modules: number, durationMs: number): Promise<{ perClient: number; aggregate: number; written: number }> {
+/** Counting clients (no decoding, see raw-stream-counter.ts): what the server delivers, not what a decoder keeps up with. */
+function countingClients(port: number, n: number, intervalSeconds: number): StreamCounter[] {
+  return Array.from({ length: n }, () => countStreamImages(port, { streamMovieData: true, updateIntervalSeconds: intervalSeconds }));
+}
+
+async function stopAll(cs: StreamCounter[]): Promise<void> {
+  for (const c of cs) c.stop();
+  await Promise.all(cs.map((c) => c.done));
+}
+
+/** CPU seconds used so far by this process (bench clients and recorder threads). */
+const benchCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+async function throughput(
+  clients: number,
+  modules: number,
+  durationMs: number,
+): Promise<{ perClient: number; aggregate: number; written: number; appends: number; serverCpu: number; benchCpu: number }> {
   return withServer(async (server, root) => {
     const control = connect(server.port);
     const dataDir = join(root, 'data');
     const rec = runRecorder({ dataDir, modules: Array.from({ length: modules }, (_, i) => i + 1), fps: 2000, durationMs, batchMs: 1, reportTimes: false });
     await rec.ready;
     await control.client.initHpIo({ dataDir });
-    const cs = Array.from({ length: clients }, () => countingConsumer(server.port, 0));
+    const cs = countingClients(server.port, clients, 0);
     await settle(300);
+    const pid = server.proc.pid!;
     rec.go();
     const t0 = now();
+    const cpu0 = [cpuSeconds(pid), benchCpuSeconds()] as const;
     const start = cs.map((c) => c.count);
     const report = await rec.done;
     const seconds = (now() - t0) / 1000;
     const got = cs.map((c, i) => c.count - start[i]!);
-    for (const c of cs) c.stop();
-    await Promise.all(cs.map((c) => c.done));
-    for (const c of cs) c.close();
+    const serverCpu = (cpuSeconds(pid) - cpu0[0]) / seconds;
+    const benchCpu = (benchCpuSeconds() - cpu0[1]) / seconds;
+    await stopAll(cs);
     control.channel.close();
     const aggregate = got.reduce((a, b) => a + b, 0) / seconds;
-    return { perClient: aggregate / clients, aggregate, written: (report.framesPerModule * modules) / seconds };
+    return { perClient: aggregate / clients, aggregate, written: (report.framesPerModule * modules) / seconds, appends: (report.appendsPerModule * modules) / seconds, serverCpu, benchCpu };
   });
 }
 
@@ -224,7 +219,7 @@ async function observatory(durationMs: number) {
     const rec = runRecorder({ dataDir, modules, fps: 1000, durationMs, batchMs: 10, reportTimes: false });
     await rec.ready;
     await control.client.initHpIo({ dataDir });
-    const cs = Array.from({ length: 20 }, () => countingConsumer(server.port, 0.1));
+    const cs = countingClients(server.port, 20, 0.1);
     await settle(500);
     const pid = server.proc.pid!;
     rec.go();
@@ -240,9 +235,7 @@ async function observatory(durationMs: number) {
     const rss = rssMb(pid);
     const expected = seconds * 10 * modules.length;
     const fractions = cs.map((c, i) => (c.count - counts0[i]!) / expected);
-    for (const c of cs) c.stop();
-    await Promise.all(cs.map((c) => c.done));
-    for (const c of cs) c.close();
+    await stopAll(cs);
     control.channel.close();
     return { cpu, rss, peakRss, fractions, writtenPerModule: report.framesPerModule / seconds };
   });
@@ -274,7 +267,7 @@ const pct = (x: number) => `${fmt(100 * x, 1)}%`;
 
 // DAQ_BENCH_ONLY=a,c runs only those parts.
 const only = new Set((process.env.DAQ_BENCH_ONLY ?? 'a,b,c,d').split(','));
-console.log('daq server bench (server: child process; recorders: worker threads)');
+console.log('daq server bench (server: child process; recorders: worker threads; (b)/(c) clients count messages from raw HTTP/2 frames without decoding them, so the bench process takes little of the CPU it shares with the server)');
 if (only.has('d')) {
 const d = await startupAndIdle();
 console.log(`(d) start -> first Ping: ${fmt(d.firstPing, 0)} ms (target <= 250); idle with 10 clients: CPU ${pct(d.idleCpu)} of one core (target ~0), RSS ${fmt(d.rss, 1)} MB (target <= 70)`);
@@ -287,9 +280,9 @@ console.log(`(a) latency, recorder at 1,000 frames/s: p50 ${fmt(a2.p50)} ms, p99
 }
 if (only.has('b')) {
 const b1 = await throughput(1, 16, 4000);
-console.log(`(b) 1 client, 16 modules written at ${fmt(b1.written, 0)} frames/s: delivered ${fmt(b1.aggregate, 0)} frames/s (target >= 8,000)`);
+console.log(`(b) 1 client, 16 modules written at ${fmt(b1.written, 0)} frames/s in ${fmt(b1.appends, 0)} appends/s: delivered ${fmt(b1.aggregate, 0)} frames/s (target >= 8,000); CPU: server ${pct(b1.serverCpu)}, bench process ${pct(b1.benchCpu)} of one core`);
 const b10 = await throughput(10, 16, 4000);
-console.log(`(b) 10 clients, 16 modules written at ${fmt(b10.written, 0)} frames/s: delivered ${fmt(b10.aggregate, 0)} frames/s aggregate, ${fmt(b10.perClient, 0)} per client`);
+console.log(`(b) 10 clients, 16 modules written at ${fmt(b10.written, 0)} frames/s in ${fmt(b10.appends, 0)} appends/s: delivered ${fmt(b10.aggregate, 0)} frames/s aggregate, ${fmt(b10.perClient, 0)} per client; CPU: server ${pct(b10.serverCpu)}, bench process ${pct(b10.benchCpu)} of one core`);
 }
 if (only.has('c')) {
 const c = await observatory(8000);
