@@ -39,7 +39,7 @@ describe('sync face', () => {
     const out = await child(['stream', ...addresses]);
     expect(out.hosts).toEqual(addresses);
     expect(out.ping).toEqual([true, true]);
-    expect(out.probe).toEqual({ host: addresses[0], ok: true, latencyMs: expect.any(Number) });
+    expect(out.probe).toEqual({ host: addresses[0], ok: true, latencyMs: expect.any(Number), firstPingMs: expect.any(Number) });
     expect(out.valid).toEqual([...addresses].sort());
     expect(out.status).toEqual(Object.fromEntries(addresses.map((a) => [a, true])));
     expect(out.init).toEqual({ success: true, hosts: { [addresses[0]!]: { success: true, errorMessage: '' } } });
@@ -59,7 +59,7 @@ describe('sync face', () => {
   it('probe gives the reason a dead host does not answer; uploadImages throws UploadError', async () => {
     const dead = `127.0.0.1:${await freePort()}`;
     const out = await child(['dead', dead]);
-    expect(out.probe).toEqual({ host: dead, ok: false, latencyMs: expect.any(Number), reason: expect.stringMatching(/^UNAVAILABLE: .*ECONNREFUSED/) });
+    expect(out.probe).toEqual({ host: dead, ok: false, latencyMs: expect.any(Number), firstPingMs: expect.any(Number), reason: expect.stringMatching(/^UNAVAILABLE: .*ECONNREFUSED/) });
     expect(out.upload).toEqual({
       name: 'UploadError',
       isUploadError: true,

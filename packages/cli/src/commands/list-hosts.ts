@@ -17,7 +17,7 @@ export function listHostsCommand(): Command {
         const dataDir = (host: string) => findNode(client.nodes, host)?.dataDir ?? null;
         if (flags.json) {
           for (const r of results) {
-            const line = { host: r.host, answers: r.ok, latencyMs: r.ok ? Number(r.latencyMs.toFixed(3)) : null, dataDir: dataDir(r.host), reason: r.reason ?? null };
+            const line = { host: r.host, answers: r.ok, latencyMs: r.ok ? Number(r.latencyMs.toFixed(3)) : null, firstPingMs: Number(r.firstPingMs.toFixed(3)), dataDir: dataDir(r.host), reason: r.reason ?? null };
             process.stdout.write(JSON.stringify(line) + '\n');
           }
         } else {

@@ -9,8 +9,14 @@ export interface ProbeResult {
   /** The node's canonical name ('host:port' or 'unix:/path'). */
   host: string;
   ok: boolean;
-  /** Time from sending the Ping to its answer (or to the failure). */
+  /**
+   * Round trip of a Ping on the open connection. The first Ping of a new connection also pays
+   * for TCP, HTTP/2 and grpc-js channel set-up (tens of ms on a loaded host), which is not the
+   * node's latency: when that one answered, a second Ping is timed. On failure: time to the failure.
+   */
   latencyMs: number;
+  /** Time of the first Ping, connection set-up included (equal to latencyMs on a reused connection's failure). */
+  firstPingMs: number;
   /** Why the node did not answer: '<gRPC status name>: <details>'. Absent when ok. */
   reason?: string;
 }
@@ -30,8 +36,12 @@ export async function probeNode(conn: NodeConnection, timeoutMs: number): Promis
   const started = performance.now();
   try {
     await conn.daq.ping({}, { signal: deadline });
-    return { host, ok: true, latencyMs: performance.now() - started };
+    const firstPingMs = performance.now() - started;
+    const again = performance.now();
+    await conn.daq.ping({}, { signal: deadline });
+    return { host, ok: true, latencyMs: performance.now() - again, firstPingMs };
   } catch (err) {
-    return { host, ok: false, latencyMs: performance.now() - started, reason: pingFailureReason(err, deadline, timeoutMs) };
+    const elapsed = performance.now() - started;
+    return { host, ok: false, latencyMs: elapsed, firstPingMs: elapsed, reason: pingFailureReason(err, deadline, timeoutMs) };
   }
 }

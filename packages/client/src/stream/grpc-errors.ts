@@ -21,6 +21,7 @@ export function isAbort(err: unknown): boolean {
 
 /** A short human reason: 'UNAVAILABLE: No connection established'. */
 export function describeError(err: unknown): string {
-  if (err instanceof ClientError) return `${Status[err.code]}: ${err.details}`;
+  // grpc-js appends an empty "Resolution note: " to connection failures; it says nothing.
+  if (err instanceof ClientError) return `${Status[err.code]}: ${err.details.replace(/[.,;]?\s*Resolution note:\s*$/, '')}`;
   return err instanceof Error ? err.message : String(err);
 }
