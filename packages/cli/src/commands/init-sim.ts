@@ -16,7 +16,7 @@ export function initSimCommand(): Command {
         const result = await ctx.client.initSim(hosts, {
           updateIntervalSeconds: flags.refreshPeriod,
           force: flags.force ?? false,
-          ...(flags.moduleIds ? { moduleIds: flags.moduleIds } : {}),
+          moduleIds: flags.moduleIds,
         });
         reportInitResult(result, 'InitHpIo (simulated)');
       }),

@@ -31,7 +31,7 @@ function viewCommand(): Command {
       const tracks = new ModuleTracks();
       const title = `daq plot view · ${hosts.join(', ')} · every ${flags.refreshPeriod} s · q quits`;
       await runLiveScreen(ctx, {
-        stream: { hosts, updateIntervalSeconds: flags.refreshPeriod, ...(flags.moduleIds ? { moduleIds: flags.moduleIds } : {}) },
+        stream: { hosts, updateIntervalSeconds: flags.refreshPeriod, moduleIds: flags.moduleIds },
         refreshPeriodS: flags.refreshPeriod,
         add: (image, arrivalMs) => tracks.add(image, arrivalMs),
         render: (size, nowMs, status) => renderView(tracks.list(), { ...size, mode, nowMs, title, status }),
@@ -65,7 +65,7 @@ function phdistCommand(): Command {
             movie: false,
             pulseHeight: true,
             updateIntervalSeconds: flags.sampleInterval,
-            ...(flags.moduleIds ? { moduleIds: flags.moduleIds } : {}),
+            moduleIds: flags.moduleIds,
           },
           refreshPeriodS: flags.refreshPeriod,
           add: (image, arrivalMs) => store.add(image.moduleId, { arrivalMs, maxPixel: eventMaximum(image.pixels) }),

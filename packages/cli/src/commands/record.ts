@@ -30,7 +30,7 @@ export function recordCommand(): Command {
                 movie: flags.movie,
                 pulseHeight: flags.pulseHeight,
                 updateIntervalSeconds: flags.refreshPeriod,
-                ...(flags.moduleIds ? { moduleIds: flags.moduleIds } : {}),
+                moduleIds: flags.moduleIds,
                 signal,
               }),
             async ({ host, response }) => {

@@ -25,7 +25,7 @@ export function streamCommand(): Command {
                 movie: flags.movie,
                 pulseHeight: flags.pulseHeight,
                 updateIntervalSeconds: flags.refreshPeriod,
-                ...(flags.moduleIds ? { moduleIds: flags.moduleIds } : {}),
+                moduleIds: flags.moduleIds,
                 signal,
               }),
             (image) => writeLine(process.stdout, format(image)),
