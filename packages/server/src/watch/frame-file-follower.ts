@@ -24,8 +24,8 @@ import type { Logger } from '../log/logger.js';
 const READ_FRAMES = 64;
 /**
  * A signal that brings no new bytes may mean truncation, deletion or a rename over the file
- * (the old inode's link count changes): that is checked at most this often, with a trailing
- * check so the last such signal is never lost.
+ * (the old inode's link count changes): when an fstat of the open file says so, the path is
+ * checked at most this often, with a trailing check so the last such signal is never lost.
  */
 const IDENTITY_CHECK_MS = 50;
 
@@ -168,7 +168,7 @@ export class FrameFileFollower {
         const complete = Math.floor(bytesRead / frameSize);
         if (complete === 0) {
           // A partial frame waiting for its rest, or a signal that brought nothing.
-          if (bytesRead === 0) this.paceIdentityCheck();
+          if (bytesRead === 0 && this.mayHaveChanged(this.file)) this.paceIdentityCheck();
           return;
         }
         frameOffset = this.offset + (complete - 1) * frameSize;
@@ -194,6 +194,18 @@ export class FrameFileFollower {
       }
       await this.dropFile();
     }
+  }
+
+  /**
+   * Whether a signal without new bytes may mean deletion, replacement or truncation: one fstat
+   * of the open file (no path lookup, no thread-pool round trip) rules them out in the common
+   * case, the inotify event of an append whose bytes an earlier read already consumed. A
+   * deletion or a rename over the path unlinks the followed inode (nlink 0); truncation
+   * shortens it. A rename of the file itself arrives as a 'rename' event and is checked fully.
+   */
+  private mayHaveChanged(f: OpenFile): boolean {
+    const s = fstatSync(f.handle.fd);
+    return s.nlink === 0 || s.size < this.offset;
   }
 
   private paceIdentityCheck(): void {
