@@ -62,6 +62,34 @@ async function clearStaleSocket(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
+/** The node could not listen on an address; `code` is the system error (EADDRINUSE, EACCES) when known. */
+export class ListenError extends Error {
+  constructor(
+    readonly address: string,
+    readonly code: string | undefined,
+    reason: string,
+  ) {
+    super(`cannot listen on ${address}: ${reason}`);
+    this.name = 'ListenError';
+  }
+}
+
+/**
+ * Listens, or fails with an error that names the address and what to do: grpc-js reports a
+ * taken port only inside its message ("No address added ... [listen EADDRINUSE ...]").
+ */
+async function listenOn(server: Server, address: string, credentials: Parameters<Server['listen']>[1]): Promise<number> {
+  try {
+    return await server.listen(address, credentials);
+  } catch (err) {
+    const message = (err as Error).message;
+    const code = /\b(EADDRINUSE|EACCES)\b/.exec(message)?.[1];
+    if (code === 'EADDRINUSE') throw new ListenError(address, code, 'the address is in use (another node or program holds it); choose another port or socket');
+    if (code === 'EACCES') throw new ListenError(address, code, 'permission denied (ports below 1024 need privileges)');
+    throw new ListenError(address, undefined, message);
+  }
+}
+
 function hostPort(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
@@ -91,13 +119,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   try {
     if (config.initialDataDir) await node.followAtStart(config.initialDataDir);
     const tcp = build();
-    const port = await tcp.listen(hostPort(config.host, config.port), credentials);
     servers.push(tcp);
+    const port = await listenOn(tcp, hostPort(config.host, config.port), credentials);
     if (config.unixSocket) {
       await clearStaleSocket(config.unixSocket);
       const unix = build();
-      await unix.listen(`unix:${config.unixSocket}`, credentials);
       servers.push(unix);
+      await listenOn(unix, `unix:${config.unixSocket}`, credentials);
     }
     health.setStatus('healthy');
     health.setStatus('healthy', DaqDataDefinition.fullName);

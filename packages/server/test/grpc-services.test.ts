@@ -10,6 +10,7 @@ import { HealthDefinition, HealthCheckResponse_ServingStatus } from 'nice-grpc-s
 import { ServerReflectionClient } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_grpc_pb.js';
 import { ServerReflectionRequest, type ServerReflectionResponse } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ListenError } from '../src/server.js';
 import { StreamRecorder, startTestNode, streamsStarted, tempDir, type TestNode } from './helpers.js';
 import { rm } from 'node:fs/promises';
 
@@ -64,6 +65,15 @@ describe('gRPC services', () => {
     await second.done;
     expect((second.error as { code: number }).code).toBe(Status.RESOURCE_EXHAUSTED);
     expect(first.ended).toBe(false);
+  });
+
+  it('refuses to start on a taken port with an error naming the address, and leaves the other node serving', async () => {
+    const first = await node();
+    const err = await startTestNode({ port: first.server.port }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ListenError);
+    expect((err as ListenError).code).toBe('EADDRINUSE');
+    expect((err as Error).message).toBe(`cannot listen on 127.0.0.1:${first.server.port}: the address is in use (another node or program holds it); choose another port or socket`);
+    expect(await first.client.ping({})).toEqual({});
   });
 
   it('serves TLS when a certificate and key are configured', async () => {

@@ -77,7 +77,10 @@ export async function startTestNode(config: Partial<ServerConfig> = {}, options:
   const full = resolveServerConfig([
     { source: 'test', values: { host: '127.0.0.1', port: 0, nodeName: 'test-node', allowedDataRoots: [root], shutdownGraceSeconds: 1, ...config } },
   ]);
-  const server = await startServer(full, { logger: createLogger({ format: 'human', sink: logs.sink, level: 'debug' }), ...options });
+  const server = await startServer(full, { logger: createLogger({ format: 'human', sink: logs.sink, level: 'debug' }), ...options }).catch(async (err: unknown) => {
+    await rm(root, { recursive: true, force: true });
+    throw err;
+  });
   const channel = createChannel(`127.0.0.1:${server.port}`);
   const client = createClient(DaqDataDefinition, channel);
   return {

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { createLogger, flagsToOverrides, loadServerConfig, startServer, type RunningServer } from '@daqdata/server';
+import { createLogger, flagsToOverrides, ListenError, loadServerConfig, startServer, type RunningServer } from '@daqdata/server';
 import { createNodeSimulator, startSimulation, type Simulation } from '@daqdata/sim';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { argParser, parseCount, parseModuleIds } from '../options/option-parsers.js';
@@ -252,10 +252,10 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
   await shutdown();
 }
 
-/** Why a node's server did not start, said as something to act on (grpc-js reports a taken port only inside its message). */
+/** Why a node's server did not start, said as something to act on. */
 export function listenError(flags: Pick<UpNodeFlags, 'host' | 'port' | 'nodeName'>, err: unknown): CliError {
   const message = err instanceof Error ? err.message : String(err);
-  if (/EADDRINUSE/.test(message)) {
+  if (err instanceof ListenError && err.code === 'EADDRINUSE') {
     return new CliError(`${flags.nodeName}: port ${flags.port} on ${flags.host} is in use (another daq up, or a node?): choose other ports with --base-port`, EXIT.config);
   }
   return new CliError(`${flags.nodeName}: cannot listen on ${flags.host}:${flags.port}: ${message}`, EXIT.config);

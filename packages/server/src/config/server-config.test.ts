@@ -44,4 +44,13 @@ describe('server configuration', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).key).toBe('maxStreams');
   });
+
+  it('allows the initial data directory it is told to follow, besides the configured roots', async () => {
+    const c = await loadServerConfig(undefined, { initialDataDir: '/mnt/data/run', allowedDataRoots: ['/other'] });
+    expect(c.allowedDataRoots).toEqual(['/other', '/mnt/data/run']);
+    const alone = await loadServerConfig(undefined, { initialDataDir: '/mnt/data/run' });
+    expect(alone.allowedDataRoots).toEqual(['/mnt/data/run']);
+    const same = await loadServerConfig(undefined, { initialDataDir: '/mnt/data', allowedDataRoots: ['/mnt/data'] });
+    expect(same.allowedDataRoots).toEqual(['/mnt/data']);
+  });
 });

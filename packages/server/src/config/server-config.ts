@@ -139,13 +139,18 @@ export function resolveServerConfig(
   }
   // Relative paths in a config file mean "relative to where the node was started".
   const abs = (p: string | null) => (p === null ? null : resolve(baseDir, p));
+  const roots = config.allowedDataRoots.map((p) => resolve(baseDir, p));
+  const initialDataDir = abs(config.initialDataDir);
+  // The directory the operator told the node to follow is one it may serve: `--data-dir X`
+  // alone works, and InitHpIo may come back to X later.
+  if (initialDataDir !== null && !roots.includes(initialDataDir)) roots.push(initialDataDir);
   return {
     ...config,
-    allowedDataRoots: config.allowedDataRoots.map((p) => resolve(baseDir, p)),
+    allowedDataRoots: roots,
     unixSocket: abs(config.unixSocket),
     tlsCertFile: abs(config.tlsCertFile),
     tlsKeyFile: abs(config.tlsKeyFile),
-    initialDataDir: abs(config.initialDataDir),
+    initialDataDir,
   };
 }
 
