@@ -9,21 +9,12 @@ import { ChannelCredentials, createChannel, createClient, Status } from 'nice-gr
 import { HealthDefinition, HealthCheckResponse_ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health.js';
 import { ServerReflectionClient } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_grpc_pb.js';
 import { ServerReflectionRequest, type ServerReflectionResponse } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ListenError } from '../src/server.js';
-import { StreamRecorder, startTestNode, streamsStarted, tempDir, type TestNode } from './helpers.js';
+import { StreamRecorder, perTestNodes, startTestNode, streamsStarted, tempDir } from './helpers.js';
 import { rm } from 'node:fs/promises';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function node(config: Parameters<typeof startTestNode>[0] = {}): Promise<TestNode> {
-  const n = await startTestNode(config);
-  cleanups.push(() => n.stop());
-  return n;
-}
+const { cleanups, node } = perTestNodes();
 
 describe('gRPC services', () => {
   it('answers Ping and the standard health check', async () => {

@@ -18,6 +18,7 @@ import {
   type StreamImagesResponse,
 } from '@daqdata/core';
 import { createChannel, createClient, Metadata, type Channel } from 'nice-grpc';
+import { afterEach } from 'vitest';
 import { resolveServerConfig, type ServerConfig } from '../src/config/server-config.js';
 import { createLogger } from '../src/log/logger.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../src/server.js';
@@ -94,6 +95,28 @@ export async function startTestNode(config: Partial<ServerConfig> = {}, options:
       channel.close();
       await server.close(1000);
       await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Cleanups run after each test, last registered first, and a node factory that registers the
+ * node's stop: for test files whose tests each start their own nodes.
+ */
+export function perTestNodes(): {
+  cleanups: Array<() => Promise<unknown>>;
+  node(config?: Partial<ServerConfig>): Promise<TestNode>;
+} {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    cleanups,
+    async node(config = {}) {
+      const n = await startTestNode(config);
+      cleanups.push(() => n.stop());
+      return n;
     },
   };
 }

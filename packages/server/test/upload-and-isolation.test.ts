@@ -2,19 +2,10 @@
 import * as http2 from 'node:http2';
 import { PanoImage_Type, StreamImagesRequest, type PanoImage } from '@daqdata/core';
 import { Status } from 'nice-grpc';
-import { afterEach, describe, expect, it } from 'vitest';
-import { StreamRecorder, headerFor, hasFrame, pixelsFor, startTestNode, streamsStarted, type TestNode } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { StreamRecorder, headerFor, hasFrame, perTestNodes, pixelsFor, streamsStarted } from './helpers.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function node(config: Parameters<typeof startTestNode>[0] = {}): Promise<TestNode> {
-  const n = await startTestNode(config);
-  cleanups.push(() => n.stop());
-  return n;
-}
+const { cleanups, node } = perTestNodes();
 
 function image(moduleId: number, frameNumber: number, patch: Partial<PanoImage> = {}): PanoImage {
   return {

@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { reachableHosts, withClient } from '../client-session.js';
 import { runImageStream } from '../image-stream-run.js';
-import { addStreamOptions, type StreamFlags } from '../options/stream-options.js';
+import { addStreamOptions, streamSelection, type StreamFlags } from '../options/stream-options.js';
 import { addTargetOptions, type TargetFlags } from '../options/target-options.js';
 import { RecordWriter } from '../record/record-file.js';
 import { ProgressLine } from '../output/progress-line.js';
@@ -24,15 +24,7 @@ export function recordCommand(): Command {
           await runImageStream(
             ctx,
             (signal) =>
-              ctx.client.streamImages({
-                parse: false,
-                hosts,
-                movie: flags.movie,
-                pulseHeight: flags.pulseHeight,
-                updateIntervalSeconds: flags.refreshPeriod,
-                moduleIds: flags.moduleIds,
-                signal,
-              }),
+              ctx.client.streamImages({ ...streamSelection(flags, hosts), parse: false, signal }),
             async ({ host, response }) => {
               const arrivalUnixMs = performance.timeOrigin + performance.now();
               if (!response.panoImage) {

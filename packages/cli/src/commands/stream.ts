@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { reachableHosts, withClient } from '../client-session.js';
 import { runImageStream } from '../image-stream-run.js';
-import { addStreamOptions, type StreamFlags } from '../options/stream-options.js';
+import { addStreamOptions, streamSelection, type StreamFlags } from '../options/stream-options.js';
 import { addTargetOptions, type TargetFlags } from '../options/target-options.js';
 import { imageJsonLine, imageSummaryLine } from '../output/image-output.js';
 import { stopOnBrokenPipe, writeLine } from '../output/write-line.js';
@@ -20,14 +20,7 @@ export function streamCommand(): Command {
           await runImageStream(
             ctx,
             (signal) =>
-              ctx.client.streamImages({
-                hosts,
-                movie: flags.movie,
-                pulseHeight: flags.pulseHeight,
-                updateIntervalSeconds: flags.refreshPeriod,
-                moduleIds: flags.moduleIds,
-                signal,
-              }),
+              ctx.client.streamImages({ ...streamSelection(flags, hosts), signal }),
             (image) => writeLine(process.stdout, format(image)),
             { count: flags.count, durationS: flags.duration, controller },
           );
