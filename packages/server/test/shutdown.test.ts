@@ -13,7 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StreamRecorder, tempDir } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const serverMain = join(here, '..', 'dist', 'main.js');
+// The daq-server executable as shipped: the bundle that package.json's bin names.
+const serverMain = join(here, '..', 'dist', 'bundle', 'daq-server.js');
 const cliBin = join(here, '..', '..', 'cli', 'dist', 'bin.js');
 
 const cleanups: Array<() => Promise<unknown>> = [];

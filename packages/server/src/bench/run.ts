@@ -20,7 +20,8 @@ import { countStreamImages, type StreamCounter } from './raw-stream-counter.js';
 import type { RecorderJob, RecorderReport } from './recorder-worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const serverMain = join(here, '..', 'main.js');
+// The daq-server executable as shipped (bundled: see rolldown.config.mjs).
+const serverMain = join(here, '..', 'bundle', 'daq-server.js');
 const workerFile = join(here, 'recorder-worker.js');
 const now = () => performance.timeOrigin + performance.now();
 const CLK_TCK = 100; // Linux USER_HZ
