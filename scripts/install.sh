@@ -10,3 +10,6 @@ npm ci --no-audit --no-fund
 sh scripts/debian-packages.sh "install" python3-grpcio python3-grpc-tools
 sh scripts/notebooks/setup.sh
 npx turbo run build
+# npm links a workspace's bin only when its file exists, and at `npm ci` time dist/ is not built
+# yet: link them now so `npx daq` and `npx daq-server` work.
+npm rebuild --ignore-scripts --loglevel=error
