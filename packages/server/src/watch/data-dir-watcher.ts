@@ -104,12 +104,18 @@ export class DataDirWatcher {
     this.moduleDirs.set(dir, this.watchModuleDir(dir));
   }
 
-  private moduleDirGone(dir: string): void {
-    const runs = this.moduleDirs.get(dir);
-    if (!runs) return;
-    this.moduleDirs.delete(dir);
+  /** Stops following `dir` (logged); false when it was not followed. */
+  private forgetDir(followed: Map<string, Promise<{ close(): unknown } | undefined>>, dir: string): boolean {
+    const watch = followed.get(dir);
+    if (!watch) return false;
+    followed.delete(dir);
     this.opts.log.info('directory removed', { dir: relative(this.opts.dataDir, dir) });
-    void runs.then((r) => r?.close());
+    void watch.then((w) => w?.close());
+    return true;
+  }
+
+  private moduleDirGone(dir: string): void {
+    if (!this.forgetDir(this.moduleDirs, dir)) return;
     // Its run directories went with it, whether or not their removal was seen first.
     for (const run of [...this.runDirs.keys()]) if (dirname(run) === dir) this.runDirGone(run);
   }
@@ -121,11 +127,7 @@ export class DataDirWatcher {
   }
 
   private runDirGone(dir: string): void {
-    const files = this.runDirs.get(dir);
-    if (!files) return;
-    this.runDirs.delete(dir);
-    this.opts.log.info('directory removed', { dir: relative(this.opts.dataDir, dir) });
-    void files.then((f) => f?.close());
+    this.forgetDir(this.runDirs, dir);
   }
 
   private async watchModuleDir(dir: string): Promise<ChildDirs | undefined> {
