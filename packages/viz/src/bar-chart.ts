@@ -1,5 +1,5 @@
 // Counts per category (events per quabo, frames per module), one bar each, labelled.
-import type { FigureSpec } from './render-svg.js';
+import { figureFrame, type FigureSpec } from './render-svg.js';
 
 export interface BarDatum {
   label: string;
@@ -19,10 +19,7 @@ export interface BarChartOptions {
 export function barChart(bars: readonly BarDatum[], options: BarChartOptions = {}): FigureSpec {
   const grouped = bars.some((b) => b.group !== undefined);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title ? { title: options.title } : {}),
-    width: options.plotWidth ?? 320,
-    height: options.plotHeight ?? 200,
+    ...figureFrame(options.title, options.plotWidth ?? 320, options.plotHeight ?? 200),
     data: { values: bars.map((b) => ({ label: b.label, value: b.value, group: b.group ?? '' })) },
     mark: { type: 'bar' },
     encoding: {

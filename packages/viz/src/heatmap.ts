@@ -4,7 +4,7 @@
 // quadrant's board with @daqdata/core's quabo-to-quadrant mapping (the one the recorder, the
 // simulator and the CLI use), so a hot or dead board can be told from the figure.
 import { MODULE_SIZE, QUABO_SIZE, QUABOS_PER_MODULE, quaboQuadrant } from '@daqdata/core';
-import type { FigureSpec } from './render-svg.js';
+import { figureFrame, type FigureSpec } from './render-svg.js';
 
 /** Any row-major image: the SDK's parsed images and the recorder's frames both fit. */
 export interface ImageLike {
@@ -110,10 +110,7 @@ export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureS
         ]
       : [];
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title ? { title: options.title } : {}),
-    width: cell * cols,
-    height: cell * rows,
+    ...figureFrame(options.title, cell * cols, cell * rows),
     layer: [pixels, ...quaboLayers],
   } as FigureSpec;
 }

@@ -1,6 +1,6 @@
 // Histograms computed here rather than by Vega's bin transform: the bins are a pure function
 // a test can check, and a log-count axis needs empty bins left out (log 0 is undefined).
-import type { FigureSpec } from './render-svg.js';
+import { figureFrame, type FigureSpec } from './render-svg.js';
 
 export interface Bin {
   /** Inclusive lower edge. */
@@ -63,10 +63,7 @@ export function histogram(values: Iterable<number>, options: HistogramOptions = 
   const log = options.log ?? false;
   const maxCount = bins.reduce((m, b) => Math.max(m, b.count), 1);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title ? { title: options.title } : {}),
-    width: options.plotWidth ?? 360,
-    height: options.plotHeight ?? 220,
+    ...figureFrame(options.title, options.plotWidth ?? 360, options.plotHeight ?? 220),
     data: { values: log ? bins.filter((b) => b.count > 0) : bins },
     mark: { type: 'bar', color: options.color ?? '#4c78a8', binSpacing: 0 },
     encoding: {

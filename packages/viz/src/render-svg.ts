@@ -5,6 +5,13 @@ import type { TopLevelSpec } from 'vega-lite';
 
 export type FigureSpec = TopLevelSpec;
 
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** What every single-view figure starts with: the schema, an optional title and the plot size. */
+export function figureFrame(title: string | undefined, width: number, height: number) {
+  return { $schema: VEGA_LITE_SCHEMA, ...(title ? { title } : {}), width, height };
+}
+
 export async function renderSvg(spec: FigureSpec): Promise<string> {
   // Loaded on first use, not imported statically: vega-canvas probes for 'canvas' with a
   // top-level await, and an ESM graph with top-level await cannot be require()d, which is how

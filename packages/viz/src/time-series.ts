@@ -1,5 +1,5 @@
 // Values over time as a line with a point per sample, on a UTC time axis.
-import type { FigureSpec } from './render-svg.js';
+import { figureFrame, type FigureSpec } from './render-svg.js';
 
 export interface TimePoint {
   /** Unix milliseconds or a Date (a Vega time axis works in milliseconds). */
@@ -24,10 +24,7 @@ export interface TimeSeriesOptions {
 export function timeSeries(points: readonly TimePoint[], options: TimeSeriesOptions = {}): FigureSpec {
   const hasSeries = points.some((p) => p.series !== undefined);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title ? { title: options.title } : {}),
-    width: options.plotWidth ?? 480,
-    height: options.plotHeight ?? 200,
+    ...figureFrame(options.title, options.plotWidth ?? 480, options.plotHeight ?? 200),
     data: {
       values: points.map((p) => ({ time: +p.time, value: p.value, series: p.series ?? '' })),
     },
