@@ -141,9 +141,12 @@ describe('fan-in over real nodes', () => {
     await noStreamsLeft();
 
     // AbortSignal
+    // Abort stops at once: no image after it, even one already buffered (README, "Stopping a stream").
     const controller = new AbortController();
     const images: ParsedImage[] = [];
+    let afterAbort = 0;
     for await (const image of client.streamImages({ ...opts, signal: controller.signal })) {
+      if (controller.signal.aborted) afterAbort++;
       images.push(image);
       if (both(images)) {
         // Streams are open on both nodes right now.
@@ -151,6 +154,7 @@ describe('fan-in over real nodes', () => {
         controller.abort();
       }
     }
+    expect(afterAbort).toBe(0);
     expect(both(images)).toBe(true);
     await noStreamsLeft();
 

@@ -2,6 +2,9 @@
 // order they arrived, whichever source they came from, and a silent or failing source never
 // holds the others up. Stopping the consumer (break, return, or the signal) aborts every
 // source and waits for them to finish, so no RPC outlives the loop.
+// Abort means "stop at once" (as a nice-grpc call stops at once): once the signal has aborted,
+// no further item is yielded, not even one already buffered, and the iteration ends normally
+// (no AbortError to catch). Code after the loop may rely on every RPC being finished.
 import { AsyncQueue } from './async-queue.js';
 import { HostGoneError } from './host-image-stream.js';
 
@@ -54,7 +57,11 @@ export async function* mergeInArrivalOrder<T>(
     // else: keep the consumer waiting until it stops or the signal aborts (ends the queue).
   });
   try {
-    yield* queue;
+    for await (const item of queue) {
+      // Checked after every resumption: the consumer may have aborted while holding the last item.
+      if (controller.signal.aborted) return;
+      yield item;
+    }
   } finally {
     controller.abort();
     o.signal?.removeEventListener('abort', stop);
