@@ -78,4 +78,20 @@ describe('mergeInArrivalOrder', () => {
     }
     expect(silent.cancelled).toBe(true);
   });
+
+  it('abort stops at once: items already buffered are not yielded, the loop ends normally, every source is cancelled', async () => {
+    const silent = gatedSource(['never']);
+    const talking = async function* () {
+      for (let i = 0; ; i++) yield i;
+    };
+    const controller = new AbortController();
+    const merged = mergeInArrivalOrder<unknown>([silent.source, talking], { capacity: 16, endWhenAllGone: true, signal: controller.signal });
+    const first = await merged.next();
+    expect(first).toEqual({ done: false, value: 0 });
+    // Let the talking source fill the buffer, so items are waiting when the signal aborts.
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(await merged.next()).toEqual({ done: true, value: undefined });
+    expect(silent.cancelled).toBe(true);
+  });
 });
