@@ -1,51 +1,12 @@
 // The recorder-socket byte stream decoder on its own: frames split anywhere come out whole and
 // in order; a malformed frame is skipped, lost framing is found again, and a first frame that
 // cannot teach the layout ends the connection.
-import { DATA_PRODUCTS, encodeFrame, type DataProduct, type FrameHeader } from '@daqdata/core';
+import { DATA_PRODUCTS, type DataProduct } from '@daqdata/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecorderStreamDecoder, type RecorderFrame, type RecorderStreamProblem } from '../src/ingest/recorder-stream-decoder.js';
 import { headerFor, pixelsFor } from './helpers.js';
-
-export interface SentFrame {
-  moduleId: number;
-  header: FrameHeader;
-  pixels: number[];
-}
-
-/** What the recorder writes for one frame: the 2-byte big-endian module id, then the PFF frame. */
-export function recorderBytes(dp: DataProduct, f: SentFrame): Uint8Array {
-  const frame = encodeFrame(f.header, f.pixels, DATA_PRODUCTS[dp]);
-  const out = new Uint8Array(2 + frame.length);
-  out[0] = f.moduleId >> 8;
-  out[1] = f.moduleId & 0xff;
-  out.set(frame, 2);
-  return out;
-}
-
-/** Frames of `dp` with random module ids (all 16 bits), header values and pixels. */
-export function sentFramesArb(dp: DataProduct, maxLength: number): fc.Arbitrary<SentFrame[]> {
-  return fc.array(
-    fc.record({ moduleId: fc.integer({ min: 0, max: 0xffff }), n: fc.integer({ min: 0, max: 999_999 }) }).map(({ moduleId, n }) => ({ moduleId, header: headerFor(dp, n), pixels: pixelsFor(dp, n) })),
-    { minLength: 1, maxLength },
-  );
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  return Uint8Array.from(Buffer.concat(parts));
-}
-
-/** `bytes` cut at the given positions (taken modulo its length). */
-export function cutAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const c of [...at, bytes.length]) {
-    out.push(bytes.subarray(prev, c));
-    prev = c;
-  }
-  return out;
-}
+import { concat, cutAt, recorderBytes, sentFramesArb, type SentFrame } from './recorder-frames.js';
 
 function decodeAll(dp: DataProduct, chunks: readonly Uint8Array[], maxHeaderBytes = 4096): { frames: RecorderFrame[]; problems: RecorderStreamProblem[]; decoder: RecorderStreamDecoder } {
   const decoder = new RecorderStreamDecoder(DATA_PRODUCTS[dp], `uds_${dp}`, maxHeaderBytes);
@@ -105,9 +66,9 @@ describe('RecorderStreamDecoder', () => {
     const text = Buffer.from(bad).toString('latin1');
     bad[text.indexOf('pkt_nsec') + 12] = 'x'.charCodeAt(0);
     const { frames, problems } = decodeAll(dp, [concat([good(0), bad, good(2)])]);
-    expect(frames.map((f) => [f.index, f.header.pkt_num])).toEqual([
-      [0, headerFor(dp, 0).pkt_num],
-      [1, headerFor(dp, 2).pkt_num],
+    expect(frames.map((f) => [f.index, f.header])).toEqual([
+      [0, headerFor(dp, 0)],
+      [1, headerFor(dp, 2)],
     ]);
     expect(problems).toEqual([{ offset: good(0).length, reason: 'malformed frame skipped: header is not valid JSON', fatal: false }]);
   });
