@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { recorderSocketsProblem } from '../ingest/recorder-sockets.js';
+import { recorderSocketsProblem, type RecorderSocketsOptions } from '../ingest/recorder-sockets.js';
 
 export type LogFormat = 'human' | 'json';
 
@@ -58,8 +58,6 @@ export const REFERENCE_RECORDER_SOCKETS: RecorderSocketsConfig = {
   socketPathTemplate: '/tmp/hashpipe_grpc.dp_{dp_name}.sock',
   readTimeoutSeconds: 600,
 };
-/** setTimeout's limit (2^31 - 1 ms), in whole seconds. */
-const MAX_READ_TIMEOUT_SECONDS = 2_147_483;
 
 export const DEFAULT_PORT = 50051;
 
@@ -125,9 +123,7 @@ const recorderSockets: Check = (v) => {
   if (list) return `.dataProducts ${list}`;
   const template = isString(o.socketPathTemplate);
   if (template) return `.socketPathTemplate ${template}`;
-  const t = o.readTimeoutSeconds;
-  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || t > MAX_READ_TIMEOUT_SECONDS) return `.readTimeoutSeconds must be a number of seconds > 0 and <= ${MAX_READ_TIMEOUT_SECONDS}`;
-  const problem = recorderSocketsProblem(o.dataProducts as string[], o.socketPathTemplate as string);
+  const problem = recorderSocketsProblem(o as unknown as RecorderSocketsOptions);
   return problem ? `.${problem}` : null;
 };
 

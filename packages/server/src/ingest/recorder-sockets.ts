@@ -59,8 +59,15 @@ export interface RecorderSockets {
   stats(): RecorderSocketStats[];
 }
 
-/** Why these data products and this template cannot work together, or null: for the config check and for start-up. */
-export function recorderSocketsProblem(dataProducts: readonly string[], template: string): string | null {
+/** setTimeout's limit (2^31 - 1 ms), in whole seconds. */
+export const MAX_READ_TIMEOUT_SECONDS = 2_147_483;
+
+/** Why these settings cannot work, naming the field, or null: for the config check and for start-up. */
+export function recorderSocketsProblem(s: Pick<RecorderSocketsOptions, 'dataProducts' | 'socketPathTemplate' | 'readTimeoutSeconds'>): string | null {
+  const { dataProducts, socketPathTemplate: template, readTimeoutSeconds: t } = s;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0 || t > MAX_READ_TIMEOUT_SECONDS) {
+    return `readTimeoutSeconds must be a number of seconds > 0 and <= ${MAX_READ_TIMEOUT_SECONDS}`;
+  }
   if (dataProducts.length === 0) return 'dataProducts is empty: list at least one data product';
   const unknown = dataProducts.find((name) => !isDataProduct(name));
   if (unknown !== undefined) return `dataProducts: "${unknown}" is not a data product (${Object.keys(DATA_PRODUCTS).join(', ')})`;
@@ -71,15 +78,10 @@ export function recorderSocketsProblem(dataProducts: readonly string[], template
   return null;
 }
 
-/** The socket path of each data product; throws with the reason when they cannot work. */
-export function recorderSocketPaths(dataProducts: readonly string[], template: string): Array<{ dataProduct: DataProductInfo; path: string }> {
-  const problem = recorderSocketsProblem(dataProducts, template);
-  if (problem) throw new Error(`recorder sockets: ${problem}`);
-  return dataProducts.map((name) => ({ dataProduct: DATA_PRODUCTS[name as DataProduct], path: template.replaceAll(DP_NAME_PLACEHOLDER, name) }));
-}
-
 export async function startRecorderSockets(opts: RecorderSocketsOptions): Promise<RecorderSockets> {
-  const targets = recorderSocketPaths(opts.dataProducts, opts.socketPathTemplate);
+  const problem = recorderSocketsProblem(opts);
+  if (problem) throw new Error(`recorder sockets: ${problem}`);
+  const targets = opts.dataProducts.map((name) => ({ dataProduct: DATA_PRODUCTS[name as DataProduct], path: opts.socketPathTemplate.replaceAll(DP_NAME_PLACEHOLDER, name) }));
   const listeners: RecorderSocketListener[] = [];
   try {
     for (const { dataProduct, path } of targets) listeners.push(await RecorderSocketListener.start(dataProduct, path, opts));
