@@ -17,7 +17,7 @@ import type { BroadcastImage } from '../src/broadcast/broadcast-image.js';
 import { startRecorderSockets } from '../src/ingest/recorder-sockets.js';
 import { startStatusPipeDrain } from '../src/ingest/status-pipe-drain.js';
 import { createLogger } from '../src/log/logger.js';
-import { LogCapture, RecorderFile, StreamRecorder, runDir, startTestNode, streamsStarted, tempDir, type Received, type TestNode } from './helpers.js';
+import { LogCapture, RecorderFile, StreamRecorder, headerFor, pixelsFor, runDir, startTestNode, streamsStarted, tempDir, type Received, type TestNode } from './helpers.js';
 import { concat, cutAt, recorderBytes, sentFramesArb } from './recorder-frames.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -248,6 +248,30 @@ describe('recorder sockets', () => {
     b.write(recorderBytes('ph256', { ...frame, moduleId: 5 }));
     await expect.poll(() => images.map((i) => i.moduleId).sort()).toEqual([4, 5]);
     expect(sockets.stats()[0]).toMatchObject({ connections: 2, connectionsAccepted: 2, connectionsRefused: 1, frames: 2 });
+  });
+
+  it('logs at most 20 problem lines a minute per connection and counts the rest', async () => {
+    const dir = await tmp('daq-rec-');
+    const logs = new LogCapture();
+    const sockets = await startRecorderSockets({
+      dataProducts: ['ph256'],
+      socketPathTemplate: join(dir, 'ph.sock'),
+      readTimeoutSeconds: 60,
+      log: createLogger({ format: 'human', sink: logs.sink }),
+      clock: () => performance.now(),
+      onImage: () => undefined,
+    });
+    cleanups.push(() => sockets.close());
+    const frame = (n: number) => recorderBytes('ph256', { moduleId: 1, header: headerFor('ph256', n), pixels: pixelsFor('ph256', n) });
+    const bad = frame(1);
+    bad[Buffer.from(bad).toString('latin1').indexOf('pkt_nsec') + 12] = 'x'.charCodeAt(0);
+    const s = connect(sockets.paths[0]!);
+    await new Promise<void>((resolve) => s.once('connect', resolve));
+    s.end(concat([frame(0), ...Array.from({ length: 50 }, () => bad)]));
+    const ended = await logs.waitFor(/recorder connection ended/);
+    expect(ended).toContain('malformed=50');
+    expect(ended).toContain('problemsNotLogged=30');
+    expect(logs.lines.filter((l) => l.includes('recorder stream problem'))).toHaveLength(20);
   });
 
   it('frames written to a real socket in random chunks come out identical and in order (property)', async () => {

@@ -1,9 +1,10 @@
 // The recorder-socket byte stream decoder on its own: frames split anywhere come out whole and
 // in order; a malformed frame is skipped, lost framing is found again, and a first frame that
-// cannot teach the layout ends the connection.
+// cannot teach the layout ends the connection. And the bound on a connection's problem lines.
 import { DATA_PRODUCTS, type DataProduct } from '@daqdata/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ProblemLogBudget } from '../src/ingest/problem-log-budget.js';
 import { RecorderStreamDecoder, type RecorderFrame, type RecorderStreamProblem } from '../src/ingest/recorder-stream-decoder.js';
 import { headerFor, pixelsFor } from './helpers.js';
 import { concat, cutAt, recorderBytes, sentFramesArb, type SentFrame } from './recorder-frames.js';
@@ -101,5 +102,15 @@ describe('RecorderStreamDecoder', () => {
     }
     expect(decoder.bytesSkipped).toBeGreaterThan(400_000);
     expect(decoder.push(concat([frame, frame])).frames.map((f) => f.index)).toEqual([1, 2]);
+  });
+});
+
+describe('ProblemLogBudget', () => {
+  it('logs up to the limit per window, then counts, and reports the count with the next line logged', () => {
+    const budget = new ProblemLogBudget(2, 1000);
+    expect([budget.take(0), budget.take(10), budget.take(20), budget.take(30)]).toEqual([{ log: true, suppressed: 0 }, { log: true, suppressed: 0 }, { log: false }, { log: false }]);
+    expect(budget.pending).toBe(2);
+    expect(budget.take(1000)).toEqual({ log: true, suppressed: 2 });
+    expect(budget.pending).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-imag
 import type { Clock } from '../broadcast/clock.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import type { Logger } from '../log/logger.js';
+import { ProblemLogBudget } from './problem-log-budget.js';
 import { RecorderStreamDecoder } from './recorder-stream-decoder.js';
 import { clearStaleSocket } from './unix-socket-file.js';
 
@@ -23,6 +24,8 @@ export const DP_NAME_PLACEHOLDER = '{dp_name}';
 /** A real header is ~120 bytes (ph256) or ~540 bytes (32x32, four quabo lines). */
 export const DEFAULT_MAX_HEADER_BYTES = 4096;
 export const DEFAULT_MAX_CONNECTIONS_PER_SOCKET = 8;
+/** Problem lines one connection may log per minute; more are counted and reported with the next. */
+const PROBLEM_LINES_PER_MINUTE = 20;
 
 export interface RecorderSocketsOptions {
   dataProducts: readonly string[];
@@ -145,6 +148,7 @@ class RecorderSocketListener {
     const state = { outcome: 'recorder closed the connection' };
     this.connections.set(socket, state);
     const decoder = new RecorderStreamDecoder(this.dataProduct, this.file, this.opts.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
+    const budget = new ProblemLogBudget(PROBLEM_LINES_PER_MINUTE, 60_000);
     let bytes = 0;
     const openedAt = this.opts.clock();
     log.info('recorder connected');
@@ -167,7 +171,8 @@ class RecorderSocketListener {
           log.warn('recorder stream undecodable: closing the connection', { offset: problem.offset, reason: problem.reason });
           socket.destroy();
         } else {
-          log.warn('recorder stream problem', { offset: problem.offset, reason: problem.reason });
+          const take = budget.take(this.opts.clock());
+          if (take.log) log.warn('recorder stream problem', { offset: problem.offset, reason: problem.reason, notLogged: take.suppressed || undefined });
         }
       }
       const seenAt = this.opts.clock();
@@ -189,6 +194,7 @@ class RecorderSocketListener {
         reason: state.outcome,
         frames: decoder.framesDecoded,
         malformed: decoder.malformedFrames,
+        problemsNotLogged: budget.pending || undefined,
         bytes,
         seconds: Number(((this.opts.clock() - openedAt) / 1000).toFixed(3)),
         // A frame cut off by the disconnect: where it began and how much of it arrived.
