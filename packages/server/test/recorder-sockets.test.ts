@@ -250,6 +250,31 @@ describe('recorder sockets', () => {
     expect(sockets.stats()[0]).toMatchObject({ connections: 2, connectionsAccepted: 2, connectionsRefused: 1, frames: 2 });
   });
 
+  it('closes a connection whose first frame cannot teach the layout (ph256 frames on the img16 socket), with a log line', async () => {
+    const dir = await tmp('daq-rec-');
+    const logs = new LogCapture();
+    const sockets = await startRecorderSockets({
+      dataProducts: ['img16'],
+      socketPathTemplate: join(dir, 'img16.sock'),
+      readTimeoutSeconds: 60,
+      log: createLogger({ format: 'human', sink: logs.sink }),
+      clock: () => performance.now(),
+      onImage: () => undefined,
+    });
+    cleanups.push(() => sockets.close());
+    const s = connect(sockets.paths[0]!);
+    s.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => s.once('close', () => resolve()));
+    await new Promise<void>((resolve) => s.once('connect', resolve));
+    const ph = recorderBytes('ph256', { moduleId: 1, header: headerFor('ph256', 0), pixels: pixelsFor('ph256', 0) });
+    s.write(concat(Array.from({ length: 9 }, () => ph)));
+    await closed;
+    const line = await logs.waitFor(/recorder stream undecodable: closing the connection/);
+    expect(line).toContain(`socket=${sockets.paths[0]}`);
+    expect(line).toContain('offset=2');
+    expect(line).toMatch(/img16 header needs quabo_0/);
+  });
+
   it('logs at most 20 problem lines a minute per connection and counts the rest', async () => {
     const dir = await tmp('daq-rec-');
     const logs = new LogCapture();
