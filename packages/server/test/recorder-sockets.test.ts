@@ -36,6 +36,23 @@ async function tmp(prefix: string): Promise<string> {
   return dir;
 }
 
+/** Recorder sockets on their own (no gRPC), for one data product, with captured logs; closed after the test. */
+async function socketsFor(dp: DataProduct, extra: Partial<Parameters<typeof startRecorderSockets>[0]> = {}): Promise<{ sockets: Awaited<ReturnType<typeof startRecorderSockets>>; logs: LogCapture }> {
+  const dir = await tmp('daq-rec-');
+  const logs = new LogCapture();
+  const sockets = await startRecorderSockets({
+    dataProducts: [dp],
+    socketPathTemplate: join(dir, `${dp}.sock`),
+    readTimeoutSeconds: 60,
+    log: createLogger({ format: 'human', sink: logs.sink }),
+    clock: () => performance.now(),
+    onImage: () => undefined,
+    ...extra,
+  });
+  cleanups.push(() => sockets.close());
+  return { sockets, logs };
+}
+
 interface WrittenFrame {
   module: number;
   header: string;
@@ -218,19 +235,8 @@ describe('recorder sockets', () => {
   });
 
   it('turns away connections beyond the bound and keeps serving the others', async () => {
-    const dir = await tmp('daq-rec-');
-    const logs = new LogCapture();
     const images: BroadcastImage[] = [];
-    const sockets = await startRecorderSockets({
-      dataProducts: ['ph256'],
-      socketPathTemplate: join(dir, 'ph.sock'),
-      readTimeoutSeconds: 60,
-      log: createLogger({ format: 'human', sink: logs.sink }),
-      clock: () => performance.now(),
-      onImage: (i) => images.push(i),
-      maxConnectionsPerSocket: 2,
-    });
-    cleanups.push(() => sockets.close());
+    const { sockets, logs } = await socketsFor('ph256', { onImage: (i) => images.push(i), maxConnectionsPerSocket: 2 });
     const open = async (): Promise<Socket> => {
       const s = connect(sockets.paths[0]!);
       s.on('error', () => undefined);
@@ -251,17 +257,7 @@ describe('recorder sockets', () => {
   });
 
   it('closes a connection whose first frame cannot teach the layout (ph256 frames on the img16 socket), with a log line', async () => {
-    const dir = await tmp('daq-rec-');
-    const logs = new LogCapture();
-    const sockets = await startRecorderSockets({
-      dataProducts: ['img16'],
-      socketPathTemplate: join(dir, 'img16.sock'),
-      readTimeoutSeconds: 60,
-      log: createLogger({ format: 'human', sink: logs.sink }),
-      clock: () => performance.now(),
-      onImage: () => undefined,
-    });
-    cleanups.push(() => sockets.close());
+    const { sockets, logs } = await socketsFor('img16');
     const s = connect(sockets.paths[0]!);
     s.on('error', () => undefined);
     const closed = new Promise<void>((resolve) => s.once('close', () => resolve()));
@@ -276,17 +272,7 @@ describe('recorder sockets', () => {
   });
 
   it('logs at most 20 problem lines a minute per connection and counts the rest', async () => {
-    const dir = await tmp('daq-rec-');
-    const logs = new LogCapture();
-    const sockets = await startRecorderSockets({
-      dataProducts: ['ph256'],
-      socketPathTemplate: join(dir, 'ph.sock'),
-      readTimeoutSeconds: 60,
-      log: createLogger({ format: 'human', sink: logs.sink }),
-      clock: () => performance.now(),
-      onImage: () => undefined,
-    });
-    cleanups.push(() => sockets.close());
+    const { sockets, logs } = await socketsFor('ph256');
     const frame = (n: number) => recorderBytes('ph256', { moduleId: 1, header: headerFor('ph256', n), pixels: pixelsFor('ph256', n) });
     const bad = frame(1);
     bad[Buffer.from(bad).toString('latin1').indexOf('pkt_nsec') + 12] = 'x'.charCodeAt(0);
@@ -300,21 +286,14 @@ describe('recorder sockets', () => {
   });
 
   it('frames written to a real socket in random chunks come out identical and in order (property)', async () => {
-    const dir = await tmp('daq-rec-');
     let images: BroadcastImage[] = [];
     let wake: () => void = () => undefined;
-    const sockets = await startRecorderSockets({
-      dataProducts: ['img16'],
-      socketPathTemplate: join(dir, 'img16.sock'),
-      readTimeoutSeconds: 60,
-      log: createLogger({ format: 'human', sink: () => undefined }),
-      clock: () => performance.now(),
+    const { sockets } = await socketsFor('img16', {
       onImage: (i) => {
         images.push(i);
         wake();
       },
     });
-    cleanups.push(() => sockets.close());
     await fc.assert(
       fc.asyncProperty(sentFramesArb('img16', 5), fc.array(fc.nat(), { maxLength: 15 }), async (sent, cuts) => {
         images = [];
