@@ -2,7 +2,7 @@
 // `daq serve`: the flags, their mapping onto config keys, and the process lifecycle
 // (start, SIGINT/SIGTERM -> graceful shutdown -> exit 0).
 import { Command, Option } from 'commander';
-import { ConfigError, DEFAULT_PORT, loadServerConfig, type ServerConfig } from './config/server-config.js';
+import { ConfigError, DEFAULT_PORT, loadServerConfig, REFERENCE_RECORDER_SOCKETS, type ServerConfig } from './config/server-config.js';
 import { createLogger } from './log/logger.js';
 import { startServer, type RunningServer } from './server.js';
 import type { DaqSimulator } from './service/simulator.js';
@@ -24,6 +24,22 @@ export interface ServeFlags {
   logFormat?: string;
   grace?: string;
   dataDir?: string;
+  /** true: the flag without a template (the reference's). */
+  recorderSocket?: string | true;
+  recorderProducts?: string;
+  recorderReadTimeout?: string;
+  statusPipe?: string;
+}
+
+/** The recorder-socket flags as one recorderSockets value: unset ones take the reference's settings. */
+function recorderSocketsFlag(f: ServeFlags): Record<string, unknown> | undefined {
+  if (f.recorderSocket === undefined && f.recorderProducts === undefined && f.recorderReadTimeout === undefined) return undefined;
+  const ref = REFERENCE_RECORDER_SOCKETS;
+  return {
+    socketPathTemplate: typeof f.recorderSocket === 'string' ? f.recorderSocket : ref.socketPathTemplate,
+    dataProducts: f.recorderProducts === undefined ? ref.dataProducts : f.recorderProducts.split(',').map((s) => s.trim()),
+    readTimeoutSeconds: num(f.recorderReadTimeout) ?? ref.readTimeoutSeconds,
+  };
 }
 
 const num = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? NaN : Number(v));
@@ -45,6 +61,8 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
     logFormat: f.logFormat,
     shutdownGraceSeconds: num(f.grace),
     initialDataDir: f.dataDir,
+    recorderSockets: recorderSocketsFlag(f),
+    statusPipe: f.statusPipe,
   };
 }
 
@@ -65,7 +83,11 @@ export function addServeOptions(cmd: Command): Command {
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
     .addOption(new Option('--log-format <format>', 'log format').choices(['human', 'json']))
     .option('--grace <seconds>', 'shutdown grace period in seconds (default 5)')
-    .option('--data-dir <dir>', 'follow this data directory from start-up (must be inside an allowed root)');
+    .option('--data-dir <dir>', 'follow this data directory from start-up (must be inside an allowed root)')
+    .option('--recorder-socket [template]', `accept frames from the recorder on Unix sockets at this path, {dp_name} replaced (default ${REFERENCE_RECORDER_SOCKETS.socketPathTemplate})`)
+    .option('--recorder-products <list>', `comma-separated data products with a recorder socket (default ${REFERENCE_RECORDER_SOCKETS.dataProducts.join(',')})`)
+    .option('--recorder-read-timeout <seconds>', `close a recorder connection silent this long (default ${REFERENCE_RECORDER_SOCKETS.readTimeoutSeconds})`)
+    .option('--status-pipe <path>', "drain the recorder's status named pipe (created with mkfifo if missing)");
 }
 
 /**

@@ -2,8 +2,7 @@
 // with the standard health service and server reflection. close(graceMs) is the shutdown
 // sequence: health NOT_SERVING, streams ended with UNAVAILABLE, in-flight calls given the
 // grace period, watchers closed, the socket file removed.
-import { readFile, rm, stat } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { readFile, rm } from 'node:fs/promises';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { DaqDataDefinition } from '@daqdata/core';
 import { createServer, type Server } from 'nice-grpc';
@@ -11,6 +10,8 @@ import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-serv
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
 import { unixClockMs, type Clock } from './broadcast/clock.js';
 import type { ServerConfig } from './config/server-config.js';
+import { startRecorderAcquisition, type RecorderAcquisition } from './ingest/recorder-acquisition.js';
+import { clearStaleSocket } from './ingest/unix-socket-file.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { DaqNode } from './service/daq-node.js';
 import { loadDaqDataDescriptorSet } from './service/descriptor-set.js';
@@ -30,6 +31,8 @@ export interface RunningServer {
   port: number;
   unixSocket: string | null;
   node: DaqNode;
+  /** Recorder sockets and status pipe, as configured. */
+  acquisition: RecorderAcquisition;
   /** Shuts down; calls still running after graceMs are cut. Idempotent. */
   close(graceMs?: number): Promise<void>;
 }
@@ -46,20 +49,6 @@ async function credentialsFor(config: ServerConfig): Promise<ServerCredentials> 
     }
   };
   return ServerCredentials.createSsl(null, [{ cert_chain: await read('tlsCertFile'), private_key: await read('tlsKeyFile') }], false);
-}
-
-/** A stale socket file from a crashed run is removed; one that a live server answers on is an error. */
-async function clearStaleSocket(path: string): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) return;
-  if (!info.isSocket()) throw new Error(`unixSocket ${path} exists and is not a socket`);
-  const live = await new Promise<boolean>((resolve) => {
-    const s = connect(path);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-  if (live) throw new Error(`unixSocket ${path} is in use by another running server`);
-  await rm(path, { force: true });
 }
 
 /** The node could not listen on an address; `code` is the system error (EADDRINUSE, EACCES) when known. */
@@ -116,13 +105,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   };
 
   const servers: Server[] = [];
+  let acquisition: RecorderAcquisition | undefined;
   try {
     if (config.initialDataDir) await node.followAtStart(config.initialDataDir);
+    acquisition = await startRecorderAcquisition(config, log, options.clock ?? unixClockMs, (image) => node.hub.publish(image));
     const tcp = build();
     servers.push(tcp);
     const port = await listenOn(tcp, hostPort(config.host, config.port), credentials);
     if (config.unixSocket) {
-      await clearStaleSocket(config.unixSocket);
+      await clearStaleSocket(config.unixSocket, 'unixSocket');
       const unix = build();
       servers.push(unix);
       await listenOn(unix, `unix:${config.unixSocket}`, credentials);
@@ -141,12 +132,14 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         const nodeClosed = node.close();
         await Promise.all(servers.map((s) => shutdownWithin(s, graceMs)));
         await nodeClosed;
+        await acquisition!.close();
         if (config.unixSocket) await rm(config.unixSocket, { force: true });
         log.info('stopped');
       })());
-    return { address, port, unixSocket: config.unixSocket, node, close };
+    return { address, port, unixSocket: config.unixSocket, node, acquisition, close };
   } catch (err) {
     for (const s of servers) s.forceShutdown();
+    await acquisition?.close();
     await node.close();
     throw err;
   }

@@ -32,13 +32,19 @@ export function parseHeaderJson(bytes: Uint8Array): unknown {
   }
 }
 
-/** Index of the first "\n\n" within the first `limit` bytes, or -1. */
-function indexOfBlankLine(bytes: Uint8Array, limit: number): number {
+/** Index of the first "\n\n" within the first `limit` bytes, or -1: where a header ends. */
+export function indexOfBlankLine(bytes: Uint8Array, limit: number): number {
   const end = Math.min(bytes.length, limit) - 1;
   for (let i = bytes.indexOf(NEWLINE); i >= 0 && i < end; i = bytes.indexOf(NEWLINE, i + 1)) {
     if (bytes[i + 1] === NEWLINE) return i;
   }
   return -1;
+}
+
+/** The layout of `dp` frames whose headers are `headerLength` bytes (including the closing "\n\n"). */
+export function frameLayoutFor(dp: DataProductInfo, headerLength: number): FrameLayout {
+  const pixelBytes = pixelByteLength(dp);
+  return { dataProduct: dp, headerLength, pixelBytes, frameSize: headerLength + 1 + pixelBytes };
 }
 
 /**
@@ -68,8 +74,8 @@ export function detectLayout(bytes: Uint8Array, dp: DataProductInfo, file: strin
   if (bytes[headerLength] !== STAR) {
     throw new PffError('bad-type-code', file, headerLength, `expected '*' after the header, found byte 0x${bytes[headerLength]!.toString(16).padStart(2, '0')}`);
   }
-  const pixelBytes = pixelByteLength(dp);
-  const layout: FrameLayout = { dataProduct: dp, headerLength, pixelBytes, frameSize: headerLength + 1 + pixelBytes };
+  const layout = frameLayoutFor(dp, headerLength);
+  const { pixelBytes } = layout;
   if (bytes.length > layout.frameSize && bytes[layout.frameSize] !== OPEN_BRACE) {
     throw new PffError(
       'frame-size-mismatch',

@@ -4,7 +4,10 @@
 // (b) delivered frames/s to 1 and to 10 clients at the minimum interval;
 // (c) 45 modules x 1,000 img16 frames/s written while 20 clients stream at 10 Hz: server CPU,
 //     RSS, fraction of expected updates each client got;
-// (d) process start to first Ping; idle CPU and RSS with 10 connected clients and no data.
+// (d) process start to first Ping; idle CPU and RSS with 10 connected clients and no data;
+// (e) recorder socket beside the file path in one run: write-to-client latency at 20 and 1,000
+//     frames/s, and the most frames/s one recorder connection sustains (the writer blocks when
+//     the node falls behind) next to a recorder appending to a file as fast as it can.
 // The server is a real child process (dist/main.js); recorders run in worker threads.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -29,24 +32,28 @@ const CLK_TCK = 100; // Linux USER_HZ
 interface ServerChild {
   proc: ChildProcess;
   port: number;
+  /** The server's JSON log lines so far. */
+  logs: Array<Record<string, unknown>>;
   spawnedAt: number;
   listeningAt: number;
   stop(): Promise<void>;
 }
 
-async function startServerChild(root: string): Promise<ServerChild> {
+async function startServerChild(root: string, extraArgs: string[] = []): Promise<ServerChild> {
   const spawnedAt = now();
   // DAQ_BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") is passed to the server's node, for profiling.
   const nodeArgs = (process.env.DAQ_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, serverMain, '--host', '127.0.0.1', '--port', '0', '--allow-root', root, '--log-format', 'json', '--max-streams', '100', '--grace', '1'], {
+  const proc = spawn(process.execPath, [...nodeArgs, serverMain, '--host', '127.0.0.1', '--port', '0', '--allow-root', root, '--log-format', 'json', '--max-streams', '100', '--grace', '1', ...extraArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const logs: Array<Record<string, unknown>> = [];
   const port = await new Promise<number>((resolve, reject) => {
     const rl = createInterface({ input: proc.stderr! });
     rl.on('line', (line) => {
       try {
         const l = JSON.parse(line) as { msg: string; address?: string };
+        logs.push(l);
         if (l.msg === 'listening') resolve(Number(l.address!.split(':').pop()));
       } catch {
         process.stderr.write(`server: ${line}\n`);
@@ -57,6 +64,7 @@ async function startServerChild(root: string): Promise<ServerChild> {
   return {
     proc,
     port,
+    logs,
     spawnedAt,
     listeningAt: now(),
     async stop() {
@@ -135,9 +143,9 @@ function runRecorder(job: RecorderJob): { ready: Promise<void>; go(): void; done
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function withServer<T>(fn: (server: ServerChild, root: string) => Promise<T>): Promise<T> {
+async function withServer<T>(fn: (server: ServerChild, root: string) => Promise<T>, serverArgs: (root: string) => string[] = () => []): Promise<T> {
   const root = await mkdtemp(join(tmpdir(), 'daq-bench-'));
-  const server = await startServerChild(root);
+  const server = await startServerChild(root, serverArgs(root));
   try {
     return await fn(server, root);
   } finally {
@@ -152,14 +160,20 @@ async function withServer<T>(fn: (server: ServerChild, root: string) => Promise<
  * its 7th and 64th message (V8 tiering up its decoding) — single outliers of 4-8 ms, all on the
  * client side of the response timestamp, which were p99 over 200 frames.
  */
-async function latency(fps: number, durationMs: number, warmupMs: number): Promise<{ p50: number; p99: number; n: number }> {
+/** The recorder's path into the node: appended PFF files, or the node's recorder socket. */
+type Via = 'file' | 'socket';
+const recorderSocketArgs = (root: string) => ['--recorder-socket', join(root, 'rec.dp_{dp_name}.sock'), '--recorder-products', 'img16'];
+const recorderSocketOf = (root: string) => join(root, 'rec.dp_img16.sock');
+
+async function latency(fps: number, durationMs: number, warmupMs: number, via: Via = 'file'): Promise<{ p50: number; p99: number; n: number }> {
   return withServer(async (server, root) => {
     const { channel, client } = connect(server.port);
     const dataDir = join(root, 'data');
-    const rec = runRecorder({ dataDir, modules: [1], fps, durationMs: warmupMs + durationMs, batchMs: 1, reportTimes: true });
+    const socketPath = via === 'socket' ? recorderSocketOf(root) : undefined;
+    const rec = runRecorder({ dataDir, modules: [1], fps, durationMs: warmupMs + durationMs, batchMs: 1, reportTimes: true, socketPath });
     const firstMeasured = Math.ceil((fps * warmupMs) / 1000);
     await rec.ready;
-    await client.initHpIo({ dataDir });
+    if (via === 'file') await client.initHpIo({ dataDir });
     const c = consume(client, 0, true);
     await settle(300);
     rec.go();
@@ -170,7 +184,44 @@ async function latency(fps: number, durationMs: number, warmupMs: number): Promi
     channel.close();
     const lat = c.received.filter((r) => r.frameNumber >= firstMeasured && report.writeTimes[r.frameNumber] !== undefined).map((r) => r.at - report.writeTimes[r.frameNumber]!);
     return { p50: percentile(lat, 50), p99: percentile(lat, 99), n: lat.length };
-  });
+  }, via === 'socket' ? recorderSocketArgs : undefined);
+}
+
+/**
+ * One recorder writing img16 frames for one module as fast as it can, one counting client at
+ * the minimum interval. Through the socket every frame is decoded and published (the writer
+ * waits whenever the node falls behind, so the rate written is the rate the node takes); from
+ * a file the node reads only the newest frame per append.
+ */
+async function recorderMax(via: Via, durationMs: number) {
+  return withServer(async (server, root) => {
+    const control = connect(server.port);
+    const dataDir = join(root, 'data');
+    const rec = runRecorder({ dataDir, modules: [1], fps: 0, durationMs, batchMs: 16, reportTimes: false, socketPath: via === 'socket' ? recorderSocketOf(root) : undefined });
+    await rec.ready;
+    if (via === 'file') await control.client.initHpIo({ dataDir });
+    const [counter] = countingClients(server.port, 1, 0);
+    await settle(300);
+    const pid = server.proc.pid!;
+    rec.go();
+    const t0 = now();
+    const cpu0 = [cpuSeconds(pid), benchCpuSeconds()] as const;
+    const count0 = counter!.count;
+    const report = await rec.done;
+    const seconds = (now() - t0) / 1000;
+    const serverCpu = (cpuSeconds(pid) - cpu0[0]) / seconds;
+    const benchCpu = (benchCpuSeconds() - cpu0[1]) / seconds;
+    const delivered = (counter!.count - count0) / seconds;
+    // Through the socket: the node's own count of the frames it decoded on that connection.
+    let nodeFrames = NaN;
+    if (via === 'socket') {
+      while (!server.logs.some((l) => l.msg === 'recorder connection ended')) await settle(20);
+      nodeFrames = Number(server.logs.find((l) => l.msg === 'recorder connection ended')!.frames);
+    }
+    await stopAll([counter!]);
+    control.channel.close();
+    return { written: report.framesPerModule / seconds, framesWritten: report.framesPerModule, nodeFrames, delivered, serverCpu, benchCpu };
+  }, via === 'socket' ? recorderSocketArgs : undefined);
 }
 
 /** Counting clients (no decoding, see raw-stream-counter.ts): what the server delivers, not what a decoder keeps up with. */
@@ -274,7 +325,7 @@ async function startupAndIdle() {
 const pct = (x: number) => `${fmt(100 * x, 1)}%`;
 
 // DAQ_BENCH_ONLY=a,c runs only those parts.
-const only = new Set((process.env.DAQ_BENCH_ONLY ?? 'a,b,c,d').split(','));
+const only = new Set((process.env.DAQ_BENCH_ONLY ?? 'a,b,c,d,e').split(','));
 console.log('daq server bench (server: child process; recorders: worker threads; (b)/(c) clients count messages from raw HTTP/2 frames without decoding them, so the bench process takes little of the CPU it shares with the server)');
 if (only.has('d')) {
 const d = await startupAndIdle();
@@ -298,4 +349,17 @@ const sorted = [...c.fractions].sort((x, y) => x - y);
 console.log(
   `(c) 45 modules x ${fmt(c.writtenPerModule, 0)} img16 frames/s written, 20 clients at 10 Hz: server CPU ${pct(c.cpu)} of one core (target < 50%), RSS ${fmt(c.rss, 1)} MB (peak ${fmt(c.peakRss, 1)}), updates received per client min ${pct(sorted[0]!)} median ${pct(percentile(sorted, 50))} (target >= 95%)`,
 );
+}
+if (only.has('e')) {
+for (const fps of [20, 1000]) {
+  const warmup = fps === 20 ? 4000 : 1000;
+  const duration = fps === 20 ? 10_000 : 5000;
+  const [sock, file] = [await latency(fps, duration, warmup, 'socket'), await latency(fps, duration, warmup, 'file')];
+  console.log(`(e) latency at ${fps} frames/s, after ${warmup / 1000} s warm-up: recorder socket p50 ${fmt(sock.p50)} ms, p99 ${fmt(sock.p99)} ms (${sock.n} frames); file p50 ${fmt(file.p50)} ms, p99 ${fmt(file.p99)} ms (${file.n} frames)`);
+}
+for (const via of ['socket', 'file'] as const) {
+  const m = await recorderMax(via, 4000);
+  const took = via === 'socket' ? `, node decoded ${m.nodeFrames === m.framesWritten ? 'all' : `${m.nodeFrames} of`} ${m.framesWritten}` : '';
+  console.log(`(e) ${via === 'socket' ? 'one recorder socket connection' : 'one recorder appending to a file'} as fast as it goes: ${fmt(m.written, 0)} img16 frames/s written${took}; client delivered ${fmt(m.delivered, 0)} frames/s; CPU: server ${pct(m.serverCpu)}, bench process (writer thread + client) ${pct(m.benchCpu)} of one core`);
+}
 }

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { recorderSocketsProblem, type RecorderSocketsOptions } from '../ingest/recorder-sockets.js';
 
 export type LogFormat = 'human' | 'json';
 
@@ -34,7 +35,29 @@ export interface ServerConfig {
   shutdownGraceSeconds: number;
   /** Optional data directory to follow from start-up (as if InitHpIo had been called). */
   initialDataDir: string | null;
+
+  // Acquisition straight from the recorder (REFERENCE section 6, the reference config's
+  // acquisition_methods.uds and filesystem_pipe). Both may run beside the file watcher.
+  /** Recorder sockets (`uds`): one Unix stream socket per data product; null = off. */
+  recorderSockets: RecorderSocketsConfig | null;
+  /** Named pipe the recorder writes status into (`read_status_pipe_name`), drained so it never blocks; null = off. */
+  statusPipe: string | null;
 }
+
+export interface RecorderSocketsConfig {
+  dataProducts: string[];
+  /** Socket path, `{dp_name}` replaced by each data product's name. */
+  socketPathTemplate: string;
+  /** A connection silent this long is closed (and logged). */
+  readTimeoutSeconds: number;
+}
+
+/** The reference's `uds` settings, used by `--recorder-socket` without a template. */
+export const REFERENCE_RECORDER_SOCKETS: RecorderSocketsConfig = {
+  dataProducts: ['img8', 'img16', 'ph256', 'ph1024'],
+  socketPathTemplate: '/tmp/hashpipe_grpc.dp_{dp_name}.sock',
+  readTimeoutSeconds: 600,
+};
 
 export const DEFAULT_PORT = 50051;
 
@@ -54,6 +77,8 @@ export function defaultServerConfig(): ServerConfig {
     logFormat: 'human',
     shutdownGraceSeconds: 5,
     initialDataDir: null,
+    recorderSockets: null,
+    statusPipe: null,
   };
 }
 
@@ -89,6 +114,19 @@ const stringList: Check = (v) =>
     ? null
     : 'must be a list of non-empty strings';
 
+const recorderSockets: Check = (v) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object { dataProducts, socketPathTemplate, readTimeoutSeconds } or null';
+  const o = v as Record<string, unknown>;
+  const extra = Object.keys(o).find((k) => !Object.hasOwn(REFERENCE_RECORDER_SOCKETS, k));
+  if (extra !== undefined) return `.${extra} is not a known setting (known: ${Object.keys(REFERENCE_RECORDER_SOCKETS).join(', ')})`;
+  const list = stringList(o.dataProducts);
+  if (list) return `.dataProducts ${list}`;
+  const template = isString(o.socketPathTemplate);
+  if (template) return `.socketPathTemplate ${template}`;
+  const problem = recorderSocketsProblem(o as unknown as RecorderSocketsOptions);
+  return problem ? `.${problem}` : null;
+};
+
 const CHECKS: Record<keyof ServerConfig, Check> = {
   host: isString,
   port,
@@ -104,6 +142,8 @@ const CHECKS: Record<keyof ServerConfig, Check> = {
   logFormat,
   shutdownGraceSeconds: nonNegativeNumber,
   initialDataDir: orNull(isString),
+  recorderSockets: orNull(recorderSockets),
+  statusPipe: orNull(isString),
 };
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ReadonlyArray<keyof ServerConfig>;
@@ -151,6 +191,8 @@ export function resolveServerConfig(
     tlsCertFile: abs(config.tlsCertFile),
     tlsKeyFile: abs(config.tlsKeyFile),
     initialDataDir,
+    recorderSockets: config.recorderSockets && { ...config.recorderSockets, socketPathTemplate: resolve(baseDir, config.recorderSockets.socketPathTemplate) },
+    statusPipe: abs(config.statusPipe),
   };
 }
 
