@@ -24,6 +24,16 @@ export interface ServeFlags {
   logFormat?: string;
   grace?: string;
   dataDir?: string;
+  // Limits for a public-facing node.
+  keepaliveTime?: string;
+  keepaliveTimeout?: string;
+  maxConnectionIdle?: string;
+  maxConnectionAge?: string;
+  maxConnectionAgeGrace?: string;
+  maxStreamsPerConnection?: string;
+  prefaceTimeout?: string;
+  stallTimeout?: string;
+  streamStartsPerPeer?: string;
 }
 
 const num = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? NaN : Number(v));
@@ -45,6 +55,16 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
     logFormat: f.logFormat,
     shutdownGraceSeconds: num(f.grace),
     initialDataDir: f.dataDir,
+    // Limits for a public-facing node.
+    keepaliveTimeSeconds: num(f.keepaliveTime),
+    keepaliveTimeoutSeconds: num(f.keepaliveTimeout),
+    maxConnectionIdleSeconds: num(f.maxConnectionIdle),
+    maxConnectionAgeSeconds: num(f.maxConnectionAge),
+    maxConnectionAgeGraceSeconds: num(f.maxConnectionAgeGrace),
+    maxStreamsPerConnection: num(f.maxStreamsPerConnection),
+    prefaceTimeoutSeconds: num(f.prefaceTimeout),
+    stallTimeoutSeconds: num(f.stallTimeout),
+    streamStartsPerPeerPerSecond: num(f.streamStartsPerPeer),
   };
 }
 
@@ -65,7 +85,17 @@ export function addServeOptions(cmd: Command): Command {
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
     .addOption(new Option('--log-format <format>', 'log format').choices(['human', 'json']))
     .option('--grace <seconds>', 'shutdown grace period in seconds (default 5)')
-    .option('--data-dir <dir>', 'follow this data directory from start-up (must be inside an allowed root)');
+    .option('--data-dir <dir>', 'follow this data directory from start-up (must be inside an allowed root)')
+    // Limits for a public-facing node.
+    .option('--keepalive-time <seconds>', 'ping a connection after this much silence (default 60)')
+    .option('--keepalive-timeout <seconds>', 'close it when the ping is not answered within this (default 20)')
+    .option('--max-connection-idle <seconds>', 'close connections without calls for this long (default 600)')
+    .option('--max-connection-age <seconds>', 'ask connections older than this to go away (default: no limit)')
+    .option('--max-connection-age-grace <seconds>', 'cut them this long after asking (default 30)')
+    .option('--max-streams-per-connection <n>', 'concurrent calls on one connection (default 32)')
+    .option('--preface-timeout <seconds>', 'close connections that have not sent the HTTP/2 preface within this (default 10)')
+    .option('--stall-timeout <seconds>', 'end streams whose client took no message for this long (default 30)')
+    .option('--stream-starts-per-peer <n>', 'StreamImages starts per client host and second (default 20)');
 }
 
 /**

@@ -1,0 +1,161 @@
+// Limits that grpc-js does not offer, enforced on its HTTP/2 servers and calls:
+// - preface timeout: a connection that has not sent the HTTP/2 preface (the client's first
+//   SETTINGS frame) within prefaceTimeoutMs is destroyed. 500 connections that never spoke
+//   stayed open for ever (530 fds). grpc-js's idle and keepalive timers cover connections
+//   that did speak. With TLS the timer starts once the TLS handshake is done (Node's own TLS
+//   handshake timeout, 120 s, covers the handshake itself).
+// - stall limit: a response message the transport has not taken for stallTimeoutMs (the
+//   client stopped reading: HTTP/2 flow control holds the write) ends its stream with
+//   RST_STREAM(ENHANCE_YOUR_CALM), which gRPC clients report as RESOURCE_EXHAUSTED. Four
+//   such streams held every slot of `--max-streams 4` for as long as their connections lived.
+//   The reset makes grpc-js cancel the call, so the handler's own clean-up frees the slot.
+// - stream-start rate per client host (StreamStartLimit), refused before the call reaches any
+//   handler: the cheapest refusal grpc-js allows.
+// Stalls are measured per message with the write callback grpc-js gives each sendMessage; the
+// HTTP/2 stream to reset is the one grpc-js is dispatching when it builds the call's
+// interceptors (synchronously, inside the http2 'stream' event, between our two listeners).
+import { constants as http2Constants, type Http2Server, type Http2Session, type ServerHttp2Stream } from 'node:http2';
+import type { Server as NetServer } from 'node:net';
+import {
+  ServerInterceptingCall,
+  status as GrpcStatus,
+  type ServerInterceptingCallInterface,
+  type ServerInterceptor,
+} from '@grpc/grpc-js';
+import type { RepeatedLines } from '../log/logger.js';
+import { peerHost, type StreamStartLimit } from './stream-start-limit.js';
+
+type InterceptingServerListener = Parameters<ServerInterceptingCallInterface['start']>[0];
+
+export interface TransportGuardOptions {
+  prefaceTimeoutMs: number;
+  stallTimeoutMs: number;
+  /** Paths whose starts are rate-limited per client host. */
+  limitedPaths: ReadonlySet<string>;
+  streamStarts: StreamStartLimit;
+  repeated: RepeatedLines;
+}
+
+export class TransportGuard {
+  /** The HTTP/2 stream grpc-js is turning into a call right now (see the file comment). */
+  private dispatching: ServerHttp2Stream | undefined;
+  private readonly sessions = new Set<Http2Session>();
+  prefaceTimeouts = 0;
+  stalls = 0;
+  refusedStarts = 0;
+
+  constructor(private readonly options: TransportGuardOptions) {}
+
+  /** Watches the sessions and streams of one of our listening HTTP/2 servers. */
+  attach(netServer: NetServer): void {
+    const server = netServer as Http2Server;
+    server.prependListener('stream', (stream) => (this.dispatching = stream));
+    server.on('stream', () => (this.dispatching = undefined));
+    server.on('session', (session) => this.watchPreface(session));
+  }
+
+  private watchPreface(session: Http2Session): void {
+    this.sessions.add(session);
+    const peer = session.socket?.remoteAddress ?? 'unix';
+    const timer = setTimeout(() => {
+      this.prefaceTimeouts++;
+      this.options.repeated.log('warn', 'connection closed: no HTTP/2 preface', peer, { peer, prefaceTimeoutSeconds: this.options.prefaceTimeoutMs / 1000 });
+      session.destroy();
+    }, this.options.prefaceTimeoutMs);
+    timer.unref();
+    session.once('remoteSettings', () => clearTimeout(timer));
+    session.once('close', () => {
+      clearTimeout(timer);
+      this.sessions.delete(session);
+    });
+  }
+
+  /** grpc-js server interceptors: the stream-start limit, then the stall watch. */
+  interceptors(): ServerInterceptor[] {
+    type Interceptor = (method: { path: string; responseStream: boolean }, call: ServerInterceptingCallInterface) => ServerInterceptingCallInterface;
+    const chain: Interceptor[] = [(method, call) => this.limitStarts(method.path, call), (method, call) => (method.responseStream ? this.watchStalls(method.path, call) : call)];
+    // grpc-js types an interceptor's result as its ServerInterceptingCall class, but chains
+    // interceptors through the ServerInterceptingCallInterface only; a delegating object
+    // saves a second wrapper per call.
+    return chain as unknown as ServerInterceptor[];
+  }
+
+  private limitStarts(path: string, call: ServerInterceptingCallInterface): ServerInterceptingCallInterface {
+    if (!this.options.limitedPaths.has(path)) return call;
+    const host = peerHost(call.getPeer());
+    if (this.options.streamStarts.take(host)) return call;
+    this.refusedStarts++;
+    this.options.repeated.log('warn', 'call refused: stream start rate exceeded', host, { peer: call.getPeer(), method: path, perSecond: this.options.streamStarts.perSecond });
+    const details = `${path}: more than ${this.options.streamStarts.perSecond} stream starts per second from ${host}; retry later`;
+    // The metadata is never passed on, so no handler runs; the call ends here.
+    const refused: ServerInterceptingCall = new ServerInterceptingCall(call, {
+      start: (next) => next({ onReceiveMetadata: () => refused.sendStatus({ code: GrpcStatus.RESOURCE_EXHAUSTED, details }) }),
+    });
+    return refused;
+  }
+
+  private watchStalls(path: string, call: ServerInterceptingCallInterface): ServerInterceptingCallInterface {
+    const http2Stream = this.dispatching;
+    const stallTimeoutMs = this.options.stallTimeoutMs;
+    let listener: InterceptingServerListener | undefined;
+    let writing = false;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => clearTimeout(timer);
+    const onStall = () => {
+      if (!writing || http2Stream?.closed) return;
+      this.stalls++;
+      const host = peerHost(call.getPeer());
+      this.options.repeated.log('warn', 'stream ended: client took no message', host, { peer: call.getPeer(), method: path, stallTimeoutSeconds: stallTimeoutMs / 1000 });
+      if (http2Stream) {
+        http2Stream.close(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      } else {
+        // Not reached with grpc-js 1.14 (the stream is always known); still free the call.
+        call.sendStatus({ code: GrpcStatus.RESOURCE_EXHAUSTED, details: `${path}: the client took no message for ${stallTimeoutMs / 1000} s` });
+        listener?.onCancel();
+      }
+    };
+    return {
+      start: (l) => {
+        listener = l;
+        call.start({
+          onReceiveMetadata: (m) => l.onReceiveMetadata(m),
+          onReceiveMessage: (m) => l.onReceiveMessage(m),
+          onReceiveHalfClose: () => l.onReceiveHalfClose(),
+          onCancel: () => {
+            stop();
+            l.onCancel();
+          },
+        });
+      },
+      sendMetadata: (m) => call.sendMetadata(m),
+      sendMessage: (message, callback) => {
+        writing = true;
+        if (timer) timer.refresh();
+        else {
+          timer = setTimeout(onStall, stallTimeoutMs);
+          timer.unref();
+        }
+        call.sendMessage(message, () => {
+          writing = false;
+          callback();
+        });
+      },
+      sendStatus: (s) => {
+        stop();
+        call.sendStatus(s);
+      },
+      startRead: () => call.startRead(),
+      getPeer: () => call.getPeer(),
+      getDeadline: () => call.getDeadline(),
+      getHost: () => call.getHost(),
+      getAuthContext: () => call.getAuthContext(),
+      getConnectionInfo: () => call.getConnectionInfo(),
+      getMetricsRecorder: () => call.getMetricsRecorder(),
+    };
+  }
+
+  /** Open HTTP/2 connections on our listeners. */
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+}
