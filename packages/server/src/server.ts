@@ -139,6 +139,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const guard = new TransportGuard({
     prefaceTimeoutMs: config.prefaceTimeoutSeconds * 1000,
     stallTimeoutMs: config.stallTimeoutSeconds * 1000,
+    authPaths: config.authToken ? PROTECTED : new Set(),
     limitedPaths: new Set([DaqDataWireDefinition.streamImages.path]),
     streamStarts: new StreamStartLimit(config.streamStartsPerPeerPerSecond, options.clock ?? unixClockMs),
     repeated,

@@ -21,8 +21,10 @@ export function bearerToken(values: readonly unknown[]): { token: string } | { p
   if (values.length > 1) return { problem: `has ${values.length} authorization headers; send exactly one` };
   const value = values[0];
   if (typeof value !== 'string') return { problem: 'authorization must be text, not binary' };
-  const m = /^Bearer[ \t]+([^\s,]+)[ \t]*$/i.exec(value);
-  if (!m) return { problem: 'authorization must be "Bearer <token>" (one token, no spaces or commas)' };
+  // Repeated headers reach us joined with ", " (gRPC metadata semantics).
+  if (value.includes(',')) return { problem: 'has several authorization values; send exactly one' };
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(value);
+  if (!m) return { problem: 'authorization must be "Bearer <token>"' };
   return { token: m[1]! };
 }
 

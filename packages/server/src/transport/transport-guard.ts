@@ -15,7 +15,7 @@
 // HTTP/2 stream to reset is the one grpc-js is dispatching when it builds the call's
 // interceptors (synchronously, inside the http2 'stream' event, between our two listeners).
 import { constants as http2Constants, type Http2Server, type Http2Session, type ServerHttp2Stream } from 'node:http2';
-import type { Server as NetServer } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import {
   ServerInterceptingCall,
   status as GrpcStatus,
@@ -27,9 +27,28 @@ import { peerHost, type StreamStartLimit } from './stream-start-limit.js';
 
 type InterceptingServerListener = Parameters<ServerInterceptingCallInterface['start']>[0];
 
+const endpointKey = (socket: { remoteAddress?: string; remotePort?: number }) => `${socket.remoteAddress} ${socket.remotePort}`;
+
+/** How many times `name` occurs in Node's flat [name, value, name, value, ...] raw header list. */
+export function countHeader(rawHeaders: readonly string[] | undefined, name: string): number {
+  let n = 0;
+  for (let i = 0; i < (rawHeaders?.length ?? 0); i += 2) if (rawHeaders![i]!.toLowerCase() === name) n++;
+  return n;
+}
+
+/** A call ended with `code` before any handler runs: its metadata is never passed on. */
+function refusedCall(call: ServerInterceptingCallInterface, code: GrpcStatus, details: string): ServerInterceptingCall {
+  const refused: ServerInterceptingCall = new ServerInterceptingCall(call, {
+    start: (next) => next({ onReceiveMetadata: () => refused.sendStatus({ code, details }) }),
+  });
+  return refused;
+}
+
 export interface TransportGuardOptions {
   prefaceTimeoutMs: number;
   stallTimeoutMs: number;
+  /** Paths that need a bearer token: a call carrying several authorization headers is UNAUTHENTICATED. */
+  authPaths: ReadonlySet<string>;
   /** Paths whose starts are rate-limited per client host. */
   limitedPaths: ReadonlySet<string>;
   streamStarts: StreamStartLimit;
@@ -39,45 +58,82 @@ export interface TransportGuardOptions {
 export class TransportGuard {
   /** The HTTP/2 stream grpc-js is turning into a call right now (see the file comment). */
   private dispatching: ServerHttp2Stream | undefined;
+  /**
+   * How many `authorization` headers that stream carries. Node keeps only the first of a
+   * repeated single-value header, so a second token would otherwise go unseen.
+   */
+  private dispatchingAuthorizations = 0;
   private readonly sessions = new Set<Http2Session>();
+  /** TCP endpoints ("address port") whose client has sent the HTTP/2 preface. */
+  private readonly spoke = new Set<string>();
   prefaceTimeouts = 0;
   stalls = 0;
   refusedStarts = 0;
 
   constructor(private readonly options: TransportGuardOptions) {}
 
-  /** Watches the sessions and streams of one of our listening HTTP/2 servers. */
+  /** Watches the connections, sessions and streams of one of our listening HTTP/2 servers. */
   attach(netServer: NetServer): void {
     const server = netServer as Http2Server;
-    server.prependListener('stream', (stream) => (this.dispatching = stream));
-    server.on('stream', () => (this.dispatching = undefined));
-    server.on('session', (session) => this.watchPreface(session));
+    server.prependListener('stream', (stream: ServerHttp2Stream, _headers: unknown, _flags: number, rawHeaders: string[]) => {
+      this.dispatching = stream;
+      this.dispatchingAuthorizations = countHeader(rawHeaders, 'authorization');
+    });
+    server.on('stream', () => {
+      this.dispatching = undefined;
+      this.dispatchingAuthorizations = 0;
+    });
+    server.on('connection', (socket: Socket) => this.watchPreface(socket));
+    server.on('session', (session) => {
+      this.sessions.add(session);
+      const key = endpointKey(session.socket);
+      session.once('remoteSettings', () => this.spoke.add(key));
+      session.once('close', () => this.sessions.delete(session));
+    });
   }
 
-  private watchPreface(session: Http2Session): void {
-    this.sessions.add(session);
-    const peer = session.socket?.remoteAddress ?? 'unix';
+  /**
+   * The timer is on the TCP socket (with TLS, the session only exists after the handshake,
+   * and a destroyed session leaves its socket half-open waiting for a peer that never speaks);
+   * the session that received the client's SETTINGS marks its endpoint as having spoken.
+   */
+  private watchPreface(socket: Socket): void {
+    if (socket.remotePort === undefined) return; // Unix socket: local peers only (file permissions decide who)
+    const key = endpointKey(socket);
     const timer = setTimeout(() => {
+      if (this.spoke.has(key)) return;
       this.prefaceTimeouts++;
-      this.options.repeated.log('warn', 'connection closed: no HTTP/2 preface', peer, { peer, prefaceTimeoutSeconds: this.options.prefaceTimeoutMs / 1000 });
-      session.destroy();
+      const host = socket.remoteAddress ?? 'unknown';
+      this.options.repeated.log('warn', 'connection closed: no HTTP/2 preface', host, { peer: key, prefaceTimeoutSeconds: this.options.prefaceTimeoutMs / 1000 });
+      socket.destroy();
     }, this.options.prefaceTimeoutMs);
     timer.unref();
-    session.once('remoteSettings', () => clearTimeout(timer));
-    session.once('close', () => {
+    socket.once('close', () => {
       clearTimeout(timer);
-      this.sessions.delete(session);
+      this.spoke.delete(key);
     });
   }
 
   /** grpc-js server interceptors: the stream-start limit, then the stall watch. */
   interceptors(): ServerInterceptor[] {
     type Interceptor = (method: { path: string; responseStream: boolean }, call: ServerInterceptingCallInterface) => ServerInterceptingCallInterface;
-    const chain: Interceptor[] = [(method, call) => this.limitStarts(method.path, call), (method, call) => (method.responseStream ? this.watchStalls(method.path, call) : call)];
+    const chain: Interceptor[] = [
+      (method, call) => this.refuseRepeatedAuthorization(method.path, call),
+      (method, call) => this.limitStarts(method.path, call),
+      (method, call) => (method.responseStream ? this.watchStalls(method.path, call) : call),
+    ];
     // grpc-js types an interceptor's result as its ServerInterceptingCall class, but chains
     // interceptors through the ServerInterceptingCallInterface only; a delegating object
     // saves a second wrapper per call.
     return chain as unknown as ServerInterceptor[];
+  }
+
+  private refuseRepeatedAuthorization(path: string, call: ServerInterceptingCallInterface): ServerInterceptingCallInterface {
+    const n = this.dispatchingAuthorizations;
+    if (n <= 1 || !this.options.authPaths.has(path)) return call;
+    const host = peerHost(call.getPeer());
+    this.options.repeated.log('warn', 'call refused: unauthenticated', host, { peer: call.getPeer(), method: path, reason: `${n} authorization headers` });
+    return refusedCall(call, GrpcStatus.UNAUTHENTICATED, `${path} has ${n} authorization headers; send exactly one`);
   }
 
   private limitStarts(path: string, call: ServerInterceptingCallInterface): ServerInterceptingCallInterface {
@@ -86,12 +142,7 @@ export class TransportGuard {
     if (this.options.streamStarts.take(host)) return call;
     this.refusedStarts++;
     this.options.repeated.log('warn', 'call refused: stream start rate exceeded', host, { peer: call.getPeer(), method: path, perSecond: this.options.streamStarts.perSecond });
-    const details = `${path}: more than ${this.options.streamStarts.perSecond} stream starts per second from ${host}; retry later`;
-    // The metadata is never passed on, so no handler runs; the call ends here.
-    const refused: ServerInterceptingCall = new ServerInterceptingCall(call, {
-      start: (next) => next({ onReceiveMetadata: () => refused.sendStatus({ code: GrpcStatus.RESOURCE_EXHAUSTED, details }) }),
-    });
-    return refused;
+    return refusedCall(call, GrpcStatus.RESOURCE_EXHAUSTED, `${path}: more than ${this.options.streamStarts.perSecond} stream starts per second from ${host}; retry later`);
   }
 
   private watchStalls(path: string, call: ServerInterceptingCallInterface): ServerInterceptingCallInterface {
