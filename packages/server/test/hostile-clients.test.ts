@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import { PanoImage_Type, StreamImagesRequest, type PanoImage } from '@daqdata/core';
 import { Status } from 'nice-grpc';
 import { describe, expect, it } from 'vitest';
+import { REFUSALS_BEFORE_GOAWAY } from '../src/transport/transport-guard.js';
 import { StreamRecorder, headerFor, perTestNodes, pixelsFor, streamsStarted, tempDir, type TestNode } from './helpers.js';
 
 const { cleanups, node } = perTestNodes();
@@ -164,6 +165,7 @@ describe('connection limits', () => {
     const flooder = http2.connect(`http://127.0.0.1:${n.server.port}`);
     cleanups.push(async () => void flooder.destroy());
     flooder.on('error', () => undefined);
+    const goaway = new Promise<number>((r) => flooder.once('goaway', (code: number) => r(code)));
     await new Promise((r) => flooder.once('remoteSettings', r));
     const body = framedRequest();
     const before = normal.received.length;
@@ -178,7 +180,10 @@ describe('connection limits', () => {
       }
       await new Promise((r) => setImmediate(r));
     }
-    expect(opened).toBeGreaterThan(1000);
+    expect(opened).toBeGreaterThan(REFUSALS_BEFORE_GOAWAY);
+    // The connection that went on starting streams after being refused was closed.
+    expect(await goaway).toBe(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    expect(n.server.guard.floodsClosed).toBe(1);
     // The normal client kept receiving during and after the flood.
     await normal.until((r) => r.length >= before + 5, 'images after the flood');
     expect(normal.error).toBeUndefined();
@@ -187,6 +192,7 @@ describe('connection limits', () => {
     const started = n.logs.lines.filter((l) => / stream started /.test(l)).length;
     expect(started).toBeLessThanOrEqual(20); // not one line per flooded stream
     expect(n.logs.lines.some((l) => /"call refused: stream start rate exceeded" repeated count=\d+ from=127\.0\.0\.1/.test(l))).toBe(true);
+    expect(n.logs.lines.filter((l) => /call refused: stream start rate exceeded/.test(l)).length).toBeLessThanOrEqual(11);
   });
 });
 

@@ -6,77 +6,21 @@
 //     RSS, fraction of expected updates each client got;
 // (d) process start to first Ping; idle CPU and RSS with 10 connected clients and no data.
 // The server is a real child process (dist/main.js); recorders run in worker threads.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DaqDataDefinition, type DaqDataClient } from '@daqdata/core';
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { countStreamImages, type StreamCounter } from './raw-stream-counter.js';
 import type { RecorderJob, RecorderReport } from './recorder-worker.js';
+import { cpuSeconds, now, rssMb, startServerChild, type ServerChild } from './server-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // The daq-server executable as shipped (bundled: see rolldown.config.mjs).
 const serverMain = join(here, '..', 'bundle', 'daq-server.js');
 const workerFile = join(here, 'recorder-worker.js');
-const now = () => performance.timeOrigin + performance.now();
-const CLK_TCK = 100; // Linux USER_HZ
-
-interface ServerChild {
-  proc: ChildProcess;
-  port: number;
-  spawnedAt: number;
-  listeningAt: number;
-  stop(): Promise<void>;
-}
-
-async function startServerChild(root: string): Promise<ServerChild> {
-  const spawnedAt = now();
-  // DAQ_BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") is passed to the server's node, for profiling.
-  const nodeArgs = (process.env.DAQ_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, serverMain, '--host', '127.0.0.1', '--port', '0', '--allow-root', root, '--log-format', 'json', '--max-streams', '100', '--grace', '1'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const rl = createInterface({ input: proc.stderr! });
-    rl.on('line', (line) => {
-      try {
-        const l = JSON.parse(line) as { msg: string; address?: string };
-        if (l.msg === 'listening') resolve(Number(l.address!.split(':').pop()));
-      } catch {
-        process.stderr.write(`server: ${line}\n`);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-  });
-  return {
-    proc,
-    port,
-    spawnedAt,
-    listeningAt: now(),
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** CPU seconds (user + system) used so far by a process. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -137,7 +81,7 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function withServer<T>(fn: (server: ServerChild, root: string) => Promise<T>): Promise<T> {
   const root = await mkdtemp(join(tmpdir(), 'daq-bench-'));
-  const server = await startServerChild(root);
+  const server = await startServerChild(serverMain, ['--allow-root', root, '--max-streams', '100']);
   try {
     return await fn(server, root);
   } finally {

@@ -10,7 +10,8 @@
 //   such streams held every slot of `--max-streams 4` for as long as their connections lived.
 //   The reset makes grpc-js cancel the call, so the handler's own clean-up frees the slot.
 // - stream-start rate per client host (StreamStartLimit), refused before the call reaches any
-//   handler: the cheapest refusal grpc-js allows.
+//   handler: the cheapest refusal grpc-js allows; a connection that goes on regardless is
+//   closed (GOAWAY ENHANCE_YOUR_CALM).
 // Stalls are measured per message with the write callback grpc-js gives each sendMessage; the
 // HTTP/2 stream to reset is the one grpc-js is dispatching when it builds the call's
 // interceptors (synchronously, inside the http2 'stream' event, between our two listeners).
@@ -26,6 +27,9 @@ import type { RepeatedLines } from '../log/logger.js';
 import { peerHost, type StreamStartLimit } from './stream-start-limit.js';
 
 type InterceptingServerListener = Parameters<ServerInterceptingCallInterface['start']>[0];
+
+/** Refused stream starts after which a connection is closed as a flood. */
+export const REFUSALS_BEFORE_GOAWAY = 100;
 
 const endpointKey = (socket: { remoteAddress?: string; remotePort?: number }) => `${socket.remoteAddress} ${socket.remotePort}`;
 
@@ -69,6 +73,8 @@ export class TransportGuard {
   prefaceTimeouts = 0;
   stalls = 0;
   refusedStarts = 0;
+  floodsClosed = 0;
+  private readonly refusalsBySession = new WeakMap<Http2Session, number>();
 
   constructor(private readonly options: TransportGuardOptions) {}
 
@@ -142,7 +148,25 @@ export class TransportGuard {
     if (this.options.streamStarts.take(host)) return call;
     this.refusedStarts++;
     this.options.repeated.log('warn', 'call refused: stream start rate exceeded', host, { peer: call.getPeer(), method: path, perSecond: this.options.streamStarts.perSecond });
+    this.closeIfFlooding(this.dispatching?.session, host);
     return refusedCall(call, GrpcStatus.RESOURCE_EXHAUSTED, `${path}: more than ${this.options.streamStarts.perSecond} stream starts per second from ${host}; retry later`);
+  }
+
+  /**
+   * A connection that keeps starting streams after being refused REFUSALS_BEFORE_GOAWAY times
+   * is flooding (a client honouring RESOURCE_EXHAUSTED backs off): it is told to go away with
+   * ENHANCE_YOUR_CALM and closed, which ends the flood's per-stream cost at once; a reconnect
+   * starts with the same per-host bucket, still empty.
+   */
+  private closeIfFlooding(session: Http2Session | undefined, host: string): void {
+    if (!session || session.destroyed) return;
+    const n = (this.refusalsBySession.get(session) ?? 0) + 1;
+    this.refusalsBySession.set(session, n);
+    if (n < REFUSALS_BEFORE_GOAWAY) return;
+    this.floodsClosed++;
+    this.options.repeated.log('warn', 'connection closed: stream start flood', host, { refusedStarts: n });
+    session.goaway(http2Constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    session.destroy();
   }
 
   private watchStalls(path: string, call: ServerInterceptingCallInterface): ServerInterceptingCallInterface {
