@@ -10,6 +10,7 @@ import { createServer, type Server } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
 import { unixClockMs, type Clock } from './broadcast/clock.js';
+import { runAt, type Cancel } from './broadcast/run-at.js';
 import type { ServerConfig } from './config/server-config.js';
 import { aggregateRepeatedLines, createLogger, type Logger } from './log/logger.js';
 import { DaqNode } from './service/daq-node.js';
@@ -198,15 +199,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
 }
 
-/** Graceful shutdown, forced once graceMs has passed. */
+/** Graceful shutdown, forced once graceMs has passed (runAt: any graceMs a library caller gives is safe). */
 async function shutdownWithin(server: Server, graceMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: Cancel | undefined;
   const forced = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
+    cancel = runAt(Date.now() + graceMs, Date.now, () => {
       server.forceShutdown();
       resolve();
-    }, graceMs);
+    });
   });
   await Promise.race([server.shutdown(), forced]);
-  clearTimeout(timer);
+  cancel?.();
 }

@@ -8,28 +8,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { rm } from 'node:fs/promises';
-import { PanoImage_Type, StreamImagesRequest, type PanoImage } from '@daqdata/core';
+import { StreamImagesRequest } from '@daqdata/core';
 import { Status } from 'nice-grpc';
 import { describe, expect, it } from 'vitest';
 import { REFUSALS_BEFORE_GOAWAY } from '../src/transport/transport-guard.js';
-import { StreamRecorder, headerFor, perTestNodes, pixelsFor, streamsStarted, tempDir, type TestNode } from './helpers.js';
+import { StreamRecorder, movieImage, perTestNodes, streamsStarted, tempDir, type TestNode } from './helpers.js';
 
 const { cleanups, node } = perTestNodes();
 const here = dirname(fileURLToPath(import.meta.url));
 const STREAM_IMAGES = '/daqdata.DaqData/StreamImages';
-
-function image(moduleId: number, frameNumber: number): PanoImage {
-  return {
-    type: PanoImage_Type.MOVIE,
-    header: headerFor('img16', frameNumber) as unknown as Record<string, unknown>,
-    imageArray: pixelsFor('img16', frameNumber),
-    shape: [32, 32],
-    bytesPerPixel: 2,
-    file: `upload-${moduleId}`,
-    frameNumber,
-    moduleId,
-  };
-}
 
 /** Uploads a few images every `everyMs` until stopped: a steady image source for every stream. */
 function uploadSteadily(n: TestNode, everyMs = 20): { stop(): Promise<void>; uploaded(): number } {
@@ -37,7 +24,7 @@ function uploadSteadily(n: TestNode, everyMs = 20): { stop(): Promise<void>; upl
   let frame = 0;
   const done = (async () => {
     while (!stopped) {
-      const batch = [image(1, frame), image(2, frame)];
+      const batch = [movieImage(1, frame), movieImage(2, frame)];
       frame++;
       await n.client.uploadImages((async function* () {
         for (const panoImage of batch) yield { panoImage };
