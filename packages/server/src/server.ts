@@ -92,6 +92,8 @@ async function listenOn(server: Server, address: string, credentials: Parameters
       () => server.listen(address, credentials),
       (p) => (unixPath === null ? { port: p } : { path: unixPath }),
     );
+    // Not expected on Node >= 20.19; said loudly rather than running without the limits.
+    if (servers.length === 0) throw new ListenError(address, undefined, 'cannot find the HTTP/2 server behind the listener, so the preface and stall limits could not be installed');
     for (const s of servers) guard.attach(s);
     return port;
   } catch (err) {
