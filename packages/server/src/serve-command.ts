@@ -24,6 +24,16 @@ export interface ServeFlags {
   logFormat?: string;
   grace?: string;
   dataDir?: string;
+  // Limits for a public-facing node.
+  keepaliveTime?: string;
+  keepaliveTimeout?: string;
+  maxConnectionIdle?: string;
+  maxConnectionAge?: string;
+  maxConnectionAgeGrace?: string;
+  maxStreamsPerConnection?: string;
+  prefaceTimeout?: string;
+  stallTimeout?: string;
+  streamStartsPerPeer?: string;
   /** true: the flag without a template (the reference's). */
   recorderSocket?: string | true;
   recorderProducts?: string;
@@ -63,6 +73,16 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
     initialDataDir: f.dataDir,
     recorderSockets: recorderSocketsFlag(f),
     statusPipe: f.statusPipe,
+    // Limits for a public-facing node.
+    keepaliveTimeSeconds: num(f.keepaliveTime),
+    keepaliveTimeoutSeconds: num(f.keepaliveTimeout),
+    maxConnectionIdleSeconds: num(f.maxConnectionIdle),
+    maxConnectionAgeSeconds: num(f.maxConnectionAge),
+    maxConnectionAgeGraceSeconds: num(f.maxConnectionAgeGrace),
+    maxStreamsPerConnection: num(f.maxStreamsPerConnection),
+    prefaceTimeoutSeconds: num(f.prefaceTimeout),
+    stallTimeoutSeconds: num(f.stallTimeout),
+    streamStartsPerPeerPerSecond: num(f.streamStartsPerPeer),
   };
 }
 
@@ -87,7 +107,17 @@ export function addServeOptions(cmd: Command): Command {
     .option('--recorder-socket [template]', `accept frames from the recorder on Unix sockets at this path, {dp_name} replaced (default ${REFERENCE_RECORDER_SOCKETS.socketPathTemplate})`)
     .option('--recorder-products <list>', `comma-separated data products with a recorder socket (default ${REFERENCE_RECORDER_SOCKETS.dataProducts.join(',')})`)
     .option('--recorder-read-timeout <seconds>', `close a recorder connection silent this long (default ${REFERENCE_RECORDER_SOCKETS.readTimeoutSeconds})`)
-    .option('--status-pipe <path>', "drain the recorder's status named pipe (created with mkfifo if missing)");
+    .option('--status-pipe <path>', "drain the recorder's status named pipe (created with mkfifo if missing)")
+    // Limits for a public-facing node.
+    .option('--keepalive-time <seconds>', 'ping a connection after this much silence (default 60)')
+    .option('--keepalive-timeout <seconds>', 'close it when the ping is not answered within this (default 20)')
+    .option('--max-connection-idle <seconds>', 'close connections without calls for this long (default 600)')
+    .option('--max-connection-age <seconds>', 'ask connections older than this to go away (default: no limit)')
+    .option('--max-connection-age-grace <seconds>', 'cut them this long after asking (default 30)')
+    .option('--max-streams-per-connection <n>', 'concurrent calls on one connection (default 32)')
+    .option('--preface-timeout <seconds>', 'close connections that have not sent the HTTP/2 preface within this (default 10)')
+    .option('--stall-timeout <seconds>', 'end streams whose client took no message for this long (default 30)')
+    .option('--stream-starts-per-peer <n>', 'StreamImages starts per client host and second (default 20)');
 }
 
 /**

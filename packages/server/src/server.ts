@@ -9,15 +9,19 @@ import { createServer, type Server } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
 import { unixClockMs, type Clock } from './broadcast/clock.js';
+import { runAt, type Cancel } from './broadcast/run-at.js';
 import type { ServerConfig } from './config/server-config.js';
 import { startRecorderAcquisition, type RecorderAcquisition } from './ingest/recorder-acquisition.js';
 import { clearStaleSocket } from './ingest/unix-socket-file.js';
-import { createLogger, type Logger } from './log/logger.js';
+import { aggregateRepeatedLines, createLogger, type Logger } from './log/logger.js';
 import { DaqNode } from './service/daq-node.js';
 import { loadDaqDataDescriptorSet } from './service/descriptor-set.js';
 import type { DaqSimulator } from './service/simulator.js';
 import { tokenAuthMiddleware } from './service/token-auth.js';
 import { DaqDataWireDefinition } from './service/wire-definition.js';
+import { listenCapturingHttp2Servers } from './transport/http2-server-capture.js';
+import { StreamStartLimit } from './transport/stream-start-limit.js';
+import { TransportGuard } from './transport/transport-guard.js';
 
 export interface StartServerOptions {
   logger?: Logger;
@@ -33,6 +37,8 @@ export interface RunningServer {
   node: DaqNode;
   /** Recorder sockets and status pipe, as configured. */
   acquisition: RecorderAcquisition;
+  /** Connection-level limits and their counters (preface timeouts, stalls, refused starts). */
+  guard: TransportGuard;
   /** Shuts down; calls still running after graceMs are cut. Idempotent. */
   close(graceMs?: number): Promise<void>;
 }
@@ -66,10 +72,19 @@ export class ListenError extends Error {
 /**
  * Listens, or fails with an error that names the address and what to do: grpc-js reports a
  * taken port only inside its message ("No address added ... [listen EADDRINUSE ...]").
+ * The HTTP/2 servers behind the listener are handed to the transport guard.
  */
-async function listenOn(server: Server, address: string, credentials: Parameters<Server['listen']>[1]): Promise<number> {
+async function listenOn(server: Server, address: string, credentials: Parameters<Server['listen']>[1], guard: TransportGuard): Promise<number> {
   try {
-    return await server.listen(address, credentials);
+    const unixPath = address.startsWith('unix:') ? address.slice('unix:'.length) : null;
+    const { port, servers } = await listenCapturingHttp2Servers(
+      () => server.listen(address, credentials),
+      (p) => (unixPath === null ? { port: p } : { path: unixPath }),
+    );
+    // Not expected on Node >= 20.19; said loudly rather than running without the limits.
+    if (servers.length === 0) throw new ListenError(address, undefined, 'cannot find the HTTP/2 server behind the listener, so the preface and stall limits could not be installed');
+    for (const s of servers) guard.attach(s);
+    return port;
   } catch (err) {
     const message = (err as Error).message;
     const code = /\b(EADDRINUSE|EACCES)\b/.exec(message)?.[1];
@@ -77,6 +92,29 @@ async function listenOn(server: Server, address: string, credentials: Parameters
     if (code === 'EACCES') throw new ListenError(address, code, 'permission denied (ports below 1024 need privileges)');
     throw new ListenError(address, undefined, message);
   }
+}
+
+/**
+ * grpc-js channel options for a public-facing node (README "Limits"). grpc-js 1.14's server
+ * implements keepalive time/timeout, connection idle/age/grace and max concurrent streams; it
+ * pings every connection whether or not it has calls (there is no server-side
+ * keepalive_permit_without_calls or min_ping_interval to set). Channelz bookkeeping is off:
+ * nothing reads it, and it was a per-stream cost under a stream-reset flood.
+ */
+function grpcServerOptions(config: ServerConfig, guard: TransportGuard): Record<string, unknown> {
+  const ms = (seconds: number) => Math.round(seconds * 1000);
+  return {
+    'grpc.max_send_message_length': 16 * 1024 * 1024,
+    'grpc.keepalive_time_ms': ms(config.keepaliveTimeSeconds),
+    'grpc.keepalive_timeout_ms': ms(config.keepaliveTimeoutSeconds),
+    'grpc.max_connection_idle_ms': ms(config.maxConnectionIdleSeconds),
+    ...(config.maxConnectionAgeSeconds === null
+      ? {}
+      : { 'grpc.max_connection_age_ms': ms(config.maxConnectionAgeSeconds), 'grpc.max_connection_age_grace_ms': ms(config.maxConnectionAgeGraceSeconds) }),
+    'grpc.max_concurrent_streams': config.maxStreamsPerConnection,
+    'grpc.enable_channelz': 0,
+    interceptors: guard.interceptors(),
+  };
 }
 
 function hostPort(host: string, port: number): string {
@@ -89,10 +127,19 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const health = HealthState();
   const descriptorSet = await loadDaqDataDescriptorSet();
   const credentials = await credentialsFor(config);
+  const repeated = aggregateRepeatedLines(log);
+  const guard = new TransportGuard({
+    prefaceTimeoutMs: config.prefaceTimeoutSeconds * 1000,
+    stallTimeoutMs: config.stallTimeoutSeconds * 1000,
+    authPaths: config.authToken ? PROTECTED : new Set(),
+    limitedPaths: new Set([DaqDataWireDefinition.streamImages.path]),
+    streamStarts: new StreamStartLimit(config.streamStartsPerPeerPerSecond, options.clock ?? unixClockMs),
+    repeated,
+  });
 
   const build = (): Server => {
-    let server = createServer({ 'grpc.max_send_message_length': 16 * 1024 * 1024 });
-    if (config.authToken) server = server.use(tokenAuthMiddleware(config.authToken, PROTECTED));
+    let server = createServer(grpcServerOptions(config, guard));
+    if (config.authToken) server = server.use(tokenAuthMiddleware(config.authToken, PROTECTED, repeated));
     server.add(DaqDataWireDefinition, {
       streamImages: (req, ctx) => node.streamImages(req, ctx),
       initHpIo: (req, ctx) => node.initHpIo(req, ctx),
@@ -111,12 +158,12 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     acquisition = await startRecorderAcquisition(config, log, options.clock ?? unixClockMs, (image) => node.hub.publish(image));
     const tcp = build();
     servers.push(tcp);
-    const port = await listenOn(tcp, hostPort(config.host, config.port), credentials);
+    const port = await listenOn(tcp, hostPort(config.host, config.port), credentials, guard);
     if (config.unixSocket) {
       await clearStaleSocket(config.unixSocket, 'unixSocket');
       const unix = build();
       servers.push(unix);
-      await listenOn(unix, `unix:${config.unixSocket}`, credentials);
+      await listenOn(unix, `unix:${config.unixSocket}`, credentials, guard);
     }
     health.setStatus('healthy');
     health.setStatus('healthy', DaqDataDefinition.fullName);
@@ -134,26 +181,28 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         await nodeClosed;
         await acquisition!.close();
         if (config.unixSocket) await rm(config.unixSocket, { force: true });
+        repeated.close();
         log.info('stopped');
       })());
-    return { address, port, unixSocket: config.unixSocket, node, acquisition, close };
+    return { address, port, unixSocket: config.unixSocket, node, acquisition, guard, close };
   } catch (err) {
     for (const s of servers) s.forceShutdown();
+    repeated.close();
     await acquisition?.close();
     await node.close();
     throw err;
   }
 }
 
-/** Graceful shutdown, forced once graceMs has passed. */
+/** Graceful shutdown, forced once graceMs has passed (runAt: any graceMs a library caller gives is safe). */
 async function shutdownWithin(server: Server, graceMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: Cancel | undefined;
   const forced = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
+    cancel = runAt(Date.now() + graceMs, Date.now, () => {
       server.forceShutdown();
       resolve();
-    }, graceMs);
+    });
   });
   await Promise.race([server.shutdown(), forced]);
-  clearTimeout(timer);
+  cancel?.();
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   DATA_PRODUCTS,
   DaqDataDefinition,
+  PanoImage_Type,
   PffWriter,
   encodeFrame,
   formatDataFileName,
@@ -14,6 +15,7 @@ import {
   type DaqDataClient,
   type DataProduct,
   type FrameHeader,
+  type PanoImage,
   type QuaboPacket,
   type StreamImagesResponse,
 } from '@daqdata/core';
@@ -195,6 +197,21 @@ export class RecorderFile {
   async close(): Promise<void> {
     await this.writer.close();
   }
+}
+
+/** A valid uploadable img16 movie image identifying (module, frame). */
+export function movieImage(moduleId: number, frameNumber: number, patch: Partial<PanoImage> = {}): PanoImage {
+  return {
+    type: PanoImage_Type.MOVIE,
+    header: headerFor('img16', frameNumber) as unknown as Record<string, unknown>,
+    imageArray: pixelsFor('img16', frameNumber),
+    shape: [32, 32],
+    bytesPerPixel: 2,
+    file: `upload-${moduleId}`,
+    frameNumber,
+    moduleId,
+    ...patch,
+  };
 }
 
 // ---- streams ----

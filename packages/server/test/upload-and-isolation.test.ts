@@ -3,23 +3,11 @@ import * as http2 from 'node:http2';
 import { PanoImage_Type, StreamImagesRequest, type PanoImage } from '@daqdata/core';
 import { Status } from 'nice-grpc';
 import { describe, expect, it } from 'vitest';
-import { StreamRecorder, headerFor, hasFrame, perTestNodes, pixelsFor, streamsStarted } from './helpers.js';
+import { StreamRecorder, hasFrame, movieImage, perTestNodes, pixelsFor, streamsStarted } from './helpers.js';
 
 const { cleanups, node } = perTestNodes();
 
-function image(moduleId: number, frameNumber: number, patch: Partial<PanoImage> = {}): PanoImage {
-  return {
-    type: PanoImage_Type.MOVIE,
-    header: headerFor('img16', frameNumber) as unknown as Record<string, unknown>,
-    imageArray: pixelsFor('img16', frameNumber),
-    shape: [32, 32],
-    bytesPerPixel: 2,
-    file: `upload-${moduleId}`,
-    frameNumber,
-    moduleId,
-    ...patch,
-  };
-}
+const image = movieImage;
 
 async function* images(list: PanoImage[]) {
   for (const panoImage of list) yield { panoImage };

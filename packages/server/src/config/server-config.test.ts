@@ -45,6 +45,18 @@ describe('server configuration', () => {
     expect((err as ConfigError).key).toBe('maxStreams');
   });
 
+  it('bounds every number and names the key and the bound', async () => {
+    await expect(loadServerConfig(undefined, { minUpdateIntervalSeconds: 1e308 })).rejects.toThrow(/"minUpdateIntervalSeconds" must be a positive number, at most 86400/);
+    await expect(loadServerConfig(undefined, { maxStreams: 1e9 })).rejects.toThrow(/"maxStreams" must be a positive integer, at most 100000/);
+    await expect(loadServerConfig(undefined, { uploadQueueSize: 1e12 })).rejects.toThrow(/"uploadQueueSize" .*at most 1000000/);
+    await expect(loadServerConfig(undefined, { shutdownGraceSeconds: 1e7 })).rejects.toThrow(/"shutdownGraceSeconds" .*at most 3600/);
+    await expect(loadServerConfig(undefined, { stallTimeoutSeconds: 1e308 })).rejects.toThrow(/"stallTimeoutSeconds" .*at most 86400/);
+    await expect(loadServerConfig(undefined, { maxConnectionAgeSeconds: 0 })).rejects.toThrow(/"maxConnectionAgeSeconds" must be a positive number/);
+    await expect(loadServerConfig(undefined, { maxStreamsPerConnection: 2.5 })).rejects.toThrow(/"maxStreamsPerConnection" must be a positive integer/);
+    const limits = await loadServerConfig(undefined, { maxConnectionAgeSeconds: 3600, prefaceTimeoutSeconds: 2 });
+    expect(limits).toMatchObject({ maxConnectionAgeSeconds: 3600, prefaceTimeoutSeconds: 2, stallTimeoutSeconds: 30, maxStreamsPerConnection: 32 });
+  });
+
   it('allows the initial data directory it is told to follow, besides the configured roots', async () => {
     const c = await loadServerConfig(undefined, { initialDataDir: '/mnt/data/run', allowedDataRoots: ['/other'] });
     expect(c.allowedDataRoots).toEqual(['/other', '/mnt/data/run']);

@@ -42,6 +42,26 @@ export interface ServerConfig {
   recorderSockets: RecorderSocketsConfig | null;
   /** Named pipe the recorder writes status into (`read_status_pipe_name`), drained so it never blocks; null = off. */
   statusPipe: string | null;
+  // Limits for a public-facing node: hostile or broken clients must not hold connections,
+  // stream slots or CPU (README "Limits").
+  /** The server pings each connection after this much silence... */
+  keepaliveTimeSeconds: number;
+  /** ...and closes it when the ping is not answered within this. */
+  keepaliveTimeoutSeconds: number;
+  /** A connection without calls for this long is closed (GOAWAY; clients reconnect on their next call). */
+  maxConnectionIdleSeconds: number;
+  /** A connection older than this is asked to go away (null: no age limit)... */
+  maxConnectionAgeSeconds: number | null;
+  /** ...and cut this long after that request. */
+  maxConnectionAgeGraceSeconds: number;
+  /** Concurrent calls on one HTTP/2 connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  maxStreamsPerConnection: number;
+  /** A connection that has not sent the HTTP/2 preface within this is closed. */
+  prefaceTimeoutSeconds: number;
+  /** A stream whose client has taken no message for this long is ended RESOURCE_EXHAUSTED. */
+  stallTimeoutSeconds: number;
+  /** StreamImages starts accepted per client host and second (bursts of twice this); more are RESOURCE_EXHAUSTED. */
+  streamStartsPerPeerPerSecond: number;
 }
 
 export interface RecorderSocketsConfig {
@@ -79,6 +99,17 @@ export function defaultServerConfig(): ServerConfig {
     initialDataDir: null,
     recorderSockets: null,
     statusPipe: null,
+
+    // Limits for a public-facing node.
+    keepaliveTimeSeconds: 60,
+    keepaliveTimeoutSeconds: 20,
+    maxConnectionIdleSeconds: 600,
+    maxConnectionAgeSeconds: null,
+    maxConnectionAgeGraceSeconds: 30,
+    maxStreamsPerConnection: 32,
+    prefaceTimeoutSeconds: 10,
+    stallTimeoutSeconds: 30,
+    streamStartsPerPeerPerSecond: 20,
   };
 }
 
@@ -100,12 +131,22 @@ const orNull =
   (check: Check): Check =>
   (v) =>
     v === null ? null : check(v);
-const positiveNumber: Check = (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v > 0 ? null : 'must be a positive number';
-const nonNegativeNumber: Check = (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'must be a number >= 0';
-const positiveInteger: Check = (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : 'must be a positive integer';
+// Every number has an upper bound: 1e308 s overflowed the timers, and no node needs a
+// billion streams or a week-long shutdown.
+const positiveNumberUpTo =
+  (max: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max ? null : `must be a positive number, at most ${max}`;
+const nonNegativeNumberUpTo =
+  (max: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max ? null : `must be a number >= 0, at most ${max}`;
+const positiveIntegerUpTo =
+  (max: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= max ? null : `must be a positive integer, at most ${max}`;
+/** One day: the longest interval or timeout any setting needs (also below Node's 24.8-day timer limit). */
+const DAY_SECONDS = 86_400;
 const port: Check = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? null : 'must be an integer port 0-65535';
 const logFormat: Check = (v) => (v === 'human' || v === 'json' ? null : 'must be "human" or "json"');
@@ -132,18 +173,29 @@ const CHECKS: Record<keyof ServerConfig, Check> = {
   port,
   unixSocket: orNull(isString),
   nodeName: isString,
-  minUpdateIntervalSeconds: positiveNumber,
-  maxStreams: positiveInteger,
+  minUpdateIntervalSeconds: positiveNumberUpTo(DAY_SECONDS),
+  maxStreams: positiveIntegerUpTo(100_000),
   allowedDataRoots: stringList,
-  uploadQueueSize: positiveInteger,
+  uploadQueueSize: positiveIntegerUpTo(1_000_000),
   authToken: orNull(isString),
   tlsCertFile: orNull(isString),
   tlsKeyFile: orNull(isString),
   logFormat,
-  shutdownGraceSeconds: nonNegativeNumber,
+  shutdownGraceSeconds: nonNegativeNumberUpTo(3_600),
   initialDataDir: orNull(isString),
   recorderSockets: orNull(recorderSockets),
   statusPipe: orNull(isString),
+
+  // Limits for a public-facing node.
+  keepaliveTimeSeconds: positiveNumberUpTo(DAY_SECONDS),
+  keepaliveTimeoutSeconds: positiveNumberUpTo(DAY_SECONDS),
+  maxConnectionIdleSeconds: positiveNumberUpTo(DAY_SECONDS),
+  maxConnectionAgeSeconds: orNull(positiveNumberUpTo(DAY_SECONDS)),
+  maxConnectionAgeGraceSeconds: nonNegativeNumberUpTo(DAY_SECONDS),
+  maxStreamsPerConnection: positiveIntegerUpTo(10_000),
+  prefaceTimeoutSeconds: positiveNumberUpTo(3_600),
+  stallTimeoutSeconds: positiveNumberUpTo(DAY_SECONDS),
+  streamStartsPerPeerPerSecond: positiveNumberUpTo(100_000),
 };
 
 export const CONFIG_KEYS = Object.keys(CHECKS) as ReadonlyArray<keyof ServerConfig>;

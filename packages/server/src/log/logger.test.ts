@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, formatLogLine } from './logger.js';
+import { aggregateRepeatedLines, createLogger, formatLogLine } from './logger.js';
 
 describe('logger', () => {
   it('writes human lines by default and JSON lines on request, with child fields on every line', () => {
@@ -16,5 +16,22 @@ describe('logger', () => {
 
   it('quotes values with spaces in human lines', () => {
     expect(formatLogLine('human', new Date(0), 'info', 'm', { reason: 'two words', n: undefined })).toBe('1970-01-01T00:00:00.000Z INFO  m reason="two words"');
+  });
+
+  it('logs the first repeated lines of each group at once and summarises the rest per window', () => {
+    const lines: string[] = [];
+    const log = createLogger({ format: 'json', sink: (l) => lines.push(l) });
+    const repeated = aggregateRepeatedLines(log, { windowMs: 60_000, firstLines: 2 });
+    for (let i = 0; i < 500; i++) repeated.log('info', 'stream started', '10.0.0.9', { client: `c${i}@10.0.0.9:1` });
+    repeated.log('info', 'stream started', '10.0.0.7', { client: 'c501@10.0.0.7:1' });
+    repeated.log('warn', 'call refused', '10.0.0.9');
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['stream started', 'stream started', 'stream started', 'call refused']);
+    expect(lines.map((l) => JSON.parse(l).client)).toEqual(['c0@10.0.0.9:1', 'c1@10.0.0.9:1', 'c501@10.0.0.7:1', undefined]);
+    repeated.close();
+    const summaries = lines.slice(4).map((l) => JSON.parse(l));
+    expect(summaries).toEqual([expect.objectContaining({ msg: '"stream started" repeated', count: 498, from: '10.0.0.9', seconds: 60 })]);
+    repeated.log('info', 'stream started', '10.0.0.9');
+    expect(lines).toHaveLength(6); // a new window logs the first lines again
+    repeated.close();
   });
 });

@@ -8,10 +8,12 @@ import { ClientImageStream } from '../broadcast/client-image-stream.js';
 import type { Clock } from '../broadcast/clock.js';
 import { ImageHub } from '../broadcast/image-hub.js';
 import type { ServerConfig } from '../config/server-config.js';
-import type { Logger } from '../log/logger.js';
+import { aggregateRepeatedLines, type Logger, type RepeatedLines } from '../log/logger.js';
+import { peerHost } from '../transport/stream-start-limit.js';
 import type { DataDirWatcher } from '../watch/data-dir-watcher.js';
 import { confineDataDir } from './data-dir-confinement.js';
 import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
+import { requestBoundsProblem } from './request-bounds.js';
 import { SIMULATOR_MISSING, type DaqSimulator, type RunningSimulation } from './simulator.js';
 import { UploadQueue } from './upload-queue.js';
 
@@ -37,6 +39,8 @@ export class DaqNode {
   private reconfiguring: Promise<unknown> = Promise.resolve();
   private clientCounter = 0;
   private closing = false;
+  /** "stream started/ended" per client host: a client opening and resetting streams at will must not write a line each. */
+  private readonly streamLines: RepeatedLines;
 
   constructor(
     private readonly config: ServerConfig,
@@ -45,6 +49,7 @@ export class DaqNode {
     private readonly simulator: DaqSimulator | undefined,
   ) {
     this.nodeIntervalSeconds = config.minUpdateIntervalSeconds;
+    this.streamLines = aggregateRepeatedLines(log);
     this.nameField = nodeNameField(config.nodeName);
     this.uploads = new UploadQueue(config.uploadQueueSize, () => this.nodeIntervalSeconds * 1000, clock, (image) => this.hub.publish(image));
   }
@@ -74,6 +79,8 @@ export class DaqNode {
       log.warn('StreamImages refused: no image type requested');
       throw new ServerError(Status.INVALID_ARGUMENT, 'stream_movie_data and stream_pulse_height_data are both false: request at least one');
     }
+    const outOfBounds = requestBoundsProblem(request);
+    if (outOfBounds) throw new ServerError(Status.INVALID_ARGUMENT, outOfBounds);
     const requested = request.updateIntervalSeconds;
     if (!Number.isFinite(requested) || requested < 0) {
       throw new ServerError(Status.INVALID_ARGUMENT, `update_interval_seconds ${requested} is not a number >= 0`);
@@ -94,7 +101,9 @@ export class DaqNode {
     const onAbort = () => stream.close({ reason: 'aborted' });
     context.signal.addEventListener('abort', onAbort);
     const unsubscribe = this.hub.subscribe((image) => stream.offer(image));
-    log.info('stream started', {
+    const host = peerHost(context.peer);
+    this.streamLines.log('info', 'stream started', host, {
+      client: id,
       movie: request.streamMovieData,
       pulseHeight: request.streamPulseHeightData,
       intervalSeconds,
@@ -117,7 +126,7 @@ export class DaqNode {
       unsubscribe();
       context.signal.removeEventListener('abort', onAbort);
       this.streams.delete(active);
-      log.info('stream ended', { reason: outcome, sent: stream.sent, dropped: stream.dropped });
+      this.streamLines.log('info', 'stream ended', host, { client: id, reason: outcome, sent: stream.sent, dropped: stream.dropped });
     }
   }
 
@@ -151,6 +160,8 @@ export class DaqNode {
     const min = this.config.minUpdateIntervalSeconds;
     const interval = request.updateIntervalSeconds;
     if (!Number.isFinite(interval) || interval < 0) refuse(Status.INVALID_ARGUMENT, `update_interval_seconds ${interval} is not a number >= 0`);
+    const outOfBounds = requestBoundsProblem(request);
+    if (outOfBounds) refuse(Status.INVALID_ARGUMENT, outOfBounds);
     if (interval !== 0 && interval < min) {
       refuse(Status.INVALID_ARGUMENT, `update_interval_seconds ${interval} is below this node's minimum of ${min} s`);
     }
@@ -275,5 +286,6 @@ export class DaqNode {
     const f = this.following;
     this.following = null;
     await this.stopFollowing(f);
+    this.streamLines.close();
   }
 }
