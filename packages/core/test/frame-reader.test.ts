@@ -25,6 +25,13 @@ function readIncrementally(chunks: readonly Uint8Array[], dp: DataProductInfo) {
     pending = pending.subarray(result.next - next);
     next = result.next;
   }
+  // The end of the file: the last frame no longer waits for the next header to confirm its size.
+  if (layout !== 'need-more') {
+    const result = readFrames(pending, next, layout, { file: 'f.pff', chunkOffset: next, final: true });
+    expect(result.errors).toEqual([]);
+    frames.push(...result.frames);
+    next = result.next;
+  }
   return { frames, next, layout };
 }
 
