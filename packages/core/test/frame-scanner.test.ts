@@ -16,7 +16,7 @@ import {
   type FrameLayout,
   type PffError,
 } from '../src/index.js';
-import { concatBytes, frameArb } from './arbitraries.js';
+import { concatBytes, cutsArb, frameArb, split } from './arbitraries.js';
 
 type Piece = { kind: 'good' | 'garbage' | 'short' | 'long-header'; bytes: Uint8Array };
 
@@ -46,16 +46,6 @@ function piecesArb(dp: DataProductInfo): fc.Arbitrary<Piece[]> {
   return fc.tuple(good, good, middle, fc.array(good, { minLength: 1, maxLength: 3 })).map(([a, b, m, end]) => [...a, ...b, ...m.flat(), ...end.flat()]);
 }
 
-function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((x, y) => x - y);
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (const p of [...points, bytes.length]) {
-    chunks.push(bytes.subarray(from, p));
-    from = p;
-  }
-  return chunks;
-}
 
 interface Layout {
   file: Uint8Array;
@@ -121,7 +111,7 @@ describe('re-synchronising after bytes that are not frames', () => {
   for (const dp of Object.values(DATA_PRODUCTS)) {
     it(`${dp.name}: garbage, cut frames and long headers in random chunks: nothing corrupt, every undamaged frame in order, one report per bad run`, () => {
       fc.assert(
-        fc.property(piecesArb(dp), fc.array(fc.nat(), { maxLength: 12 }), (pieces, cuts) => {
+        fc.property(piecesArb(dp), cutsArb, (pieces, cuts) => {
           const { file, offsets } = lay(pieces);
           const layout = layoutOf(file, dp);
           const goodAt = new Map(pieces.flatMap((p, i) => (p.kind === 'good' ? [[offsets[i]!, p.bytes] as const] : [])));
