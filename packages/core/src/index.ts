@@ -6,6 +6,7 @@ export * from './pff/errors.js';
 export * from './pff/file-name.js';
 export * from './pff/header-fields.js';
 export * from './pff/frame-layout.js';
+export * from './pff/frame-scanner.js';
 export * from './pff/frame-reader.js';
 export * from './pff/pff-file.js';
 export * from './pff/header-format.js';

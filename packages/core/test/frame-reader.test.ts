@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DATA_PRODUCTS, detectLayout, encodeFrame, readFrames, type DataProductInfo, type FrameLayout, type PffFrame } from '../src/index.js';
-import { concatBytes, frameArb } from './arbitraries.js';
+import { concatBytes, cutsArb, frameArb, split } from './arbitraries.js';
 
 /** Feeds `chunks` one after another the way a file follower does, keeping only the unread rest. */
 function readIncrementally(chunks: readonly Uint8Array[], dp: DataProductInfo) {
@@ -25,22 +25,16 @@ function readIncrementally(chunks: readonly Uint8Array[], dp: DataProductInfo) {
     pending = pending.subarray(result.next - next);
     next = result.next;
   }
+  // The end of the file: the last frame no longer waits for the next header to confirm its size.
+  if (layout !== 'need-more') {
+    const result = readFrames(pending, next, layout, { file: 'f.pff', chunkOffset: next, final: true });
+    expect(result.errors).toEqual([]);
+    frames.push(...result.frames);
+    next = result.next;
+  }
   return { frames, next, layout };
 }
 
-/** Random cut points splitting `length` bytes into chunks (some of them empty). */
-const cutsArb = fc.array(fc.nat(), { maxLength: 12 });
-
-function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (const p of [...points, bytes.length]) {
-    chunks.push(bytes.subarray(from, p));
-    from = p;
-  }
-  return chunks;
-}
 
 describe('readFrames', () => {
   for (const dp of Object.values(DATA_PRODUCTS)) {

@@ -67,21 +67,24 @@ function fileWithBadFrame(damage: (frame: Uint8Array) => void): Uint8Array {
 }
 
 describe('a malformed frame in the middle', () => {
-  const cases: Array<[string, (f: Uint8Array) => void, PffErrorReason, number, RegExp]> = [
-    ['the byte after the header is not *', (f) => (f[HEADER] = 0x2b), 'bad-type-code', 2 * FRAME + HEADER, /expected '\*' after the header, found byte 0x2b/],
-    ['the header is not JSON', (f) => replaceInHeader(f, '"pkt_tai":', '"pkt_tai",'), 'header-not-json', 2 * FRAME, /header is not valid JSON/],
-    ['the header does not start with {', (f) => (f[0] = 0x00), 'header-not-json', 2 * FRAME, /header does not start with '\{' \(found byte 0x00\)/],
-    ['a header field is missing', (f) => replaceInHeader(f, '"pkt_nsec"', '"pkt_nsex"'), 'bad-header-fields', 2 * FRAME, /pkt_nsec is missing/],
+  // [what, damage, frames that come out, reason, where the skipped run starts, its length, why]
+  const cases: Array<[string, (f: Uint8Array) => void, number[], PffErrorReason, number, number, RegExp]> = [
+    ['the byte after the header is not *', (f) => (f[HEADER] = 0x2b), [0, 1, 3, 4], 'bad-type-code', 2 * FRAME, FRAME, /expected '\*' after the header, found byte 0x2b/],
+    ['the header is not JSON', (f) => replaceInHeader(f, '"pkt_tai":', '"pkt_tai",'), [0, 1, 3, 4], 'header-not-json', 2 * FRAME, FRAME, /header is not valid JSON/],
+    ['a header field is missing', (f) => replaceInHeader(f, '"pkt_nsec"', '"pkt_nsex"'), [0, 1, 3, 4], 'bad-header-fields', 2 * FRAME, FRAME, /pkt_nsec is missing/],
+    // No header starts where frame 2 should: frame 1 could be longer than the file's frame size, so it is not trusted either.
+    ['the header does not start with {', (f) => (f[0] = 0x00), [0, 3, 4], 'frame-size-mismatch', FRAME, 2 * FRAME, /the next frame does not start at byte 1272: the frame is not 636 bytes \(header 123 \+ 1 \+ 512 pixel bytes of ph256\)/],
   ];
-  for (const [what, damage, reason, offset, message] of cases) {
-    it(`is reported (${reason}) with file and offset when ${what}, and later frames still come out`, () => {
+  for (const [what, damage, expected, reason, start, length, why] of cases) {
+    it(`is skipped in one run (${reason}) named with file, offset and length when ${what}, and later frames still come out`, () => {
       const bytes = fileWithBadFrame(damage);
-      const result = readFrames(bytes, 0, layoutOf(bytes), { file: NAME });
-      expect(result.frames.map((f) => f.index)).toEqual([0, 1, 3, 4]);
-      expect(result.frames.map((f) => f.header)).toEqual([0, 1, 3, 4].map(header));
+      const result = readFrames(bytes, 0, layoutOf(bytes), { file: NAME, final: true });
+      expect(result.frames.map((f) => f.index)).toEqual(expected);
+      expect(result.frames.map((f) => f.header)).toEqual(expected.map(header));
       expect(result.next).toBe(5 * FRAME);
       expect(result.errors).toHaveLength(1);
-      expectError(result.errors[0]!, reason, offset, message);
+      expectError(result.errors[0]!, reason, start, new RegExp(`skipped ${length} bytes of garbage at byte ${start} \\(.*\\); re-synchronised at byte ${start + length}$`));
+      expect(result.errors[0]!.message).toMatch(why);
     });
   }
 
@@ -164,7 +167,7 @@ describe('malformed files on disk', () => {
     }
     const whole = await readPffFile(path);
     expect(whole.frames).toHaveLength(4);
-    expect(whole.errors.map((e) => e.offset)).toEqual([2 * FRAME + HEADER]);
+    expect(whole.errors.map((e) => e.offset)).toEqual([2 * FRAME]);
   });
 
   it('a file without a complete first header: tryOpen waits, open says so', async () => {

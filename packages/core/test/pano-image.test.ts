@@ -11,6 +11,7 @@ import {
   parseFrame,
   parsePanoImage,
   validatePanoImage,
+  headerTemplate,
   type DataProductInfo,
   type PanoImage as PanoImageMessage,
 } from '../src/index.js';
@@ -19,7 +20,8 @@ import { frameArb } from './arbitraries.js';
 function frameFrom(dp: DataProductInfo, f: { header: Parameters<typeof encodeFrame>[0]; pixels: number[] }, offset = 0) {
   const bytes = encodeFrame(f.header, f.pixels, dp);
   const headerLength = bytes.indexOf(0x2a);
-  return parseFrame(bytes, { dataProduct: dp, headerLength, pixelBytes: bytes.length - headerLength - 1, frameSize: bytes.length }, { file: 'f.pff', offset });
+  const layout = { dataProduct: dp, headerLength, pixelBytes: bytes.length - headerLength - 1, frameSize: bytes.length, headerTemplate: headerTemplate(bytes.subarray(0, headerLength)) };
+  return parseFrame(bytes, layout, { file: 'f.pff', offset });
 }
 
 describe('panoImageFromFrame / parsePanoImage', () => {

@@ -2,6 +2,9 @@
 //  1. Full-file parse throughput for img16 and ph256 next to a raw read of the same bytes.
 //  2. Last-frame lookup on a 1 MB and a 1 GB file (sparse: real frames at both ends), which
 //     must cost the same order: random access is arithmetic plus one read.
+//  3. Re-synchronisation: time to scan N bytes of garbage (random, and the worst case of every
+//     byte a '{') up to the next good frame, as the server follower does (shape checks) and as
+//     readFrames does (every header parsed).
 // Run: npm run bench -w packages/core (after a build).
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +17,9 @@ import {
   encodeFrame,
   formatDataFileName,
   readFrames,
+  scanFrames,
   type DataProductInfo,
+  type FrameLayout,
   type QuaboHeader,
 } from '../index.js';
 
@@ -114,6 +119,44 @@ async function lastFrameLookup(dir: string, label: string, moduleId: number, tar
   }
 }
 
+/** Deterministic random bytes. */
+function noise(length: number): Uint8Array {
+  let x = 0x9e3779b9;
+  return Uint8Array.from({ length }, () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), x >>> 24));
+}
+
+function bestSync(runs: number, f: () => unknown): number {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    f();
+    min = Math.min(min, msSince(start));
+  }
+  return min;
+}
+
+function resync(label: string, garbage: Uint8Array): void {
+  const frames = [0, 1, 2, 3, 4].map(img16Frame);
+  const size = frames[0]!.length;
+  const bytes = new Uint8Array(5 * size + garbage.length);
+  bytes.set(frames[0]!, 0);
+  bytes.set(garbage, size);
+  frames.slice(1).forEach((f, i) => bytes.set(f, size + garbage.length + i * size));
+  const layout = detectLayout(bytes.subarray(0, size + 1), DATA_PRODUCTS.img16, 'bench') as FrameLayout;
+  const opts = { file: 'bench', chunkOffset: 0, start: size } as const;
+  let resumedAt: number | 'end' | undefined;
+  const shape = bestSync(5, () => {
+    resumedAt = scanFrames(bytes, layout, { ...opts, atEnd: 'take', headers: 'shape' }).skipped[0]?.resumedAt;
+  });
+  if (resumedAt !== size + garbage.length) throw new Error(`${label}: re-synchronised at ${String(resumedAt)}, expected ${size + garbage.length}`);
+  const parse = bestSync(5, () => readFrames(bytes, size, layout, { file: 'bench', final: true }));
+  const rate = (ms: number) => ((garbage.length / 1e6) / (ms / 1e3)).toFixed(0).padStart(5);
+  console.log(
+    `${label.padEnd(28)} follower (shape checks) ${(shape * 1e3).toFixed(0).padStart(6)} us ${rate(shape)} MB/s | ` +
+      `readFrames (4 frames parsed too) ${(parse * 1e3).toFixed(0).padStart(6)} us ${rate(parse)} MB/s`,
+  );
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'daqdata-bench-'));
   try {
@@ -124,6 +167,11 @@ async function main(): Promise<void> {
     console.log('\nLast-frame lookup (sparse files, img16)');
     await lastFrameLookup(dir, '1 MB file', 1, 1 << 20);
     await lastFrameLookup(dir, '1 GB file', 2, 1 << 30);
+    console.log('\nRe-synchronisation after garbage (img16, best of 5): scan from the garbage to the next good frame');
+    resync('100 B random', noise(100));
+    resync('64 KiB random', noise(64 * 1024));
+    resync('1 MiB random', noise(1024 * 1024));
+    resync("64 KiB of '{' (worst case)", new Uint8Array(64 * 1024).fill(0x7b));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -3,9 +3,9 @@
 // bytes arrive. A partial frame at the end is normal (the recorder is mid-write), never an error.
 import { decodePixelBlock, pixelsFromBytes, type Pixels } from './data-product.js';
 import { PffError } from './errors.js';
-import { checkHeaderFields } from './header-fields.js';
 import type { FrameHeader } from './header.js';
-import { OPEN_BRACE, STAR, parseHeaderJson, type FrameLayout } from './frame-layout.js';
+import { OPEN_BRACE, STAR, parseHeader, type FrameLayout } from './frame-layout.js';
+import { scanFrames, skippedRunError, type BadRun, type ScannedFrame } from './frame-scanner.js';
 
 export interface PffFrame {
   /** 0-based frame number in the file. */
@@ -23,9 +23,12 @@ export interface PffFrame {
 
 export interface ReadResult {
   frames: PffFrame[];
-  /** File offset where the incomplete rest begins. */
+  /** File offset where the next read starts (the rest is incomplete, or not yet decided). */
   next: number;
+  /** One per run of bytes that were not frames, naming where it starts, its length and where frames resumed. */
   errors: PffError[];
+  /** The run of bytes that are not frames `next` lies in: pass it to the next readFrames call. */
+  badRun?: BadRun;
 }
 
 function hex(b: number | undefined): string {
@@ -34,7 +37,7 @@ function hex(b: number | undefined): string {
 
 /** Checks one complete frame at file offset ctx.offset and returns its header; throws PffError when it is malformed. */
 export function checkFrame(frameBytes: Uint8Array, layout: FrameLayout, ctx: { file: string; offset: number }): FrameHeader {
-  const { headerLength, frameSize, dataProduct } = layout;
+  const { headerLength, frameSize } = layout;
   if (frameBytes.length !== frameSize) {
     throw new PffError('frame-size-mismatch', ctx.file, ctx.offset, `frame is ${frameBytes.length} bytes, expected ${frameSize}`);
   }
@@ -44,11 +47,9 @@ export function checkFrame(frameBytes: Uint8Array, layout: FrameLayout, ctx: { f
   if (frameBytes[headerLength] !== STAR) {
     throw new PffError('bad-type-code', ctx.file, ctx.offset + headerLength, `expected '*' after the header, found ${hex(frameBytes[headerLength])}`);
   }
-  const json = parseHeaderJson(frameBytes.subarray(0, headerLength));
-  if (json === undefined) throw new PffError('header-not-json', ctx.file, ctx.offset, 'header is not valid JSON');
-  const checked = checkHeaderFields(json, dataProduct);
-  if ('problem' in checked) throw new PffError('bad-header-fields', ctx.file, ctx.offset, checked.problem);
-  return checked.header;
+  const header = parseHeader(frameBytes, 0, layout, ctx);
+  if (header instanceof PffError) throw header;
+  return header;
 }
 
 /** One complete frame at file offset ctx.offset, with its own copies of the bytes; throws PffError when it is malformed. */
@@ -71,28 +72,18 @@ export function parseFrame(frameBytes: Uint8Array, layout: FrameLayout, ctx: { f
  */
 const FRAMES_PER_BATCH = 64;
 
-/** Decodes the good frames among frameCount frames at `local` in `bytes` (file offset `offset`). */
-function decodeBatch(bytes: Uint8Array, local: number, offset: number, frameCount: number, layout: FrameLayout, file: string, out: ReadResult): void {
+/** Decodes checked frames (each with its header) of `bytes`, a chunk at file offset chunkOffset. */
+function decodeBatch(bytes: Uint8Array, chunkOffset: number, batch: readonly ScannedFrame[], layout: FrameLayout, out: PffFrame[]): void {
   const { frameSize, headerLength, dataProduct } = layout;
-  const copy = new Uint8Array(frameCount * frameSize);
-  copy.set(bytes.subarray(local, local + frameCount * frameSize));
-  const good: Array<{ k: number; header: FrameHeader }> = [];
-  for (let k = 0; k < frameCount; k++) {
-    try {
-      good.push({ k, header: checkFrame(copy.subarray(k * frameSize, (k + 1) * frameSize), layout, { file, offset: offset + k * frameSize }) });
-    } catch (e) {
-      if (!(e instanceof PffError)) throw e;
-      out.errors.push(e);
-    }
-  }
-  const pixels = decodePixelBlock(dataProduct, copy, good.map(({ k }) => k * frameSize + headerLength + 1));
-  good.forEach(({ k, header }, i) => {
-    const frameOffset = offset + k * frameSize;
-    out.frames.push({
-      index: Math.floor(frameOffset / frameSize),
-      offset: frameOffset,
-      header,
-      pixels: pixels[i]!,
+  const copy = new Uint8Array(batch.length * frameSize);
+  batch.forEach((f, k) => copy.set(bytes.subarray(f.offset - chunkOffset, f.offset - chunkOffset + frameSize), k * frameSize));
+  const pixels = decodePixelBlock(dataProduct, copy, batch.map((_, k) => k * frameSize + headerLength + 1));
+  batch.forEach((f, k) => {
+    out.push({
+      index: Math.floor(f.offset / frameSize),
+      offset: f.offset,
+      header: f.header!,
+      pixels: pixels[k]!,
       raw: copy.subarray(k * frameSize, (k + 1) * frameSize),
     });
   });
@@ -100,19 +91,27 @@ function decodeBatch(bytes: Uint8Array, local: number, offset: number, frameCoun
 
 /**
  * Complete frames from file offset `start` in `bytes`, a chunk of the file beginning at file
- * offset `chunkOffset` (0 for a whole buffer). A malformed frame is reported in `errors` and
- * skipped by frameSize, so later frames still come out. The frames do not share memory with
- * `bytes`: the caller may reuse it.
+ * offset `chunkOffset` (0 for a whole buffer). Bytes that are not frames (garbage, a frame of
+ * the wrong size, a malformed header) are skipped up to the next good frame and reported once
+ * per run (see frame-scanner.ts). Every returned frame is checked: its header parses and the
+ * next frame starts at exactly frameSize after it; so the last complete frame waits for the
+ * next header unless `final` says the bytes end here (a whole file). A run still going on at
+ * the end comes back as `badRun`, to pass in with the next chunk. The frames do not share
+ * memory with `bytes`: the caller may reuse it.
  */
-export function readFrames(bytes: Uint8Array, start: number, layout: FrameLayout, ctx: { file: string; chunkOffset?: number }): ReadResult {
+export function readFrames(
+  bytes: Uint8Array,
+  start: number,
+  layout: FrameLayout,
+  ctx: { file: string; chunkOffset?: number; badRun?: BadRun | undefined; final?: boolean },
+): ReadResult {
   const chunkOffset = ctx.chunkOffset ?? 0;
-  if (start < chunkOffset) throw new RangeError(`start ${start} is before the chunk, which begins at file offset ${chunkOffset}`);
-  const { frameSize } = layout;
-  const complete = Math.max(0, Math.floor((chunkOffset + bytes.length - start) / frameSize));
-  const result: ReadResult = { frames: [], next: start + complete * frameSize, errors: [] };
-  for (let k = 0; k < complete; k += FRAMES_PER_BATCH) {
-    const offset = start + k * frameSize;
-    decodeBatch(bytes, offset - chunkOffset, offset, Math.min(FRAMES_PER_BATCH, complete - k), layout, ctx.file, result);
+  const scan = scanFrames(bytes, layout, { file: ctx.file, chunkOffset, start, badRun: ctx.badRun, atEnd: ctx.final ? 'final' : 'wait', headers: 'parse' });
+  const frames: PffFrame[] = [];
+  for (let k = 0; k < scan.frames.length; k += FRAMES_PER_BATCH) {
+    decodeBatch(bytes, chunkOffset, scan.frames.slice(k, k + FRAMES_PER_BATCH), layout, frames);
   }
+  const result: ReadResult = { frames, next: scan.next, errors: scan.skipped.map(skippedRunError) };
+  if (scan.badRun) result.badRun = scan.badRun;
   return result;
 }

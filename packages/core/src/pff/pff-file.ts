@@ -7,6 +7,7 @@ import { PffError } from './errors.js';
 import { parseDataFileName, type DataFileName } from './file-name.js';
 import { MAX_HEADER_BYTES, detectLayout, type FrameLayout } from './frame-layout.js';
 import { parseFrame, readFrames, type PffFrame, type ReadResult } from './frame-reader.js';
+import type { BadRun } from './frame-scanner.js';
 
 /** Enough bytes for the longest allowed header, the '*', the pixels and the next frame's first byte. */
 function probeLength(name: DataFileName): number {
@@ -92,15 +93,18 @@ export class PffFile {
 
   /**
    * Complete frames from file offset `from` up to the current end, reading at most `maxBytes`
-   * (rounded down to whole frames, at least one frame): for following a growing file.
+   * (rounded down to whole frames, at least one frame) plus the next frame's header, which
+   * confirms the last frame's size: for following a growing file. Pass the previous result's
+   * `badRun` along with its `next`. Reaching the end of the file, the last frame is taken
+   * without a next header (see readFrames).
    */
-  async readFramesFrom(from: number, maxBytes = 16 * 1024 * 1024): Promise<ReadResult> {
-    const { frameSize } = this.layout;
+  async readFramesFrom(from: number, maxBytes = 16 * 1024 * 1024, badRun?: BadRun): Promise<ReadResult> {
+    const { frameSize, headerLength } = this.layout;
     const size = await this.size();
     const frames = Math.max(1, Math.floor(maxBytes / frameSize));
-    const length = Math.max(0, Math.min(size - from, frames * frameSize));
+    const length = Math.max(0, Math.min(size - from, frames * frameSize + headerLength + 1));
     const bytes = await readAt(this.handle, from, length);
-    return readFrames(bytes, from, this.layout, { file: this.name.fileName, chunkOffset: from });
+    return readFrames(bytes, from, this.layout, { file: this.name.fileName, chunkOffset: from, badRun, final: from + bytes.length >= size });
   }
 
   async close(): Promise<void> {
@@ -108,12 +112,12 @@ export class PffFile {
   }
 }
 
-/** Every frame of a whole file, with the malformed ones reported (tests, CLI). */
+/** Every frame of a whole file, with the runs of bytes that are not frames reported (tests, CLI). */
 export async function readPffFile(path: string): Promise<{ name: DataFileName; layout: FrameLayout | undefined; frames: PffFrame[]; errors: PffError[] }> {
   const name = parseDataFileName(path);
   const bytes = await readFile(path);
   const layout = detectLayout(bytes, DATA_PRODUCTS[name.dataProduct], name.fileName);
   if (layout === 'need-more') return { name, layout: undefined, frames: [], errors: [] };
-  const { frames, errors } = readFrames(bytes, 0, layout, { file: name.fileName });
+  const { frames, errors } = readFrames(bytes, 0, layout, { file: name.fileName, final: true });
   return { name, layout, frames, errors };
 }

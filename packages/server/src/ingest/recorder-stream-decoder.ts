@@ -179,7 +179,7 @@ export class RecorderStreamDecoder {
       if (data.length - start >= this.maxHeaderBytes) return fail(base + start, `first frame: no end of header ("}\\n\\n") within ${this.maxHeaderBytes} bytes`);
       return 'need-more';
     }
-    const layout = frameLayoutFor(this.dataProduct, blank + 2);
+    const layout = frameLayoutFor(this.dataProduct, data.subarray(start, start + blank + 2));
     if (data.length - p < MODULE_ID_BYTES + layout.frameSize) return 'need-more';
     try {
       checkFrame(data.subarray(start, start + layout.frameSize), layout, { file: this.source, offset: base + start });

@@ -1,9 +1,13 @@
 // Follows one PFF file while the recorder appends to it. Appends are signalled by fs.watch on
 // the file itself (inotify: one event per write, unthrottled), so the last append of a burst
 // is never lost. A signal costs one pread of the bytes after the last consumed frame (at most
-// READ_FRAMES frames; with a larger backlog, one fstat and a pread of just the newest complete
-// frame): the cost does not depend on the file size. Only the newest complete frame is
-// parsed and published — clients get the newest frame they have not seen, never a backlog.
+// READ_FRAMES frames; with a larger backlog, one fstat and a pread of the last TAIL_FRAMES
+// frames' bytes): the cost does not depend on the file size. The bytes read are walked with
+// core's scanFrames, which checks every frame's size (a header starts exactly one frame size
+// after it) and skips bytes that are not frames up to the next good frame, logged once per
+// run; only the newest frame is parsed and published — clients get the newest frame they have
+// not seen, never a backlog. The newest frame is taken at once, without waiting for the next
+// header to confirm its size (see frame-scanner.ts for what that can let through).
 // Reads are paced at the node's update interval with the shared throttle rule (no client may
 // receive two frames of a module sooner, so reading more often is wasted work), with a
 // trailing read so the last append is always read.
@@ -11,10 +15,24 @@
 // cache in microseconds, while an async read costs a thread-pool round trip and several
 // promise allocations per append — measured as the largest per-append cost at high rates.
 // A partial frame at the end waits for its rest; truncation, replacement and deletion are
-// detected and re-synchronised with a log line.
+// detected and re-synchronised with a log line. After a truncation no frame the clients
+// already had is sent again: only frames beyond the last one sent from that inode.
 import { fstatSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { PffFile, isPffError, parseFrame, type DataFileName, type FrameLayout, type PffFrame } from '@daqdata/core';
+import {
+  PffError,
+  PffFile,
+  describeSkippedRun,
+  isPffError,
+  parseFrame,
+  scanFrames,
+  type BadRun,
+  type DataFileName,
+  type FrameLayout,
+  type PffFrame,
+  type ScanResult,
+  type SkippedRun,
+} from '@daqdata/core';
 import type { Clock } from '../broadcast/clock.js';
 import { runAt, type Cancel } from '../broadcast/run-at.js';
 import { decideThrottle } from '../broadcast/throttle.js';
@@ -22,6 +40,14 @@ import type { Logger } from '../log/logger.js';
 
 /** Frames read per signal before switching to "jump to the newest frame". */
 const READ_FRAMES = 64;
+/**
+ * On a backlog, the newest frame is looked for in this many frames' bytes before EOF: one for
+ * the partial frame being written, one for the newest complete frame, and one more so that a
+ * newest frame held back (see 'take' in frame-scanner.ts) still leaves the one before it.
+ */
+const TAIL_FRAMES = 3;
+/** A run of bytes that are not frames gets a line when it grows past this many frame sizes with no frame found (then once more when it ends). */
+const LONG_RUN_FRAMES = 2;
 /**
  * A signal that brings no new bytes may mean truncation, deletion or a rename over the file
  * (the old inode's link count changes): when an fstat of the open file says so, the path is
@@ -45,12 +71,27 @@ interface OpenFile {
   layout: FrameLayout;
   ino: number;
   buffer: Uint8Array;
+  /** The last TAIL_FRAMES frames' bytes on a backlog (apart from `buffer`, whose frames may still be the newest). */
+  tail: Uint8Array;
+}
+
+/** Frames found in bytes read at file offset `at`. */
+interface ReadScan {
+  bytes: Uint8Array;
+  at: number;
+  scan: ScanResult;
 }
 
 export class FrameFileFollower {
   private file: OpenFile | undefined;
-  /** File offset just past the last frame consumed (a frame boundary). */
+  /** File offset where the next read starts: a frame boundary, or inside `badRun`. */
   private offset = 0;
+  /** The run of bytes that are not frames `offset` lies in. */
+  private badRun: BadRun | undefined;
+  /** Whether the current badRun got its "no frame found yet" line. */
+  private longRunLogged = false;
+  /** The last frame delivered, by inode: after a truncation, frames at or below it are not sent again. */
+  private delivered: { ino: number; index: number } | undefined;
   private reading: Promise<void> | null = null;
   private again = false;
   private closed = false;
@@ -141,7 +182,7 @@ export class FrameFileFollower {
     await pff.close();
     const handle = await open(this.path, 'r');
     const ino = (await handle.stat()).ino;
-    return { handle, layout, ino, buffer: new Uint8Array(layout.frameSize * READ_FRAMES) };
+    return { handle, layout, ino, buffer: new Uint8Array(layout.frameSize * READ_FRAMES), tail: new Uint8Array(layout.frameSize * TAIL_FRAMES) };
   }
 
   private async readNewest(): Promise<void> {
@@ -151,39 +192,23 @@ export class FrameFileFollower {
         if (!this.file) return;
         this.offset = 0;
         this.failed = false;
+        if (this.delivered?.ino !== this.file.ino) this.delivered = undefined;
       }
-      const { handle, layout, buffer } = this.file;
-      const { frameSize } = layout;
-      const bytesRead = readSync(handle.fd, buffer, 0, buffer.length, this.offset);
-      let frameOffset: number;
-      let bytes: Uint8Array;
-      if (bytesRead === buffer.length) {
-        // A backlog (start-up on a grown file, or a long stall): jump to the newest frame.
-        const size = fstatSync(handle.fd).size;
-        const complete = Math.floor((size - this.offset) / frameSize);
-        frameOffset = this.offset + (complete - 1) * frameSize;
-        this.offset += complete * frameSize;
-        bytes = buffer.subarray(0, readSync(handle.fd, buffer, 0, frameSize, frameOffset));
-      } else {
-        const complete = Math.floor(bytesRead / frameSize);
-        if (complete === 0) {
-          // A partial frame waiting for its rest, or a signal that brought nothing.
-          if (bytesRead === 0 && this.mayHaveChanged(this.file)) this.paceIdentityCheck();
-          return;
-        }
-        frameOffset = this.offset + (complete - 1) * frameSize;
-        this.offset += complete * frameSize;
-        bytes = buffer.subarray((complete - 1) * frameSize, complete * frameSize);
-      }
-      let frame: PffFrame;
-      try {
-        frame = parseFrame(bytes, layout, { file: this.name.fileName, offset: frameOffset });
-      } catch (err) {
-        if (!isPffError(err)) throw err;
-        this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
+      const f = this.file;
+      const bytesRead = readSync(f.handle.fd, f.buffer, 0, f.buffer.length, this.offset);
+      const read = this.scan(f, f.buffer.subarray(0, bytesRead), this.offset, this.badRun, false);
+      // A backlog (start-up on a grown file, or a long stall): the newest frame is near EOF.
+      const tail = bytesRead === f.buffer.length ? this.readTail(f, read.scan) : undefined;
+      const last = tail ?? read;
+      this.offset = last.scan.next;
+      this.setBadRun(last.scan.badRun ?? (last.scan.searching ? this.noFrameInTail(last) : undefined), f.layout);
+      const newest = [tail, read].find((r) => r && r.scan.frames.length > 0);
+      if (!newest) {
+        // A partial frame waiting for its rest, or a signal that brought nothing.
+        if (bytesRead === 0 && this.mayHaveChanged(f)) this.paceIdentityCheck();
         return;
       }
-      if (!this.closed) this.events.onFrame({ frame, name: this.name });
+      this.deliver(f, newest);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return void this.checkIdentity();
       if (!this.failed) {
@@ -194,6 +219,64 @@ export class FrameFileFollower {
       }
       await this.dropFile();
     }
+  }
+
+  /** Walks bytes read at file offset `at` (frames checked by shape, the newest taken at once) and logs the bad runs that ended. */
+  private scan(f: OpenFile, bytes: Uint8Array, at: number, badRun: BadRun | undefined, searching: boolean): ReadScan {
+    const scan = scanFrames(bytes, f.layout, { file: this.name.fileName, chunkOffset: at, start: at, badRun, searching, atEnd: 'take', headers: 'shape' });
+    for (const run of scan.skipped) this.logSkipped(run);
+    return { bytes, at, scan };
+  }
+
+  /**
+   * One fstat and one pread of the last TAIL_FRAMES frames' bytes. From where the first read
+   * stopped if the file ends within them; else a jump, which looks for the first frame in the
+   * tail without calling the bytes before it garbage (they are skipped on purpose) — unless
+   * the first read ended in garbage, whose run then ends at that frame.
+   */
+  private readTail(f: OpenFile, first: ScanResult): ReadScan | undefined {
+    const size = fstatSync(f.handle.fd).size;
+    const jump = size - f.tail.length > first.next;
+    const from = jump ? size - f.tail.length : first.next;
+    if (size <= from) return undefined;
+    const bytes = f.tail.subarray(0, readSync(f.handle.fd, f.tail, 0, size - from, from));
+    return this.scan(f, bytes, from, first.badRun, jump && first.badRun === undefined);
+  }
+
+  /** After a jump, no frame in the whole tail: the bytes there are not frames. */
+  private noFrameInTail(r: ReadScan): BadRun {
+    const detail = `no frame in the last ${r.bytes.length} bytes of the file`;
+    return { start: r.at, problem: new PffError('header-not-json', this.name.fileName, r.at, detail) };
+  }
+
+  private setBadRun(run: BadRun | undefined, layout: FrameLayout): void {
+    if (run?.start !== this.badRun?.start) this.longRunLogged = false;
+    this.badRun = run;
+    if (run && !this.longRunLogged && this.offset - run.start > LONG_RUN_FRAMES * layout.frameSize) {
+      this.longRunLogged = true;
+      this.log.warn(`no frame found in ${this.offset - run.start} bytes from byte ${run.start} (${run.problem.detail}); reading on`, { offset: run.start });
+    }
+  }
+
+  private logSkipped(run: SkippedRun): void {
+    this.log.warn(describeSkippedRun(run), { offset: run.start, bytes: run.bytes });
+  }
+
+  /** Parses and publishes the newest frame found, unless a frame at or beyond it was already sent from this inode. */
+  private deliver(f: OpenFile, { bytes, at, scan }: ReadScan): void {
+    const { offset } = scan.frames.at(-1)!;
+    const index = Math.floor(offset / f.layout.frameSize);
+    if (this.delivered && index <= this.delivered.index) return;
+    let frame: PffFrame;
+    try {
+      frame = parseFrame(bytes.subarray(offset - at, offset - at + f.layout.frameSize), f.layout, { file: this.name.fileName, offset });
+    } catch (err) {
+      if (!isPffError(err)) throw err;
+      this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
+      return;
+    }
+    this.delivered = { ino: f.ino, index };
+    if (!this.closed) this.events.onFrame({ frame, name: this.name });
   }
 
   /**
@@ -223,6 +306,8 @@ export class FrameFileFollower {
     const f = this.file;
     this.file = undefined;
     this.offset = 0;
+    this.badRun = undefined;
+    this.longRunLogged = false;
     await f?.handle.close().catch(() => undefined);
   }
 
@@ -244,19 +329,33 @@ export class FrameFileFollower {
     if (!f || this.closed) return;
     if (ino !== f.ino) {
       this.log.warn('file replaced: re-synchronising at its newest complete frame');
-    } else {
-      const size = (await f.handle.stat()).size;
-      if (size >= this.offset || this.file !== f) return;
-      this.log.warn('file truncated: re-synchronising at its newest complete frame', { size, offset: this.offset });
+      await this.dropFile();
+      this.watchFile();
+      await this.readNow();
+      return;
     }
+    const size = (await f.handle.stat()).size;
+    if (size >= this.offset || this.file !== f) return;
+    const offset = this.offset;
     await this.dropFile();
     this.watchFile();
     await this.readNow();
+    // Logged once the file was read again, so that the line says where the follower now is.
+    this.log.warn(
+      `file truncated: re-synchronised at byte ${this.offset}; frames up to #${this.delivered?.index ?? -1} were already sent and are not sent again`,
+      { size, offset },
+    );
   }
 
-  /** Reads what is left (e.g. at a rollover), then stops. */
+  /** Reads what is left (e.g. at a rollover), then stops; a run of bytes that are not frames still open gets its line. */
   async finish(): Promise<void> {
     await this.readNow();
+    const f = this.file;
+    const run = this.badRun;
+    if (f && run) {
+      const size = fstatSync(f.handle.fd).size;
+      this.logSkipped({ file: this.name.fileName, start: run.start, bytes: size - run.start, resumedAt: 'end', problem: run.problem });
+    }
     await this.close();
   }
 

@@ -9,6 +9,7 @@ import {
   classifyFile,
   frameTime,
   timingPacket,
+  type BadRun,
   type DataFileName,
   type DataProduct,
   type PffFrame,
@@ -67,12 +68,14 @@ export async function* streamFrames(stream: ArchiveStream, onSkip?: (file: strin
     const file = await PffFile.open(path);
     try {
       let from = 0;
+      let badRun: BadRun | undefined;
       for (;;) {
-        const batch = await file.readFramesFrom(from, 4 * 1024 * 1024);
+        const batch = await file.readFramesFrom(from, 4 * 1024 * 1024, badRun);
         for (const e of batch.errors) onSkip?.(path, e.message);
         yield* batch.frames;
         if (batch.next === from) break;
         from = batch.next;
+        badRun = batch.badRun;
       }
     } finally {
       await file.close();
