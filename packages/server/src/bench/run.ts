@@ -9,81 +9,31 @@
 //     frames/s, and the most frames/s one recorder connection sustains (the writer blocks when
 //     the node falls behind) next to a recorder appending to a file as fast as it can.
 // The server is a real child process (dist/main.js); recorders run in worker threads.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DaqDataDefinition, type DaqDataClient } from '@daqdata/core';
 import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { countStreamImages, type StreamCounter } from './raw-stream-counter.js';
 import type { RecorderJob, RecorderReport } from './recorder-worker.js';
+import { cpuSeconds, now, rssMb, startServerChild, type ServerChild } from './server-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // The daq-server executable as shipped (bundled: see rolldown.config.mjs).
 const serverMain = join(here, '..', 'bundle', 'daq-server.js');
 const workerFile = join(here, 'recorder-worker.js');
-const now = () => performance.timeOrigin + performance.now();
-const CLK_TCK = 100; // Linux USER_HZ
 
-interface ServerChild {
-  proc: ChildProcess;
-  port: number;
-  /** The server's JSON log lines so far. */
+/** A bench server child whose JSON log lines are kept (part (e) reads the node's own frame count). */
+interface LoggedServerChild extends ServerChild {
   logs: Array<Record<string, unknown>>;
-  spawnedAt: number;
-  listeningAt: number;
-  stop(): Promise<void>;
 }
 
-async function startServerChild(root: string, extraArgs: string[] = []): Promise<ServerChild> {
-  const spawnedAt = now();
-  // DAQ_BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") is passed to the server's node, for profiling.
-  const nodeArgs = (process.env.DAQ_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, serverMain, '--host', '127.0.0.1', '--port', '0', '--allow-root', root, '--log-format', 'json', '--max-streams', '100', '--grace', '1', ...extraArgs], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+async function startLoggedServer(root: string, extraArgs: string[]): Promise<LoggedServerChild> {
   const logs: Array<Record<string, unknown>> = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    const rl = createInterface({ input: proc.stderr! });
-    rl.on('line', (line) => {
-      try {
-        const l = JSON.parse(line) as { msg: string; address?: string };
-        logs.push(l);
-        if (l.msg === 'listening') resolve(Number(l.address!.split(':').pop()));
-      } catch {
-        process.stderr.write(`server: ${line}\n`);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-  });
-  return {
-    proc,
-    port,
-    logs,
-    spawnedAt,
-    listeningAt: now(),
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** CPU seconds (user + system) used so far by a process. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
+  const child = await startServerChild(serverMain, ['--allow-root', root, '--max-streams', '100', ...extraArgs], (line) => logs.push(line));
+  return { ...child, logs };
 }
 
 function percentile(values: number[], p: number): number {
@@ -143,9 +93,9 @@ function runRecorder(job: RecorderJob): { ready: Promise<void>; go(): void; done
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function withServer<T>(fn: (server: ServerChild, root: string) => Promise<T>, serverArgs: (root: string) => string[] = () => []): Promise<T> {
+async function withServer<T>(fn: (server: LoggedServerChild, root: string) => Promise<T>, serverArgs: (root: string) => string[] = () => []): Promise<T> {
   const root = await mkdtemp(join(tmpdir(), 'daq-bench-'));
-  const server = await startServerChild(root, serverArgs(root));
+  const server = await startLoggedServer(root, serverArgs(root));
   try {
     return await fn(server, root);
   } finally {
