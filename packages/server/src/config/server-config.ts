@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { NodeSimulationSettings } from '../service/simulator.js';
 import { recorderSocketsProblem, type RecorderSocketsOptions } from '../ingest/recorder-sockets.js';
 
 export type LogFormat = 'human' | 'json';
@@ -42,6 +43,8 @@ export interface ServerConfig {
   recorderSockets: RecorderSocketsConfig | null;
   /** Named pipe the recorder writes status into (`read_status_pipe_name`), drained so it never blocks; null = off. */
   statusPipe: string | null;
+  /** How InitHpIo(simulate_daq) simulates a recorder (the reference's simulate_daq_cfg); null = the simulator's defaults. */
+  simulation: NodeSimulationSettings | null;
   // Limits for a public-facing node: hostile or broken clients must not hold connections,
   // stream slots or CPU (README "Limits").
   /** The server pings each connection after this much silence... */
@@ -99,6 +102,7 @@ export function defaultServerConfig(): ServerConfig {
     initialDataDir: null,
     recorderSockets: null,
     statusPipe: null,
+    simulation: null,
 
     // Limits for a public-facing node.
     keepaliveTimeSeconds: 60,
@@ -168,6 +172,17 @@ const recorderSockets: Check = (v) => {
   return problem ? `.${problem}` : null;
 };
 
+// Declared fully when the config moves to one schema (issue 11 item 1); until then the shape is checked here.
+const simulationSettings: Check = (v) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object { mode, moduleIds, movieType, phType, sourceData, framesPerFile, frameLimit } or null';
+  const o = v as Record<string, unknown>;
+  if (o.mode !== 'filesystem' && o.mode !== 'uds') return '.mode must be "filesystem" or "uds"';
+  if (!Array.isArray(o.moduleIds) || !o.moduleIds.every((id) => Number.isInteger(id) && id >= 0 && id <= 65535)) return '.moduleIds must be a list of module ids 0-65535';
+  if (o.movieType !== null && o.movieType !== 'img8' && o.movieType !== 'img16') return '.movieType must be "img8", "img16" or null';
+  if (o.phType !== null && o.phType !== 'ph256' && o.phType !== 'ph1024') return '.phType must be "ph256", "ph1024" or null';
+  return null;
+};
+
 const CHECKS: Record<keyof ServerConfig, Check> = {
   host: isString,
   port,
@@ -185,6 +200,7 @@ const CHECKS: Record<keyof ServerConfig, Check> = {
   initialDataDir: orNull(isString),
   recorderSockets: orNull(recorderSockets),
   statusPipe: orNull(isString),
+  simulation: orNull(simulationSettings),
 
   // Limits for a public-facing node.
   keepaliveTimeSeconds: positiveNumberUpTo(DAY_SECONDS),
