@@ -131,6 +131,8 @@ describe('confinement of what the watcher follows', () => {
     await insideFramesArrive(s, inside, 1);
     expect(s.images().filter((p) => p.moduleId === 2)).toHaveLength(before);
     expect(s.images().filter((p) => p.moduleId === 2).every((p) => p.frameNumber <= first)).toBe(true);
+    // Once for the link, however many appends and listings followed.
+    expect(node.logs.lines.filter((l) => l.includes(`link=${moduleDir} `))).toHaveLength(1);
   });
 
   it('follows links that stay inside the roots', async () => {
