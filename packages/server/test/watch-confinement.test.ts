@@ -5,7 +5,7 @@
 // inside keep streaming. A link that stays inside the roots still works. Real server, real
 // files, real client; "nothing from outside" is checked after a frame written inside *later*
 // than the outside frames has arrived.
-import { mkdir, realpath, rm, symlink } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatDataFileName } from '@daqdata/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -133,6 +133,28 @@ describe('confinement of what the watcher follows', () => {
     expect(s.images().filter((p) => p.moduleId === 2).every((p) => p.frameNumber <= first)).toBe(true);
     // Once for the link, however many appends and listings followed.
     expect(node.logs.lines.filter((l) => l.includes(`link=${moduleDir} `))).toHaveLength(1);
+  });
+
+  it('refuses a followed frame file replaced by a link to outside the roots', async () => {
+    const inside = await recorderIn(await runDir(dataDir, 1), 1);
+    await inside.write(1);
+    const followed = await recorderIn(await runDir(dataDir, 2), 2);
+    await init();
+    const s = await movieStream();
+    const first = await followed.write(2);
+    await s.until(hasFrame(2, null, first), `module 2 frame ${first}`);
+    const away = await recorderIn(await runDir(outside, 2), 2);
+    await away.write(first + 5);
+    // A link of the same name takes the followed file's place (rename over it: no gap).
+    const tmpLink = `${followed.path}.link`;
+    await symlink(away.path, tmpLink);
+    await rename(tmpLink, followed.path);
+    await refusal(followed.path, away.path);
+    await away.write(3);
+    const before = s.images().filter((p) => p.moduleId === 2).length;
+    await insideFramesArrive(s, inside, 1);
+    expect(s.images().filter((p) => p.moduleId === 2)).toHaveLength(before);
+    expect(s.images().filter((p) => p.moduleId === 2).every((p) => p.frameNumber <= first)).toBe(true);
   });
 
   it('follows links that stay inside the roots', async () => {

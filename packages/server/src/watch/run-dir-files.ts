@@ -5,9 +5,9 @@
 // that was the largest single cost of the node (see README). Here only the directory's
 // 'rename' events (create, delete, move) are acted on, each with one stat of the named entry;
 // appends ('change') cost nothing. A 'rename' without a name (the directory is polled because
-// the kernel refused a watch) lists the directory again. A file the guard refuses (a link
-// leading outside the data roots) is not reported, or reported gone if it was.
-import { readdir, stat } from 'node:fs/promises';
+// the kernel refused a watch) lists the directory again. A link the guard refuses (leading
+// outside the data roots) is not reported, or reported gone if it was.
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildDirsContext } from './child-dirs.js';
 import type { PathWatch } from './path-watches.js';
@@ -61,11 +61,7 @@ export class RunDirFiles {
 
   private async check(name: string): Promise<void> {
     const path = join(this.dir, name);
-    const isFile = await stat(path).then(
-      (s) => s.isFile(),
-      () => false,
-    );
-    const admitted = isFile && (await this.context.guard.admits(path));
+    const admitted = await this.admittedFile(path);
     if (this.closed) return;
     if (admitted) {
       this.known.add(name);
@@ -73,6 +69,19 @@ export class RunDirFiles {
     } else if (this.known.delete(name)) {
       this.events.onFileGone(path);
     }
+  }
+
+  /**
+   * Whether `path` is a file that may be followed. Only a link is resolved and checked here (so
+   * that one leading outside never displaces the module's current file); a plain file in
+   * this directory is checked when it is opened, on its descriptor, as every file is — a
+   * look-up per file here would double the start-up cost of a large run for nothing.
+   */
+  private async admittedFile(path: string): Promise<boolean> {
+    const entry = await lstat(path).catch(() => undefined);
+    if (!entry?.isSymbolicLink()) return entry?.isFile() ?? false;
+    const target = await stat(path).catch(() => undefined);
+    return (target?.isFile() ?? false) && (await this.context.guard.admits(path));
   }
 
   close(): void {
