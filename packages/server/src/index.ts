@@ -10,3 +10,4 @@ export * from './service/wire-definition.js';
 export * from './broadcast/throttle.js';
 export * from './broadcast/clock.js';
 export type { BroadcastImage } from './broadcast/broadcast-image.js';
+export type { WatchCounts, WatchFunction } from './watch/path-watches.js';

@@ -22,11 +22,14 @@ import { DaqDataWireDefinition } from './service/wire-definition.js';
 import { listenCapturingHttp2Servers } from './transport/http2-server-capture.js';
 import { StreamStartLimit } from './transport/stream-start-limit.js';
 import { TransportGuard } from './transport/transport-guard.js';
+import type { WatchFunction } from './watch/path-watches.js';
 
 export interface StartServerOptions {
   logger?: Logger;
   simulator?: DaqSimulator;
   clock?: Clock;
+  /** The kernel watch for data directories (default fs.watch): for tests of the polling fallback. */
+  watch?: WatchFunction;
 }
 
 export interface RunningServer {
@@ -123,7 +126,7 @@ function hostPort(host: string, port: number): string {
 
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger({ format: config.logFormat });
-  const node = new DaqNode(config, log, options.clock ?? unixClockMs, options.simulator);
+  const node = new DaqNode(config, log, options.clock ?? unixClockMs, options.simulator, options.watch);
   const health = HealthState();
   const descriptorSet = await loadDaqDataDescriptorSet();
   const credentials = await credentialsFor(config);

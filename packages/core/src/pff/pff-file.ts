@@ -25,6 +25,16 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
   return filled === length ? buffer : buffer.subarray(0, filled);
 }
 
+/**
+ * The layout of the frame file open on `handle` (named `name`): dp and bpp from the name, the
+ * rest from its first header; 'need-more' while that header is incomplete. For callers that
+ * must read through a descriptor they have already checked (the server's confinement).
+ */
+export async function readLayout(handle: FileHandle, name: DataFileName): Promise<FrameLayout | 'need-more'> {
+  const probe = await readAt(handle, 0, probeLength(name));
+  return detectLayout(probe, DATA_PRODUCTS[name.dataProduct], name.fileName);
+}
+
 export class PffFile {
   private constructor(
     readonly path: string,
@@ -51,8 +61,7 @@ export class PffFile {
     const name = parseDataFileName(path);
     const handle = await open(path, 'r');
     try {
-      const probe = await readAt(handle, 0, probeLength(name));
-      const layout = detectLayout(probe, DATA_PRODUCTS[name.dataProduct], name.fileName);
+      const layout = await readLayout(handle, name);
       if (layout === 'need-more') {
         await handle.close();
         return undefined;

@@ -11,6 +11,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { aggregateRepeatedLines, type Logger, type RepeatedLines } from '../log/logger.js';
 import { peerHost } from '../transport/stream-start-limit.js';
 import type { DataDirWatcher } from '../watch/data-dir-watcher.js';
+import type { WatchCounts, WatchFunction } from '../watch/path-watches.js';
 import { confineDataDir } from './data-dir-confinement.js';
 import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
 import { requestBoundsProblem } from './request-bounds.js';
@@ -47,6 +48,8 @@ export class DaqNode {
     private readonly log: Logger,
     private readonly clock: Clock,
     private readonly simulator: DaqSimulator | undefined,
+    /** The kernel watch the data-directory watcher uses (default fs.watch; tests inject refusals). */
+    private readonly watch?: WatchFunction,
   ) {
     this.nodeIntervalSeconds = config.minUpdateIntervalSeconds;
     this.streamLines = aggregateRepeatedLines(log);
@@ -66,6 +69,11 @@ export class DaqNode {
   /** Per active stream: images sent, images dropped (replaced before sending), images held now. */
   streamStats(): Array<{ id: string; sent: number; dropped: number; pending: number }> {
     return [...this.streams].map(({ id, stream }) => ({ id, sent: stream.sent, dropped: stream.dropped, pending: stream.pendingCount }));
+  }
+
+  /** The data-directory watcher's watches and polling fallbacks; null while nothing is followed. */
+  watchCounts(): WatchCounts | null {
+    return this.following?.watcher.watchCounts() ?? null;
   }
 
   get dataDir(): string | null {
@@ -196,7 +204,7 @@ export class DaqNode {
         simulation = await this.simulator!.start({ moduleIds: request.moduleIds, updateIntervalSeconds: intervalSeconds, settings: this.config.simulation });
         dataDir = simulation.dataDir;
       }
-      // Loaded on first use: a node that only relays uploads, and start-up, do without chokidar.
+      // Loaded on first use: a node that only relays uploads, and start-up, do without the watcher.
       const { DataDirWatcher } = await import('../watch/data-dir-watcher.js');
       watcher = await DataDirWatcher.start({
         dataDir: dataDir!,
@@ -205,6 +213,9 @@ export class DaqNode {
         clock: this.clock,
         readIntervalMs: () => intervalSeconds * 1000,
         onImage,
+        // The simulator's directory is the node's own: it is its only root.
+        allowedRoots: simulation ? [simulation.dataDir] : this.config.allowedDataRoots,
+        watch: this.watch,
       });
     } catch (err) {
       await simulation?.stop().catch(() => undefined);

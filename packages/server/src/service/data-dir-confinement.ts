@@ -1,40 +1,30 @@
 // InitHpIo's data_dir must lie inside a configured root. First a lexical check (so `..` is
 // refused before the path is touched at all), then the same check on the real path (so a
-// symlink pointing outside is refused too).
-import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+// symlink pointing outside is refused too). The rule itself is watch/data-roots.ts, which the
+// watcher applies again to everything it follows below data_dir.
+import { stat } from 'node:fs/promises';
+import { DataRoots } from '../watch/data-roots.js';
 
 export type Confinement =
   | { ok: true; dataDir: string }
   | { ok: false; problem: 'outside-roots' | 'missing' | 'not-a-directory'; reason: string };
 
-/** Whether `path` is `root` or below it; both absolute and normalised. */
-export function isWithin(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
 export async function confineDataDir(requested: string, allowedRoots: readonly string[]): Promise<Confinement> {
-  const lexical = resolve(requested);
   if (allowedRoots.length === 0) {
     return { ok: false, problem: 'outside-roots', reason: 'this node has no allowed data roots configured (allowedDataRoots)' };
   }
+  const roots = await DataRoots.resolve(allowedRoots);
   const outside = (what: string): Confinement => ({
     ok: false,
     problem: 'outside-roots',
     reason: `data_dir ${JSON.stringify(requested)} ${what} outside the allowed data roots (${allowedRoots.join(', ')})`,
   });
-  if (!allowedRoots.some((root) => isWithin(lexical, root))) return outside('is');
-  let real: string;
-  try {
-    real = await realpath(lexical);
-  } catch {
-    return { ok: false, problem: 'missing', reason: `data_dir ${JSON.stringify(requested)} does not exist` };
-  }
-  const realRoots = await Promise.all(allowedRoots.map((r) => realpath(r).catch(() => r)));
-  if (!realRoots.some((root) => isWithin(real, root))) return outside(`resolves to ${JSON.stringify(real)},`);
-  if (!(await stat(real)).isDirectory()) {
+  if (!roots.lexicallyAllows(requested)) return outside('is');
+  const verdict = await roots.check(requested);
+  if (verdict.real === undefined) return { ok: false, problem: 'missing', reason: `data_dir ${JSON.stringify(requested)} does not exist` };
+  if (!verdict.allowed) return outside(`resolves to ${JSON.stringify(verdict.real)},`);
+  if (!(await stat(verdict.real)).isDirectory()) {
     return { ok: false, problem: 'not-a-directory', reason: `data_dir ${JSON.stringify(requested)} is not a directory` };
   }
-  return { ok: true, dataDir: real };
+  return { ok: true, dataDir: verdict.real };
 }

@@ -1,15 +1,19 @@
 // The subdirectories of one directory (data_dir's module directories, a module directory's run
-// directories): which exist, which appear, which go. chokidar watches the directory, but what
-// exists is decided by listing it: chokidar lists a directory *before* it starts watching it,
-// so a subdirectory created in between is never reported (paulmillr/chokidar#1471, still so
-// in v5), and one it never reported is not reported gone either. Listing once chokidar's watch
-// is in place ('ready'), and again whenever an entry is created or removed ('raw' rename
-// events, which come even for entries chokidar has no record of), leaves no gap whatever the
-// order in which a recorder creates things. Each subdirectory is reported once when it
-// appears and once when it goes; listings run one at a time, so reports are never out of order.
+// directories): which exist, which appear, which go. The directory is watched (PathWatches:
+// fs.watch, or polling when the kernel refuses), but what exists is decided by listing it,
+// once the watch is in place and again whenever an entry is created or removed ('rename'
+// events), which leaves no gap whatever the order in which a recorder creates things.
+// (chokidar used to watch here, but it lists a directory *before* watching it,
+// paulmillr/chokidar#1471, gives no way to inject the kernel's watch, and its only use was
+// these 'rename' events.) Each subdirectory is reported once when it appears and once when it
+// goes; one replaced by another directory or by a link (its identity, device and inode after
+// resolving links, changed) is reported gone and then appeared, so it is checked again.
+// A subdirectory the guard refuses (its links lead outside the data roots) is not reported.
+// Listings run one at a time, so reports are never out of order.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FollowGuard } from './follow-guard.js';
+import type { PathWatch, PathWatches } from './path-watches.js';
 
 export interface ChildDirEvents {
   /** Whether a subdirectory of this name is followed (others are never reported). */
@@ -19,9 +23,15 @@ export interface ChildDirEvents {
   onError(err: Error): void;
 }
 
+export interface ChildDirsContext {
+  watches: PathWatches;
+  guard: FollowGuard;
+}
+
 export class ChildDirs {
-  private readonly known = new Set<string>();
-  private tree: FSWatcher | undefined;
+  /** Subdirectories reported, by name, with their identity (device:inode). */
+  private readonly known = new Map<string, string>();
+  private watch: PathWatch | undefined;
   /** The listing under way; `relist` asks for one more once it ends. */
   private listing: Promise<void> | undefined;
   private relist = false;
@@ -31,13 +41,23 @@ export class ChildDirs {
   private constructor(
     readonly dir: string,
     private readonly events: ChildDirEvents,
+    private readonly context: ChildDirsContext,
   ) {}
 
   /** Resolves once the directory is watched and its subdirectories are reported; rejects when it cannot be followed. */
-  static async start(dir: string, events: ChildDirEvents): Promise<ChildDirs> {
-    const c = new ChildDirs(dir, events);
+  static async start(dir: string, events: ChildDirEvents, context: ChildDirsContext): Promise<ChildDirs> {
+    const c = new ChildDirs(dir, events, context);
     try {
-      await c.watchDirectory();
+      // 'rename' is what creating, removing or moving an entry signals; 'change' (a write to a
+      // file here, an attribute) cannot make a directory appear or go.
+      c.watch = context.watches.watch(
+        dir,
+        'directory',
+        (event) => {
+          if (event === 'rename') c.sync().catch(() => undefined); // before start, start reports it
+        },
+        (err) => events.onError(err),
+      );
       await c.sync();
     } catch (err) {
       await c.close();
@@ -45,34 +65,6 @@ export class ChildDirs {
     }
     c.started = true;
     return c;
-  }
-
-  private watchDirectory(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let watching = false;
-      // depth 0: chokidar watches this directory only. Files are ignored (none is wanted here,
-      // and chokidar would watch each one).
-      const tree = watch(this.dir, {
-        depth: 0,
-        ignoreInitial: true,
-        atomic: false,
-        ignored: (path, stats) => path !== this.dir && stats !== undefined && !stats.isDirectory(),
-      });
-      this.tree = tree;
-      // 'rename' is what creating, removing or moving an entry signals; 'change' (a write to a
-      // file here, an attribute) cannot make a directory appear or go.
-      tree.on('raw', (event) => {
-        if (watching && event === 'rename') void this.sync();
-      });
-      tree.on('error', (err) => {
-        if (!watching) reject(err as Error);
-        else this.events.onError(err as Error);
-      });
-      tree.once('ready', () => {
-        watching = true;
-        resolve();
-      });
-    });
   }
 
   /** Lists the directory and reports what changed; resolves once a listing begun after this call has ended. */
@@ -95,7 +87,7 @@ export class ChildDirs {
   }
 
   private async listOnce(): Promise<void> {
-    let present: Set<string>;
+    let present: Map<string, string>;
     try {
       present = await this.subdirectories();
     } catch (err) {
@@ -105,42 +97,40 @@ export class ChildDirs {
         return;
       }
       // The directory itself is gone, and with it everything that was in it.
-      present = new Set();
+      present = new Map();
     }
     if (this.closed) return;
-    for (const name of present) {
-      if (this.known.has(name)) continue;
-      this.known.add(name);
-      this.events.onDir(join(this.dir, name));
-    }
-    for (const name of [...this.known]) {
-      if (present.has(name)) continue;
+    for (const [name, identity] of this.known) {
+      if (present.get(name) === identity) continue;
       this.known.delete(name);
       this.events.onDirGone(join(this.dir, name));
     }
+    for (const [name, identity] of present) {
+      if (this.known.has(name)) continue;
+      this.known.set(name, identity);
+      this.events.onDir(join(this.dir, name));
+    }
   }
 
-  private async subdirectories(): Promise<Set<string>> {
+  /** The accepted subdirectories the guard admits, by name, with their identity. */
+  private async subdirectories(): Promise<Map<string, string>> {
     const entries = await readdir(this.dir, { withFileTypes: true });
-    const names = await Promise.all(
+    const found = await Promise.all(
       entries
-        .filter((e) => this.events.accepts(e.name))
-        .map(async (e) => {
-          if (e.isDirectory()) return e.name;
-          // A symbolic link to a directory counts, as it does for chokidar (followSymlinks).
-          if (!e.isSymbolicLink()) return undefined;
-          const isDir = await stat(join(this.dir, e.name)).then(
-            (s) => s.isDirectory(),
-            () => false,
-          );
-          return isDir ? e.name : undefined;
+        // A symbolic link to a directory counts (the guard decides where it may lead).
+        .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && this.events.accepts(e.name))
+        .map(async (e): Promise<[string, string] | undefined> => {
+          const path = join(this.dir, e.name);
+          const s = await stat(path).catch(() => undefined);
+          if (!s?.isDirectory() || !(await this.context.guard.admits(path))) return undefined;
+          return [e.name, `${s.dev}:${s.ino}`];
         }),
     );
-    return new Set(names.filter((n): n is string => n !== undefined));
+    return new Map(found.filter((f) => f !== undefined));
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.tree?.close();
+    this.watch?.close();
   }
 }

@@ -1,19 +1,25 @@
 // Follows DATA_DIR/module_N/<run>.pffd/ for one node. The tree of module and run directories
-// is followed by ChildDirs (chokidar watches, a listing decides, so directories created while
-// the watcher starts are not missed); each run directory's files are followed by RunDirFiles
-// (new files, rollovers, deletions, replacements); per module and data product the newest file
-// is read by a FrameFileFollower, whose own fs.watch signals appends unthrottled. Frames become
-// BroadcastImages (encoded lazily, once) handed to `onImage`. Nothing polls: an idle tree
-// costs nothing. Every directory is followed once however it was found (idempotent).
+// is followed by ChildDirs (a directory watch signals, a listing decides, so directories
+// created while the watcher starts are not missed); each run directory's files are followed by
+// RunDirFiles (new files, rollovers, deletions, replacements); per module and data product the
+// newest file is read by a FrameFileFollower, whose own fs.watch signals appends unthrottled.
+// Frames become BroadcastImages (encoded lazily, once) handed to `onImage`. Nothing polls
+// unless the kernel refuses a watch (PathWatches): an idle tree costs nothing. Every directory
+// is followed once however it was found (idempotent). Everything followed is confined to
+// `allowedRoots` after resolving links (FollowGuard): directories when they are listed, files
+// on their opened descriptor.
 import { basename, dirname, relative } from 'node:path';
 import { DATA_PRODUCTS, classifyFile, parseModuleDirName } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
-import { ChildDirs } from './child-dirs.js';
+import { ChildDirs, type ChildDirsContext } from './child-dirs.js';
 import { compareFrameFiles, streamKey, type FrameFileCandidate } from './current-file.js';
+import { DataRoots } from './data-roots.js';
+import { FollowGuard } from './follow-guard.js';
 import { FrameFileFollower, type FollowedFrame } from './frame-file-follower.js';
+import { PathWatches, type WatchCounts, type WatchFunction } from './path-watches.js';
 import { RunDirFiles } from './run-dir-files.js';
 
 export interface DataDirWatcherOptions {
@@ -25,6 +31,15 @@ export interface DataDirWatcherOptions {
   /** The node's update interval: files are not read more often (no client could get more). */
   readIntervalMs: () => number;
   onImage(image: BroadcastImage): void;
+  /**
+   * Everything followed must resolve (links and all) inside one of these; null: unconfined
+   * (any directory the node is pointed at is followed, links wherever they lead).
+   */
+  allowedRoots: readonly string[] | null;
+  /** The kernel watch (default fs.watch): injectable so tests can make the kernel refuse. */
+  watch?: WatchFunction;
+  /** How often a path is polled when the kernel refused to watch it (default 100 ms). */
+  pollIntervalMs?: number;
 }
 
 interface Followed {
@@ -44,11 +59,19 @@ export class DataDirWatcher {
   /** Newest file per stream seen during the initial scan; followed once the scan is done. */
   private readonly initial = new Map<string, FrameFileCandidate>();
 
-  private constructor(private readonly opts: DataDirWatcherOptions) {}
+  private readonly context: ChildDirsContext;
+
+  private constructor(
+    private readonly opts: DataDirWatcherOptions,
+    roots: DataRoots,
+  ) {
+    const watches = new PathWatches({ watch: opts.watch, pollIntervalMs: opts.pollIntervalMs, log: opts.log, describe: (p) => relative(opts.dataDir, p) || '.' });
+    this.context = { watches, guard: new FollowGuard(roots, opts.log) };
+  }
 
   /** Resolves once the existing tree is scanned and the current files are followed. */
   static async start(opts: DataDirWatcherOptions): Promise<DataDirWatcher> {
-    const w = new DataDirWatcher(opts);
+    const w = new DataDirWatcher(opts, await DataRoots.resolve(opts.allowedRoots));
     try {
       await w.startTree();
     } catch (err) {
@@ -60,6 +83,11 @@ export class DataDirWatcher {
 
   get dataDir(): string {
     return this.opts.dataDir;
+  }
+
+  /** Watches in place and polling fallbacks (for metrics). */
+  watchCounts(): WatchCounts {
+    return this.context.watches.counts();
   }
 
   /** Paths currently followed (for status and tests). */
@@ -74,7 +102,7 @@ export class DataDirWatcher {
       onDir: (path) => this.moduleDirAppeared(path),
       onDirGone: (path) => this.moduleDirGone(path),
       onError: (err) => log.warn('data directory watch error', { error: err.message }),
-    });
+    }, this.context);
     if (this.closed) return modules.close();
     this.modules = modules;
     // Every module directory found so far has listed its run directories, and every run
@@ -138,7 +166,7 @@ export class DataDirWatcher {
         onDir: (path) => this.runDirAppeared(path),
         onDirGone: (path) => this.runDirGone(path),
         onError: (err) => this.opts.log.warn('module directory watch error', { dir: rel, error: err.message }),
-      });
+      }, this.context);
     } catch (err) {
       this.opts.log.warn('cannot watch module directory', { dir: rel, error: (err as Error).message });
       return undefined;
@@ -151,7 +179,7 @@ export class DataDirWatcher {
         onFile: (path) => this.fileSeen(path),
         onFileGone: (path) => this.followerFor(path)?.then((f) => f.checkIdentity()),
         onError: (err) => this.opts.log.warn('run directory watch error', { dir: relative(this.opts.dataDir, dir), error: err.message }),
-      });
+      }, this.context);
     } catch (err) {
       this.opts.log.warn('cannot watch run directory', { dir: relative(this.opts.dataDir, dir), error: (err as Error).message });
       return undefined;
@@ -201,7 +229,7 @@ export class DataDirWatcher {
     // older frame can never overtake the new file's frames.
     const follower = (async () => {
       if (previous) await (await previous.follower.catch(() => undefined))?.finish();
-      return FrameFileFollower.start(candidate.path, candidate.name, this.opts, {
+      return FrameFileFollower.start(candidate.path, candidate.name, { ...this.opts, ...this.context }, {
         onFrame: (f) => this.emit(f),
         onGone: (path) => {
           const now = this.followed.get(key);

@@ -17,14 +17,19 @@
 // A partial frame at the end waits for its rest; truncation, replacement and deletion are
 // detected and re-synchronised with a log line. After a truncation no frame the clients
 // already had is sent again: only frames beyond the last one sent from that inode.
-import { fstatSync, readSync, watch, type FSWatcher } from 'node:fs';
+// The file is opened once per inode and read only through that descriptor, which the guard
+// checks first (where it really is, links resolved): a file leading outside the data roots
+// is never read, and the follower stops (the layout comes from the same descriptor, so a
+// link swapped in after the check changes nothing). The watch goes through PathWatches, so a
+// refused kernel watch becomes polling rather than silence.
+import { fstatSync, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import {
   PffError,
-  PffFile,
   describeSkippedRun,
   isPffError,
   parseFrame,
+  readLayout,
   scanFrames,
   type BadRun,
   type DataFileName,
@@ -37,6 +42,8 @@ import type { Clock } from '../broadcast/clock.js';
 import { runAt, type Cancel } from '../broadcast/run-at.js';
 import { decideThrottle } from '../broadcast/throttle.js';
 import type { Logger } from '../log/logger.js';
+import type { FollowGuard } from './follow-guard.js';
+import type { PathWatch, PathWatches } from './path-watches.js';
 
 /** Frames read per signal before switching to "jump to the newest frame". */
 const READ_FRAMES = 64;
@@ -62,8 +69,16 @@ export interface FollowedFrame {
 
 export interface FollowerEvents {
   onFrame(f: FollowedFrame): void;
-  /** The file was deleted: the follower has stopped itself. */
+  /** The file was deleted, or leads outside the data roots: the follower has stopped itself. */
   onGone(path: string): void;
+}
+
+export interface FollowerOptions {
+  log: Logger;
+  clock: Clock;
+  readIntervalMs: () => number;
+  watches: PathWatches;
+  guard: FollowGuard;
 }
 
 interface OpenFile {
@@ -95,7 +110,9 @@ export class FrameFileFollower {
   private reading: Promise<void> | null = null;
   private again = false;
   private closed = false;
-  private fsWatcher: FSWatcher | undefined;
+  private fileWatch: PathWatch | undefined;
+  /** Set when the guard refused the opened file: the follower stops once the read ends. */
+  private refused = false;
   /** Set once a file-level problem was logged, so a broken file is not reported on every append. */
   private failed = false;
   private lastIdentityCheck: number | null = null;
@@ -109,6 +126,7 @@ export class FrameFileFollower {
     private readonly log: Logger,
     private readonly clock: Clock,
     private readonly readIntervalMs: () => number,
+    private readonly context: Pick<FollowerOptions, 'watches' | 'guard'>,
     private readonly events: FollowerEvents,
   ) {}
 
@@ -116,23 +134,27 @@ export class FrameFileFollower {
   static async start(
     path: string,
     name: DataFileName,
-    opts: { log: Logger; clock: Clock; readIntervalMs: () => number },
+    opts: FollowerOptions,
     events: FollowerEvents,
   ): Promise<FrameFileFollower> {
-    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, events);
+    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, opts, events);
     f.watchFile();
     await f.readNow();
     return f;
   }
 
   private watchFile(): void {
-    this.fsWatcher?.close();
+    this.fileWatch?.close();
     try {
-      this.fsWatcher = watch(this.path, { persistent: false }, (event) => {
-        if (event === 'rename') void this.checkIdentity();
-        else this.signal();
-      });
-      this.fsWatcher.on('error', (err) => this.log.warn('file watch error', { error: err.message }));
+      this.fileWatch = this.context.watches.watch(
+        this.path,
+        'file',
+        (event) => {
+          if (event === 'rename') void this.checkIdentity();
+          else this.signal();
+        },
+        (err) => this.log.warn('file watch error', { error: err.message }),
+      );
     } catch (err) {
       // The file vanished between discovery and watching: the run directory reports it.
       this.log.warn('cannot watch file', { error: (err as Error).message });
@@ -167,6 +189,7 @@ export class FrameFileFollower {
     this.lastReadAt = this.clock();
     this.reading = this.readNewest().finally(() => {
       this.reading = null;
+      if (this.refused) return void this.close().then(() => this.events.onGone(this.path));
       if (this.again) {
         this.again = false;
         this.signal();
@@ -176,13 +199,24 @@ export class FrameFileFollower {
   }
 
   private async openFile(): Promise<OpenFile | undefined> {
-    const pff = await PffFile.tryOpen(this.path);
-    if (!pff) return undefined; // first header still incomplete: wait for more bytes
-    const { layout } = pff;
-    await pff.close();
     const handle = await open(this.path, 'r');
-    const ino = (await handle.stat()).ino;
-    return { handle, layout, ino, buffer: new Uint8Array(layout.frameSize * READ_FRAMES), tail: new Uint8Array(layout.frameSize * TAIL_FRAMES) };
+    try {
+      if (!(await this.context.guard.admitsOpened(handle.fd, this.path))) {
+        this.refused = true;
+        await handle.close();
+        return undefined;
+      }
+      const layout = await readLayout(handle, this.name);
+      if (layout === 'need-more') {
+        await handle.close();
+        return undefined; // first header still incomplete: wait for more bytes
+      }
+      const ino = (await handle.stat()).ino;
+      return { handle, layout, ino, buffer: new Uint8Array(layout.frameSize * READ_FRAMES), tail: new Uint8Array(layout.frameSize * TAIL_FRAMES) };
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   private async readNewest(): Promise<void> {
@@ -362,7 +396,7 @@ export class FrameFileFollower {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.fsWatcher?.close();
+    this.fileWatch?.close();
     this.identityTimer?.();
     this.readTimer?.();
     await this.reading?.catch(() => undefined);
