@@ -10,6 +10,7 @@ import { ImageHub } from '../broadcast/image-hub.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { aggregateRepeatedLines, type Logger, type RepeatedLines } from '../log/logger.js';
 import { peerHost } from '../transport/stream-start-limit.js';
+import type { FileIngestTally } from '../metrics/ingest-tally.js';
 import type { DataDirWatcher } from '../watch/data-dir-watcher.js';
 import { confineDataDir } from './data-dir-confinement.js';
 import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
@@ -41,12 +42,16 @@ export class DaqNode {
   private closing = false;
   /** "stream started/ended" per client host: a client opening and resetting streams at will must not write a line each. */
   private readonly streamLines: RepeatedLines;
+  /** Images sent and dropped by the streams that have ended (for metrics: totals over all streams). */
+  private readonly endedStreams = { sent: 0, dropped: 0 };
 
   constructor(
     private readonly config: ServerConfig,
     private readonly log: Logger,
     private readonly clock: Clock,
     private readonly simulator: DaqSimulator | undefined,
+    /** Counts of what the file followers read, for the node's metrics. */
+    private readonly ingest?: FileIngestTally,
   ) {
     this.nodeIntervalSeconds = config.minUpdateIntervalSeconds;
     this.streamLines = aggregateRepeatedLines(log);
@@ -66,6 +71,21 @@ export class DaqNode {
   /** Per active stream: images sent, images dropped (replaced before sending), images held now. */
   streamStats(): Array<{ id: string; sent: number; dropped: number; pending: number }> {
     return [...this.streams].map(({ id, stream }) => ({ id, sent: stream.sent, dropped: stream.dropped, pending: stream.pendingCount }));
+  }
+
+  /** Images sent and dropped over every stream served, ended or active. */
+  streamImageTotals(): { sent: number; dropped: number } {
+    let { sent, dropped } = this.endedStreams;
+    for (const { stream } of this.streams) (sent += stream.sent), (dropped += stream.dropped);
+    return { sent, dropped };
+  }
+
+  get uploadQueueDepth(): number {
+    return this.uploads.length;
+  }
+
+  get watcher(): DataDirWatcher | null {
+    return this.following?.watcher ?? null;
   }
 
   get dataDir(): string | null {
@@ -126,6 +146,8 @@ export class DaqNode {
       unsubscribe();
       context.signal.removeEventListener('abort', onAbort);
       this.streams.delete(active);
+      this.endedStreams.sent += stream.sent;
+      this.endedStreams.dropped += stream.dropped;
       this.streamLines.log('info', 'stream ended', host, { client: id, reason: outcome, sent: stream.sent, dropped: stream.dropped });
     }
   }
@@ -205,6 +227,7 @@ export class DaqNode {
         clock: this.clock,
         readIntervalMs: () => intervalSeconds * 1000,
         onImage,
+        tally: this.ingest,
       });
     } catch (err) {
       await simulation?.stop().catch(() => undefined);

@@ -11,6 +11,7 @@ import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-imag
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
+import type { FileIngestTally } from '../metrics/ingest-tally.js';
 import { ChildDirs } from './child-dirs.js';
 import { compareFrameFiles, streamKey, type FrameFileCandidate } from './current-file.js';
 import { FrameFileFollower, type FollowedFrame } from './frame-file-follower.js';
@@ -25,6 +26,8 @@ export interface DataDirWatcherOptions {
   /** The node's update interval: files are not read more often (no client could get more). */
   readIntervalMs: () => number;
   onImage(image: BroadcastImage): void;
+  /** Counts for the node's metrics (given to every file follower). */
+  tally?: FileIngestTally;
 }
 
 interface Followed {
@@ -60,6 +63,11 @@ export class DataDirWatcher {
 
   get dataDir(): string {
     return this.opts.dataDir;
+  }
+
+  /** Directories watched now: data_dir and its module and run directories (for metrics). */
+  get watchedDirectoryCount(): number {
+    return (this.modules ? 1 : 0) + this.moduleDirs.size + this.runDirs.size;
   }
 
   /** Paths currently followed (for status and tests). */
