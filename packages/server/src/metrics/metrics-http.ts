@@ -3,7 +3,7 @@
 // method 405, a request body is never read (the connection is closed after such an answer).
 // Bounds: request headers must arrive within HEADERS_TIMEOUT_MS and fit in MAX_HEADER_BYTES,
 // at most MAX_CONNECTIONS connections at once, idle keep-alive connections close after
-// KEEP_ALIVE_MS. A failing collector gives a 500 and a log line; the node goes on.
+// KEEP_ALIVE_MS (Node answers 431 and 408 and closes). A failing collector gives a 500 and a log line; the node goes on.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -15,6 +15,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_MS = 5_000;
 const MAX_HEADER_BYTES = 8 * 1024;
 const MAX_CONNECTIONS = 64;
+/** How often Node checks the header and request timeouts (its default, 30 s, would let a slow client hold a connection that long). */
+const TIMEOUT_CHECK_MS = 1_000;
 
 export interface MetricsHttpOptions {
   host: string;
@@ -57,9 +59,8 @@ export async function startMetricsHttp(opts: MetricsHttpOptions): Promise<Metric
       },
     );
   };
-  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS }, handle);
+  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_MS, connectionsCheckingInterval: TIMEOUT_CHECK_MS }, handle);
   server.maxConnections = MAX_CONNECTIONS;
-  server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
