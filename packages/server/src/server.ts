@@ -15,7 +15,6 @@ import { startRecorderAcquisition, type RecorderAcquisition } from './ingest/rec
 import { clearStaleSocket } from './ingest/unix-socket-file.js';
 import { aggregateRepeatedLines, createLogger, type Logger } from './log/logger.js';
 import { startMetricsHttp, type MetricsHttp } from './metrics/metrics-http.js';
-import { NodeMetrics } from './metrics/node-metrics.js';
 import { nodeMetricsSources } from './metrics/node-metrics-sources.js';
 import { readiness } from './metrics/readiness.js';
 import { DaqNode } from './service/daq-node.js';
@@ -131,8 +130,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const log = options.logger ?? createLogger({ format: config.logFormat });
   const clock = options.clock ?? unixClockMs;
   let acquisition: RecorderAcquisition | undefined;
-  // The metrics come first: the node's file followers count into them. Their sources are read at scrape time.
-  const metrics = config.metricsPort === null ? null : new NodeMetrics(nodeMetricsSources(config.nodeName, clock, () => node, () => acquisition));
+  // The metrics come first: the node's file followers count into them. Their sources are read
+  // at scrape time. prom-client is loaded only when asked for (it costs start-up time).
+  const metrics =
+    config.metricsPort === null ? null : new (await import('./metrics/node-metrics.js')).NodeMetrics(nodeMetricsSources(config.nodeName, clock, () => node, () => acquisition));
   const node = new DaqNode(config, log, clock, options.simulator, metrics?.ingest);
   if (metrics) node.hub.subscribe(metrics.published.onImage);
   const health = HealthState();
