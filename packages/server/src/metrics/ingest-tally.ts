@@ -32,7 +32,10 @@ export class IngestTally implements FileIngestTally {
 
   read(name: DataFileName, frames: number, bytes: number): void {
     const { moduleId, dataProduct } = name;
-    if (frames > 0) this.fileFrames.add({ module: this.modules.of(moduleId), product: dataProduct }, `${moduleId}:${dataProduct}`, frames);
+    if (frames > 0) {
+      const module = this.modules.of(moduleId);
+      this.fileFrames.add({ module, product: dataProduct }, `${module}:${dataProduct}`, frames);
+    }
     this.fileBytes.set(dataProduct, (this.fileBytes.get(dataProduct) ?? 0) + bytes);
   }
 

@@ -21,7 +21,7 @@ export class ModuleLabels {
   }
 }
 
-/** Counts per label pair, kept as numbers and turned into samples only when scraped. */
+/** Counts per label set (`key` names it; bounded labels, bounded keys), kept as numbers and turned into samples only when scraped. */
 export class LabelledCounts {
   private readonly counts = new Map<string, { labels: Record<string, string>; value: number }>();
 

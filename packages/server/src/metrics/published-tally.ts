@@ -21,7 +21,8 @@ export class PublishedTally {
   readonly onImage = (image: BroadcastImage): void => {
     const module = this.modules.of(image.moduleId);
     const product = this.productOf(image.file, image.kind);
-    const key = `${image.moduleId}:${product}`;
+    // Keyed by label, not id: ids beyond the bound share "other" and add no entries.
+    const key = `${module}:${product}`;
     this.published.add({ module, product }, key, 1);
     if (image.file.startsWith(SOCKET_FILE_PREFIX)) this.socketFrames.add({ module, product }, key, 1);
     if (image.seenAt > (this.newestArrival.get(module) ?? -Infinity)) this.newestArrival.set(module, image.seenAt);
