@@ -160,7 +160,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       uploadImages: (req, ctx) => node.uploadImages(req, ctx),
     });
     server.add(HealthDefinition, HealthServiceImpl(health));
-    server.add(ServerReflectionService, ServerReflection(descriptorSet, [DaqDataDefinition.fullName]));
+    server.add(ServerReflectionService, ServerReflection(descriptorSet, [DaqDataDefinition.fullName, HealthDefinition.fullName]));
     return server;
   };
 
