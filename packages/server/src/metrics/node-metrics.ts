@@ -7,7 +7,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../broadcast/clock.js';
 import type { RecorderSocketStats } from '../ingest/recorder-sockets.js';
 import { grpcMetricsMiddleware, initHpIoOutcomeMiddleware } from './grpc-metrics.js';
-import { IngestTally, type IngestSource } from './ingest-tally.js';
+import { IngestTally } from './ingest-tally.js';
 import { ModuleLabels } from './module-labels.js';
 import { PublishedTally } from './published-tally.js';
 
@@ -34,8 +34,6 @@ export interface NodeMetricsSources {
 type Labels = Record<string, string>;
 type Sample = { labels: Labels; value: number };
 
-const SOURCES: readonly IngestSource[] = ['file', 'socket'];
-
 export class NodeMetrics {
   readonly registry = new Registry();
   readonly modules = new ModuleLabels();
@@ -47,7 +45,7 @@ export class NodeMetrics {
   readonly grpcCalls = grpcMetricsMiddleware(this.registry);
   readonly initHpIoCalls = initHpIoOutcomeMiddleware(this.registry);
 
-  constructor(private readonly sources: NodeMetricsSources) {
+  constructor(sources: NodeMetricsSources) {
     const r = this.registry;
     collectDefaultMetrics({ register: r });
     const sockets = () => sources.recorderSockets();
