@@ -14,6 +14,8 @@ const buf = resolve(here, '../node_modules/.bin/buf');
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const run = (args) => execFileSync(buf, args, { cwd: here, stdio: 'inherit' });
-run(['generate', '--template', 'buf.gen.yaml', '--output', outDir]);
+// Code for daq_data.proto only; the descriptor set holds every .proto here (grpc/health/v1
+// too), so that reflection can describe the health service the node serves.
+run(['generate', '--template', 'buf.gen.yaml', '--path', 'daq_data.proto', '--output', outDir]);
 run(['build', '--as-file-descriptor-set', '-o', resolve(outDir, 'daq_data.binpb')]);
 console.log(`generated ${outDir}`);

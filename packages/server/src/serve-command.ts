@@ -13,6 +13,7 @@ export interface ServeFlags {
   host?: string;
   port?: string;
   unixSocket?: string;
+  metricsPort?: string;
   nodeName?: string;
   minInterval?: string;
   maxStreams?: string;
@@ -60,6 +61,7 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
     host: f.host,
     port: num(f.port),
     unixSocket: f.unixSocket,
+    metricsPort: num(f.metricsPort),
     nodeName: f.nodeName,
     minUpdateIntervalSeconds: num(f.minInterval),
     maxStreams: num(f.maxStreams),
@@ -93,6 +95,7 @@ export function addServeOptions(cmd: Command): Command {
     .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
     .option('-p, --port <port>', `TCP port, 0 for any free port (default ${DEFAULT_PORT})`)
     .option('--unix-socket <path>', 'also listen on this Unix socket')
+    .option('--metrics-port <port>', 'serve /metrics, /healthz and /readyz over HTTP on this port of --host, 0 for any free port (default: off)')
     .option('--node-name <name>', 'name sent in every response (default: host name)')
     .option('--min-interval <seconds>', 'minimum update interval in seconds (default 0.001)')
     .option('--max-streams <n>', 'maximum concurrent StreamImages calls (default 64)')

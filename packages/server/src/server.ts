@@ -14,6 +14,9 @@ import type { ServerConfig } from './config/server-config.js';
 import { startRecorderAcquisition, type RecorderAcquisition } from './ingest/recorder-acquisition.js';
 import { clearStaleSocket } from './ingest/unix-socket-file.js';
 import { aggregateRepeatedLines, createLogger, type Logger } from './log/logger.js';
+import { startMetricsHttp, type MetricsHttp } from './metrics/metrics-http.js';
+import { nodeMetricsSources } from './metrics/node-metrics-sources.js';
+import { readiness } from './metrics/readiness.js';
 import { DaqNode } from './service/daq-node.js';
 import { loadDaqDataDescriptorSet } from './service/descriptor-set.js';
 import type { DaqSimulator } from './service/simulator.js';
@@ -37,6 +40,8 @@ export interface RunningServer {
   address: string;
   port: number;
   unixSocket: string | null;
+  /** http://host:port serving /metrics, /healthz, /readyz (config metricsPort), or null. */
+  metricsUrl: string | null;
   node: DaqNode;
   /** Recorder sockets and status pipe, as configured. */
   acquisition: RecorderAcquisition;
@@ -126,7 +131,14 @@ function hostPort(host: string, port: number): string {
 
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger({ format: config.logFormat });
-  const node = new DaqNode(config, log, options.clock ?? unixClockMs, options.simulator, options.watch);
+  const clock = options.clock ?? unixClockMs;
+  let acquisition: RecorderAcquisition | undefined;
+  // The metrics come first: the node's file followers count into them. Their sources are read
+  // at scrape time. prom-client is loaded only when asked for (it costs start-up time).
+  const metrics =
+    config.metricsPort === null ? null : new (await import('./metrics/node-metrics.js')).NodeMetrics(nodeMetricsSources(config.nodeName, clock, () => node, () => acquisition));
+  const node = new DaqNode(config, log, clock, options.simulator, { watch: options.watch, ingest: metrics?.ingest });
+  if (metrics) node.hub.subscribe(metrics.published.onImage);
   const health = HealthState();
   const descriptorSet = await loadDaqDataDescriptorSet();
   const credentials = await credentialsFor(config);
@@ -142,6 +154,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   const build = (): Server => {
     let server = createServer(grpcServerOptions(config, guard));
+    if (metrics) server = server.use(metrics.grpcCalls).use(metrics.initHpIoCalls);
     if (config.authToken) server = server.use(tokenAuthMiddleware(config.authToken, PROTECTED, repeated));
     server.add(DaqDataWireDefinition, {
       streamImages: (req, ctx) => node.streamImages(req, ctx),
@@ -150,15 +163,15 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       uploadImages: (req, ctx) => node.uploadImages(req, ctx),
     });
     server.add(HealthDefinition, HealthServiceImpl(health));
-    server.add(ServerReflectionService, ServerReflection(descriptorSet, [DaqDataDefinition.fullName]));
+    server.add(ServerReflectionService, ServerReflection(descriptorSet, [DaqDataDefinition.fullName, HealthDefinition.fullName]));
     return server;
   };
 
   const servers: Server[] = [];
-  let acquisition: RecorderAcquisition | undefined;
+  let http: MetricsHttp | null = null;
   try {
     if (config.initialDataDir) await node.followAtStart(config.initialDataDir);
-    acquisition = await startRecorderAcquisition(config, log, options.clock ?? unixClockMs, (image) => node.hub.publish(image));
+    acquisition = await startRecorderAcquisition(config, log, clock, (image) => node.hub.publish(image));
     const tcp = build();
     servers.push(tcp);
     const port = await listenOn(tcp, hostPort(config.host, config.port), credentials, guard);
@@ -171,9 +184,21 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     health.setStatus('healthy');
     health.setStatus('healthy', DaqDataDefinition.fullName);
     const address = hostPort(config.host, port);
-    log.info('listening', { address, unixSocket: config.unixSocket ?? undefined, node: config.nodeName, tls: config.tlsCertFile !== null, auth: config.authToken !== null });
-
     let closing: Promise<void> | undefined;
+    if (metrics) {
+      const sockets = acquisition.recorderSockets?.paths ?? [];
+      http = await startMetricsHttp({
+        host: config.host,
+        port: config.metricsPort!,
+        registry: metrics.registry,
+        log,
+        readiness: () => readiness({ listening: true, closing: closing !== undefined, dataDir: node.dataDir, recorderSocketPaths: sockets }),
+      }).catch((err: NodeJS.ErrnoException) => {
+        throw new ListenError(hostPort(config.host, config.metricsPort!), err.code, `metricsPort: ${err.message}`);
+      });
+    }
+    log.info('listening', { address, unixSocket: config.unixSocket ?? undefined, metrics: http?.url, node: config.nodeName, tls: config.tlsCertFile !== null, auth: config.authToken !== null });
+
     const close = (graceMs = config.shutdownGraceSeconds * 1000): Promise<void> =>
       (closing ??= (async () => {
         log.info('shutting down', { graceMs });
@@ -185,11 +210,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         await acquisition!.close();
         if (config.unixSocket) await rm(config.unixSocket, { force: true });
         repeated.close();
+        await http?.close();
         log.info('stopped');
       })());
-    return { address, port, unixSocket: config.unixSocket, node, acquisition, guard, close };
+    return { address, port, unixSocket: config.unixSocket, metricsUrl: http?.url ?? null, node, acquisition, guard, close };
   } catch (err) {
     for (const s of servers) s.forceShutdown();
+    await http?.close();
     repeated.close();
     await acquisition?.close();
     await node.close();

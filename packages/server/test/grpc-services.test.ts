@@ -25,7 +25,7 @@ describe('gRPC services', () => {
     expect((await health.check({ service: 'daqdata.DaqData' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
   });
 
-  it('lists daqdata.DaqData through server reflection and serves its file descriptor', async () => {
+  it('lists daqdata.DaqData and the health service through server reflection and serves their file descriptors', async () => {
     const n = await node();
     const client = new ServerReflectionClient(`127.0.0.1:${n.server.port}`, grpc.credentials.createInsecure());
     cleanups.push(async () => client.close());
@@ -40,11 +40,16 @@ describe('gRPC services', () => {
       });
     const list = await ask((r) => r.setListServices(''));
     const services = list.getListServicesResponse()!.getServiceList().map((s) => s.getName());
-    expect(services).toContain('daqdata.DaqData');
-    const file = await ask((r) => r.setFileContainingSymbol('daqdata.DaqData'));
-    const protos = file.getFileDescriptorResponse()!.getFileDescriptorProtoList_asU8();
-    expect(protos.length).toBeGreaterThan(0);
-    expect(Buffer.from(protos[0]!).toString('latin1')).toContain('StreamImages');
+    expect(services.sort()).toEqual(['daqdata.DaqData', 'grpc.health.v1.Health']);
+    for (const [symbol, method] of [
+      ['daqdata.DaqData', 'StreamImages'],
+      ['grpc.health.v1.Health', 'Watch'],
+    ]) {
+      const file = await ask((r) => r.setFileContainingSymbol(symbol!));
+      const protos = file.getFileDescriptorResponse()!.getFileDescriptorProtoList_asU8();
+      expect(protos.length).toBeGreaterThan(0);
+      expect(Buffer.from(protos[0]!).toString('latin1')).toContain(method);
+    }
   });
 
   it('refuses streams beyond the configured limit (RESOURCE_EXHAUSTED)', async () => {

@@ -76,15 +76,17 @@ export function upCommand(): Command {
 
 interface RunningNode extends UpNode {
   child: ChildProcess;
+  /** The node's /metrics, /healthz, /readyz (it listens on a free port), from its ready line. */
+  metricsUrl?: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Forwards a child's output line by line, prefixed with its name; resolves on its ready line. */
-function follow(child: ChildProcess, name: string): Promise<void> {
+/** Forwards a child's output line by line, prefixed with its name; resolves on its ready line with the node's metrics URL. */
+function follow(child: ChildProcess, name: string): Promise<string> {
   return new Promise((resolveReady, reject) => {
     const prefix = (line: string) => process.stderr.write(`[${name}] ${line}\n`);
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith(READY_PREFIX)) resolveReady();
+      if (line.startsWith(READY_PREFIX)) resolveReady(line.slice(READY_PREFIX.length).split(' ')[1] ?? '');
       else prefix(line);
     });
     createInterface({ input: child.stderr! }).on('line', prefix);
@@ -150,8 +152,9 @@ async function up(flags: UpFlags): Promise<void> {
       // stdin stays open and unused: when daq up goes away, even killed, the node sees it end and stops.
       const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-      nodes.push({ name, address: `${flags.host}:${port}`, port, modules, dataDir, child, exited });
-      await Promise.race([follow(child, name), stopSignalled]);
+      const node: RunningNode = { name, address: `${flags.host}:${port}`, port, modules, dataDir, child, exited };
+      nodes.push(node);
+      node.metricsUrl = (await Promise.race([follow(child, name), stopSignalled])) ?? undefined;
     }
   } catch (err) {
     await stopAll();
@@ -166,7 +169,7 @@ async function up(flags: UpFlags): Promise<void> {
   await writeFile(join(dir, 'daq_config.json'), `${JSON.stringify(daqConfig(nodes), null, 2)}\n`);
   await writeFile(join(dir, 'network_config.json'), `${JSON.stringify(networkConfig(nodes), null, 2)}\n`);
   out(`local observatory up: ${nodes.length} node${nodes.length > 1 ? 's' : ''} in ${dir}`);
-  for (const n of nodes) out(`  ${n.name}  ${n.address}  modules ${n.modules.join(',')}  pid ${n.child.pid}`);
+  for (const n of nodes) out(`  ${n.name}  ${n.address}  modules ${n.modules.join(',')}  pid ${n.child.pid}  metrics ${n.metricsUrl}/metrics`);
   out(`config: ${join(dir, 'daq_config.json')}`);
   // `npx daq` works from anywhere in the checkout, where a bare `daq` needs a global install.
   const config = join(dir, 'daq_config.json');
@@ -228,7 +231,7 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
   const onWarning = (w: string) => log.warn('simulation', { warning: w });
   try {
     const config = await loadServerConfig(null, {
-      ...flagsToOverrides({ host: flags.host, port: String(flags.port), nodeName: flags.nodeName, dataDir }),
+      ...flagsToOverrides({ host: flags.host, port: String(flags.port), nodeName: flags.nodeName, dataDir, metricsPort: '0' }),
       allowedDataRoots: [dataDir],
     });
     sim = await startSimulation({ ...options, dataDir, onWarning });
@@ -240,7 +243,7 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
     await shutdown();
     throw err;
   }
-  process.stdout.write(`${READY_PREFIX}${server.address}\n`);
+  process.stdout.write(`${READY_PREFIX}${server.address} ${server.metricsUrl}\n`);
   void sim.done.then((r) => {
     if (r.ended === 'error') log.error('simulation stopped', { error: r.error?.message });
   });

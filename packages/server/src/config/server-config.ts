@@ -16,6 +16,8 @@ export interface ServerConfig {
   port: number;
   /** Optional Unix socket path to listen on as well. */
   unixSocket: string | null;
+  /** HTTP port on `host` for /metrics, /healthz and /readyz (0 picks a free one); null = off. */
+  metricsPort: number | null;
   /** Name put in every StreamImagesResponse. */
   nodeName: string;
   /** Floor for every client's update_interval_seconds and for InitHpIo's interval. */
@@ -89,6 +91,7 @@ export function defaultServerConfig(): ServerConfig {
     host: '0.0.0.0',
     port: DEFAULT_PORT,
     unixSocket: null,
+    metricsPort: null,
     nodeName: hostname(),
     minUpdateIntervalSeconds: 0.001,
     maxStreams: 64,
@@ -187,6 +190,7 @@ const CHECKS: Record<keyof ServerConfig, Check> = {
   host: isString,
   port,
   unixSocket: orNull(isString),
+  metricsPort: orNull(port),
   nodeName: isString,
   minUpdateIntervalSeconds: positiveNumberUpTo(DAY_SECONDS),
   maxStreams: positiveIntegerUpTo(100_000),

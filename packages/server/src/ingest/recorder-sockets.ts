@@ -50,6 +50,8 @@ export interface RecorderSocketStats {
   timeouts: number;
   frames: number;
   malformedFrames: number;
+  /** Times the framing was found again after bytes that were not frames. */
+  resynchronisations: number;
   bytes: number;
   bytesSkipped: number;
 }
@@ -103,7 +105,7 @@ export async function startRecorderSockets(opts: RecorderSocketsOptions): Promis
 class RecorderSocketListener {
   /** Open connections, each with the reason it will be logged as ended with. */
   private readonly connections = new Map<Socket, { outcome: string }>();
-  private readonly counters = { connectionsAccepted: 0, connectionsRefused: 0, timeouts: 0, frames: 0, malformedFrames: 0, bytes: 0, bytesSkipped: 0 };
+  private readonly counters = { connectionsAccepted: 0, connectionsRefused: 0, timeouts: 0, frames: 0, malformedFrames: 0, resynchronisations: 0, bytes: 0, bytesSkipped: 0 };
   private connectionCounter = 0;
   private readonly file: string;
   private readonly log: Logger;
@@ -161,10 +163,11 @@ class RecorderSocketListener {
     socket.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       this.counters.bytes += chunk.length;
-      const before = { skipped: decoder.bytesSkipped, malformed: decoder.malformedFrames };
+      const before = { skipped: decoder.bytesSkipped, malformed: decoder.malformedFrames, resyncs: decoder.resynchronisations };
       const { frames, problems } = decoder.push(chunk);
       this.counters.bytesSkipped += decoder.bytesSkipped - before.skipped;
       this.counters.malformedFrames += decoder.malformedFrames - before.malformed;
+      this.counters.resynchronisations += decoder.resynchronisations - before.resyncs;
       for (const problem of problems) {
         if (problem.fatal) {
           state.outcome = `undecodable: ${problem.reason}`;

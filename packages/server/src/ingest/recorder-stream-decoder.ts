@@ -69,6 +69,8 @@ export class RecorderStreamDecoder {
   framesDecoded = 0;
   malformedFrames = 0;
   bytesSkipped = 0;
+  /** Times the framing was found again after it was lost. */
+  resynchronisations = 0;
 
   constructor(
     private readonly dataProduct: DataProductInfo,
@@ -144,6 +146,7 @@ export class RecorderStreamDecoder {
       if (this.lostAt !== null) {
         out.problems.push({ offset: base + p, reason: `re-synchronised after skipping ${base + p - this.lostAt} bytes`, fatal: false });
         this.lostAt = null;
+        this.resynchronisations++;
       }
       good.push({ moduleId: (data[p]! << 8) | data[p + 1]!, offset: base + p, header });
       goodStarts.push(p + MODULE_ID_BYTES + layout.headerLength + 1);

@@ -10,6 +10,7 @@ import { ImageHub } from '../broadcast/image-hub.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { aggregateRepeatedLines, type Logger, type RepeatedLines } from '../log/logger.js';
 import { peerHost } from '../transport/stream-start-limit.js';
+import type { FileIngestTally } from '../metrics/ingest-tally.js';
 import type { DataDirWatcher } from '../watch/data-dir-watcher.js';
 import type { WatchCounts, WatchFunction } from '../watch/path-watches.js';
 import { confineDataDir } from './data-dir-confinement.js';
@@ -42,14 +43,16 @@ export class DaqNode {
   private closing = false;
   /** "stream started/ended" per client host: a client opening and resetting streams at will must not write a line each. */
   private readonly streamLines: RepeatedLines;
+  /** Images sent and dropped by the streams that have ended (for metrics: totals over all streams). */
+  private readonly endedStreams = { sent: 0, dropped: 0 };
 
   constructor(
     private readonly config: ServerConfig,
     private readonly log: Logger,
     private readonly clock: Clock,
     private readonly simulator: DaqSimulator | undefined,
-    /** The kernel watch the data-directory watcher uses (default fs.watch; tests inject refusals). */
-    private readonly watch?: WatchFunction,
+    /** Hooks: the kernel watch the data-directory watcher uses (default fs.watch; tests inject refusals), and counts of what the file followers read (the node's metrics). */
+    private readonly hooks: { watch?: WatchFunction | undefined; ingest?: FileIngestTally | undefined } = {},
   ) {
     this.nodeIntervalSeconds = config.minUpdateIntervalSeconds;
     this.streamLines = aggregateRepeatedLines(log);
@@ -74,6 +77,17 @@ export class DaqNode {
   /** The data-directory watcher's watches and polling fallbacks; null while nothing is followed. */
   watchCounts(): WatchCounts | null {
     return this.following?.watcher.watchCounts() ?? null;
+  }
+
+  /** Images sent and dropped over every stream served, ended or active. */
+  streamImageTotals(): { sent: number; dropped: number } {
+    let { sent, dropped } = this.endedStreams;
+    for (const { stream } of this.streams) (sent += stream.sent), (dropped += stream.dropped);
+    return { sent, dropped };
+  }
+
+  get uploadQueueDepth(): number {
+    return this.uploads.length;
   }
 
   get dataDir(): string | null {
@@ -134,6 +148,8 @@ export class DaqNode {
       unsubscribe();
       context.signal.removeEventListener('abort', onAbort);
       this.streams.delete(active);
+      this.endedStreams.sent += stream.sent;
+      this.endedStreams.dropped += stream.dropped;
       this.streamLines.log('info', 'stream ended', host, { client: id, reason: outcome, sent: stream.sent, dropped: stream.dropped });
     }
   }
@@ -215,7 +231,8 @@ export class DaqNode {
         onImage,
         // The simulator's directory is the node's own: it is its only root.
         allowedRoots: simulation ? [simulation.dataDir] : this.config.allowedDataRoots,
-        watch: this.watch,
+        watch: this.hooks.watch,
+        tally: this.hooks.ingest,
       });
     } catch (err) {
       await simulation?.stop().catch(() => undefined);

@@ -14,6 +14,7 @@ import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-imag
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
+import type { FileIngestTally } from '../metrics/ingest-tally.js';
 import { ChildDirs, type ChildDirsContext } from './child-dirs.js';
 import { compareFrameFiles, streamKey, type FrameFileCandidate } from './current-file.js';
 import { DataRoots } from './data-roots.js';
@@ -40,6 +41,8 @@ export interface DataDirWatcherOptions {
   watch?: WatchFunction;
   /** How often a path is polled when the kernel refused to watch it (default 100 ms). */
   pollIntervalMs?: number;
+  /** Counts for the node's metrics (given to every file follower). */
+  tally?: FileIngestTally;
 }
 
 interface Followed {

@@ -44,6 +44,7 @@ import { decideThrottle } from '../broadcast/throttle.js';
 import type { Logger } from '../log/logger.js';
 import type { FollowGuard } from './follow-guard.js';
 import type { PathWatch, PathWatches } from './path-watches.js';
+import type { FileIngestTally } from '../metrics/ingest-tally.js';
 
 /** Frames read per signal before switching to "jump to the newest frame". */
 const READ_FRAMES = 64;
@@ -79,6 +80,8 @@ export interface FollowerOptions {
   readIntervalMs: () => number;
   watches: PathWatches;
   guard: FollowGuard;
+  /** Frames and bytes read, problems met: for the node's metrics. */
+  tally?: FileIngestTally | undefined;
 }
 
 interface OpenFile {
@@ -128,6 +131,8 @@ export class FrameFileFollower {
     private readonly readIntervalMs: () => number,
     private readonly context: Pick<FollowerOptions, 'watches' | 'guard'>,
     private readonly events: FollowerEvents,
+    /** Frames and bytes read, problems met: for the node's metrics. */
+    private readonly tally?: FileIngestTally,
   ) {}
 
   /** Starts following `path` and delivers its newest complete frame, if any. */
@@ -137,7 +142,7 @@ export class FrameFileFollower {
     opts: FollowerOptions,
     events: FollowerEvents,
   ): Promise<FrameFileFollower> {
-    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, opts, events);
+    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, opts, events, opts.tally);
     f.watchFile();
     await f.readNow();
     return f;
@@ -234,6 +239,7 @@ export class FrameFileFollower {
       // A backlog (start-up on a grown file, or a long stall): the newest frame is near EOF.
       const tail = bytesRead === f.buffer.length ? this.readTail(f, read.scan) : undefined;
       const last = tail ?? read;
+      this.tally?.read(this.name, read.scan.frames.length + (tail?.scan.frames.length ?? 0), bytesRead + (tail?.bytes.length ?? 0));
       this.offset = last.scan.next;
       this.setBadRun(last.scan.badRun ?? (last.scan.searching ? this.noFrameInTail(last) : undefined), f.layout);
       const newest = [tail, read].find((r) => r && r.scan.frames.length > 0);
@@ -293,6 +299,8 @@ export class FrameFileFollower {
   }
 
   private logSkipped(run: SkippedRun): void {
+    this.tally?.malformed();
+    if (run.resumedAt !== 'end') this.tally?.resynchronised();
     this.log.warn(describeSkippedRun(run), { offset: run.start, bytes: run.bytes });
   }
 
@@ -307,6 +315,7 @@ export class FrameFileFollower {
     } catch (err) {
       if (!isPffError(err)) throw err;
       this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
+      this.tally?.malformed();
       return;
     }
     this.delivered = { ino: f.ino, index };
@@ -363,6 +372,7 @@ export class FrameFileFollower {
     if (!f || this.closed) return;
     if (ino !== f.ino) {
       this.log.warn('file replaced: re-synchronising at its newest complete frame');
+      this.tally?.resynchronised();
       await this.dropFile();
       this.watchFile();
       await this.readNow();
@@ -371,6 +381,7 @@ export class FrameFileFollower {
     const size = (await f.handle.stat()).size;
     if (size >= this.offset || this.file !== f) return;
     const offset = this.offset;
+    this.tally?.resynchronised();
     await this.dropFile();
     this.watchFile();
     await this.readNow();
