@@ -10,3 +10,5 @@ export * from './service/wire-definition.js';
 export * from './broadcast/throttle.js';
 export * from './broadcast/clock.js';
 export type { BroadcastImage } from './broadcast/broadcast-image.js';
+export * from './config/hp-io-config.js';
+export type { IgnoredSetting } from './config/reference-server-config.js';

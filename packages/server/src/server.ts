@@ -7,7 +7,7 @@ import { ServerCredentials } from '@grpc/grpc-js';
 import { DaqDataDefinition } from '@daqdata/core';
 import { createServer, type Server } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
-import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
+import { ServerReflectionService } from 'nice-grpc-server-reflection';
 import { unixClockMs, type Clock } from './broadcast/clock.js';
 import { runAt, type Cancel } from './broadcast/run-at.js';
 import type { ServerConfig } from './config/server-config.js';
@@ -16,6 +16,7 @@ import { clearStaleSocket } from './ingest/unix-socket-file.js';
 import { aggregateRepeatedLines, createLogger, type Logger } from './log/logger.js';
 import { DaqNode } from './service/daq-node.js';
 import { loadDaqDataDescriptorSet } from './service/descriptor-set.js';
+import { reflectionImplementation, ServerReflectionV1AlphaService } from './service/server-reflection.js';
 import type { DaqSimulator } from './service/simulator.js';
 import { tokenAuthMiddleware } from './service/token-auth.js';
 import { DaqDataWireDefinition } from './service/wire-definition.js';
@@ -125,7 +126,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const log = options.logger ?? createLogger({ format: config.logFormat });
   const node = new DaqNode(config, log, options.clock ?? unixClockMs, options.simulator);
   const health = HealthState();
-  const descriptorSet = await loadDaqDataDescriptorSet();
+  const reflection = reflectionImplementation(await loadDaqDataDescriptorSet());
   const credentials = await credentialsFor(config);
   const repeated = aggregateRepeatedLines(log);
   const guard = new TransportGuard({
@@ -147,14 +148,21 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       uploadImages: (req, ctx) => node.uploadImages(req, ctx),
     });
     server.add(HealthDefinition, HealthServiceImpl(health));
-    server.add(ServerReflectionService, ServerReflection(descriptorSet, [DaqDataDefinition.fullName]));
+    server.add(ServerReflectionService, reflection);
+    server.add(ServerReflectionV1AlphaService, reflection);
     return server;
   };
 
   const servers: Server[] = [];
   let acquisition: RecorderAcquisition | undefined;
   try {
-    if (config.initialDataDir) await node.followAtStart(config.initialDataDir);
+    if (config.allowedDataRoots === null) {
+      log.warn('unconfined: InitHpIo may follow any existing directory on this machine (no allowedDataRoots, as the reference config has none); give allowedDataRoots or --allow-root to confine it');
+    }
+    if (config.initialDataDir) {
+      await node.initAtStart({ dataDir: config.initialDataDir, updateIntervalSeconds: config.minUpdateIntervalSeconds, force: false, simulateDaq: false, moduleIds: [] }, 'initialDataDir');
+    }
+    if (config.initialHpIo) await node.initAtStart(config.initialHpIo, 'initialHpIo');
     acquisition = await startRecorderAcquisition(config, log, options.clock ?? unixClockMs, (image) => node.hub.publish(image));
     const tcp = build();
     servers.push(tcp);

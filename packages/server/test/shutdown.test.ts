@@ -76,7 +76,7 @@ describe.each([
     const dir = await tempDir('daq-shutdown-');
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const socket = join(dir, 'daq.sock');
-    const child = launch([...entry, '--host', '127.0.0.1', '--port', '0', '--unix-socket', socket, '--allow-root', dir, '--log-format', 'json', '--grace', '3', '--node-name', 'child-node']);
+    const child = launch([...entry, '--host', '127.0.0.1', '--port', '0', '--unix-socket', socket, '--allow-root', dir, '--log-format', 'json', '--grace', '3', '--node-name', 'child-node', '--upload-relay']);
     const listening = await child.waitFor((l) => l.msg === 'listening', 'listening line');
     expect(existsSync(socket)).toBe(true);
 
@@ -113,7 +113,7 @@ describe('simulate_daq in the server process', () => {
     const channel = createChannel(String(listening.address));
     cleanups.push(async () => channel.close());
     const client = createClient(DaqDataDefinition, channel);
-    expect(await client.initHpIo({ simulateDaq: true })).toEqual({ success: true, errorMessage: '' });
+    expect(await client.initHpIo({ simulateDaq: true, updateIntervalSeconds: 0.05 })).toEqual({ success: true, errorMessage: '' });
     const s = new StreamRecorder(client, { streamMovieData: true, streamPulseHeightData: true });
     cleanups.push(() => s.cancel());
     await s.until((r) => r.length >= 3, 'three simulated images', 20_000);

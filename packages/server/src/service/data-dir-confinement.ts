@@ -1,6 +1,7 @@
 // InitHpIo's data_dir must lie inside a configured root. First a lexical check (so `..` is
 // refused before the path is touched at all), then the same check on the real path (so a
-// symlink pointing outside is refused too).
+// symlink pointing outside is refused too). Roots null means unconfined (a node loaded from the
+// reference's config, which has none): any existing directory, as the reference follows.
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
@@ -14,8 +15,14 @@ export function isWithin(path: string, root: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
-export async function confineDataDir(requested: string, allowedRoots: readonly string[]): Promise<Confinement> {
+export async function confineDataDir(requested: string, allowedRoots: readonly string[] | null): Promise<Confinement> {
   const lexical = resolve(requested);
+  const missing: Confinement = { ok: false, problem: 'missing', reason: `data_dir '${requested}' does not exist.` };
+  if (allowedRoots === null) {
+    const real = await realpath(lexical).catch(() => null);
+    if (real === null) return missing;
+    return directoryAt(requested, real);
+  }
   if (allowedRoots.length === 0) {
     return { ok: false, problem: 'outside-roots', reason: 'this node has no allowed data roots configured (allowedDataRoots)' };
   }
@@ -29,12 +36,14 @@ export async function confineDataDir(requested: string, allowedRoots: readonly s
   try {
     real = await realpath(lexical);
   } catch {
-    return { ok: false, problem: 'missing', reason: `data_dir ${JSON.stringify(requested)} does not exist` };
+    return missing;
   }
   const realRoots = await Promise.all(allowedRoots.map((r) => realpath(r).catch(() => r)));
   if (!realRoots.some((root) => isWithin(real, root))) return outside(`resolves to ${JSON.stringify(real)},`);
-  if (!(await stat(real)).isDirectory()) {
-    return { ok: false, problem: 'not-a-directory', reason: `data_dir ${JSON.stringify(requested)} is not a directory` };
-  }
-  return { ok: true, dataDir: real };
+  return directoryAt(requested, real);
+}
+
+async function directoryAt(requested: string, real: string): Promise<Confinement> {
+  if ((await stat(real)).isDirectory()) return { ok: true, dataDir: real };
+  return { ok: false, problem: 'not-a-directory', reason: `data_dir ${JSON.stringify(requested)} is not a directory` };
 }
