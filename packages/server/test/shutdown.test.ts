@@ -1,71 +1,20 @@
 // Shutdown as a real child process (built dist/: run `npx turbo run build` first): SIGTERM ends
 // streams with a status, removes the Unix socket file and exits 0. Both entry points:
 // the server's own daq-server and the CLI's `daq serve`.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { DaqDataDefinition } from '@daqdata/core';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamRecorder, tempDir } from './helpers.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-// The daq-server executable as shipped: the bundle that package.json's bin names.
-const serverMain = join(here, '..', 'dist', 'bundle', 'daq-server.js');
-const cliBin = join(here, '..', '..', 'cli', 'dist', 'bin.js');
+import { cliBin, launch as launchChild, serverMain } from './server-process.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-interface Child {
-  proc: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  waitFor(pred: (l: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function launch(command: string[]): Child {
-  const proc = spawn(process.execPath, command, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  let waiters: Array<() => void> = [];
-  createInterface({ input: proc.stderr! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      lines.push({ msg: line });
-    }
-    const w = waiters;
-    waiters = [];
-    for (const f of w) f();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  cleanups.push(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    await exited;
-  });
-  return {
-    proc,
-    lines,
-    exited,
-    async waitFor(pred, what) {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const hit = lines.find(pred);
-        if (hit) return hit;
-        if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`child: no ${what}; lines: ${JSON.stringify(lines)}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 500);
-          waiters.push(() => (clearTimeout(t), resolve()));
-        });
-      }
-    },
-  };
-}
+const launch = (command: string[]) => launchChild(command, cleanups);
 
 describe.each([
   ['daq-server', [serverMain]],

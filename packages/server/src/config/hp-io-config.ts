@@ -11,7 +11,8 @@ import { MAX_MODULE_IDS } from '../service/request-bounds.js';
 const must = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is missing' : `${what}, got ${JSON.stringify(issue.input)}`);
 
 const FILE_SHAPE = {
-  data_dir: z.string({ error: must('must be a non-empty string') }).refine((s) => s.trim() !== '', { error: must('must be a non-empty string') }).optional(),
+  /** May be empty when simulate_daq is true (the reference's simulate files leave it so). */
+  data_dir: z.string({ error: must('must be a string') }).optional(),
   update_interval_seconds: z.number({ error: must('must be a positive number') }).gt(0, { error: must('must be a positive number') }).lte(DAY_SECONDS, { error: must(`must be a positive number, at most ${DAY_SECONDS}`) }),
   force: z.boolean({ error: must('must be true or false') }).optional(),
   simulate_daq: z.boolean({ error: must('must be true or false') }).optional(),
@@ -60,8 +61,11 @@ export function hpIoSettingsFrom(value: unknown, path: string): HpIoFileSettings
     throw new HpIoConfigError(path, key, issue.message);
   }
   const v = parsed.data;
+  if (v.data_dir !== undefined && v.data_dir.trim() === '' && !v.simulate_daq) {
+    throw new HpIoConfigError(path, 'data_dir', `must be a non-empty string unless simulate_daq is true, got ${JSON.stringify(v.data_dir)}`);
+  }
   const settings: HpIoFileSettings = { updateIntervalSeconds: v.update_interval_seconds };
-  if (v.data_dir !== undefined) settings.dataDir = v.data_dir;
+  if (v.data_dir !== undefined && v.data_dir.trim() !== '') settings.dataDir = v.data_dir;
   if (v.force !== undefined) settings.force = v.force;
   if (v.simulate_daq !== undefined) settings.simulateDaq = v.simulate_daq;
   if (v.module_ids !== undefined) settings.moduleIds = v.module_ids;

@@ -5,7 +5,7 @@
 // the server refuses to start rather than guess.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { NodeSimulationSettings } from '../service/simulator.js';
 import { recorderSocketsProblem } from '../ingest/recorder-sockets.js';
@@ -237,7 +237,8 @@ async function fileLayer(path: string): Promise<{ layer: ConfigLayer; ignored: I
   }
   if (t.initialHpIoFile !== null) {
     try {
-      t.values.initialHpIo = initHpIoRequestFrom(await readHpIoConfigFile(resolve(t.initialHpIoFile)));
+      // Beside the server config, where the reference keeps its hp_io configs.
+      t.values.initialHpIo = initHpIoRequestFrom(await readHpIoConfigFile(resolve(dirname(path), t.initialHpIoFile)));
       t.keyNames.initialHpIo = 'default_hp_io_config_file';
     } catch (err) {
       if (err instanceof HpIoConfigError) throw new ConfigError('default_hp_io_config_file', `${t.initialHpIoFile}: ${err.key}: ${err.reason}`, path);
