@@ -1,5 +1,5 @@
 // startServer: one DaqNode served over gRPC on a TCP address and, optionally, a Unix socket,
-// with the standard health service and server reflection. close(graceMs) is the shutdown
+// with the standard health service and server reflection (v1 and v1alpha). close(graceMs) is the shutdown
 // sequence: health NOT_SERVING, streams ended with UNAVAILABLE, in-flight calls given the
 // grace period, watchers closed, the socket file removed.
 import { readFile, rm } from 'node:fs/promises';

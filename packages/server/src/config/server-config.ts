@@ -114,11 +114,6 @@ export function defaultServerConfig(): ServerConfig {
   return SERVER_CONFIG_SCHEMA.parse({});
 }
 
-/** What each setting does, for documentation and `--help`. */
-export function settingDescriptions(): Record<keyof ServerConfig, string> {
-  return Object.fromEntries(Object.entries(SETTINGS).map(([key, schema]) => [key, schema.description ?? ''])) as Record<keyof ServerConfig, string>;
-}
-
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(

@@ -194,7 +194,10 @@ export class DaqNode {
       refuse(Status.INVALID_ARGUMENT, `update_interval_seconds ${interval} is below this node's minimum of ${min} s`);
     }
     if (this.streams.size > 0 && !request.force) {
-      refuse(Status.FAILED_PRECONDITION, `Cannot modify server state: ${this.streams.size} clients are streaming: ${[...this.streams].map((s) => s.id).join(', ')} (send force to end their streams)`);
+      // The reference names the clients; at most 10 here, so the status stays small with thousands of streams.
+      const ids = [...this.streams].map((s) => s.id);
+      const named = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ');
+      refuse(Status.FAILED_PRECONDITION, `Cannot modify server state: ${ids.length} clients are streaming: ${named} (send force to end their streams)`);
     }
     const intervalSeconds = interval;
     let simulation: RunningSimulation | null = null;
