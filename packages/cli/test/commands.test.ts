@@ -1,7 +1,8 @@
 // The built CLI against real nodes: output and exit code of every client command, and the
 // error cases (unreachable host, bad config, bad arguments, no arguments).
 import { writeFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePanoImage } from '@daqdata/core';
 import { createNodeSimulator } from '@daqdata/sim';
@@ -149,7 +150,30 @@ describe('daq reflect', () => {
   });
 });
 
+/** The reference's hp_io configs, recreated from REFERENCE section 6 (shared with the server's tests). */
+const referenceFixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../server/test/fixtures/reference');
+
 describe('daq init', () => {
+  it("accepts the reference's hp_io configs unchanged (comments and every documented key)", async () => {
+    const sim = await runCli(['init', join(referenceFixtures, 'hp_io_config_simulate.json'), '--host', node.address]);
+    expect(sim.stderr).toBe('');
+    expect(sim.code).toBe(EXIT.ok);
+    expect(sim.stdout).toBe(`host ${node.address}: InitHpIo ok\n`);
+    // Read, sent, and refused by the node for its own reason (its data_dir is outside this node's roots), not by the CLI.
+    const real = await runCli(['init', join(referenceFixtures, 'hp_io_config.json'), '--host', node.address]);
+    expect(real.code).toBe(EXIT.rejected);
+    expect(real.stderr).toMatch(/InitHpIo failed \(.*\/mnt\/panoseti\/data.*outside the allowed data roots/);
+    const hpIo = await writeJson('hp_io_back_ref.json', { data_dir: node.root, update_interval_seconds: 0.1, force: true });
+    expect((await runCli(['init', hpIo, '--host', node.address])).code).toBe(EXIT.ok);
+  });
+
+  it('names an unknown key of an hp_io config', async () => {
+    const hpIo = await writeJson('hp_io_typo.json', { data_dir: node.root, update_interval_seconds: 0.1, coments: 'x' });
+    const r = await runCli(['init', hpIo, '--host', node.address]);
+    expect(r.code).toBe(EXIT.config);
+    expect(r.stderr).toContain(`${hpIo}: coments: is not a known key (known: data_dir, update_interval_seconds, force, simulate_daq, module_ids, comments)`);
+  });
+
   it('sends InitHpIo from hp_io_config.json and reports success', async () => {
     const hpIo = await writeJson('hp_io_config.json', { data_dir: node.root, update_interval_seconds: 0.1, force: true, simulate_daq: false, module_ids: [] });
     const r = await runCli(['init', hpIo, '--host', node.address]);

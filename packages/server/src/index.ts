@@ -11,3 +11,5 @@ export * from './broadcast/throttle.js';
 export * from './broadcast/clock.js';
 export type { BroadcastImage } from './broadcast/broadcast-image.js';
 export type { WatchCounts, WatchFunction } from './watch/path-watches.js';
+export * from './config/hp-io-config.js';
+export type { IgnoredSetting } from './config/reference-server-config.js';

@@ -2,7 +2,7 @@
 // `daq serve`: the flags, their mapping onto config keys, and the process lifecycle
 // (start, SIGINT/SIGTERM -> graceful shutdown -> exit 0).
 import { Command, Option } from 'commander';
-import { ConfigError, DEFAULT_PORT, loadServerConfig, REFERENCE_RECORDER_SOCKETS, type ServerConfig } from './config/server-config.js';
+import { ConfigError, DEFAULT_PORT, loadServerConfigWithNotes, REFERENCE_RECORDER_SOCKETS, type LoadedServerConfig, type ServerConfig } from './config/server-config.js';
 import { createLogger } from './log/logger.js';
 import { startServer, type RunningServer } from './server.js';
 import type { DaqSimulator } from './service/simulator.js';
@@ -19,6 +19,7 @@ export interface ServeFlags {
   maxStreams?: string;
   allowRoot?: string[];
   uploadQueueSize?: string;
+  uploadRelay?: boolean;
   authToken?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -67,6 +68,7 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
     maxStreams: num(f.maxStreams),
     allowedDataRoots: f.allowRoot,
     uploadQueueSize: num(f.uploadQueueSize),
+    uploadRelay: f.uploadRelay,
     authToken: f.authToken,
     tlsCertFile: f.tlsCert,
     tlsKeyFile: f.tlsKey,
@@ -91,7 +93,7 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
 export function addServeOptions(cmd: Command): Command {
   const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
   return cmd
-    .option('-c, --config <file>', 'JSON config file (see packages/server/README.md)')
+    .option('-c, --config <file>', "JSON config file: this node's format or the reference's daq_data_server_config.json (see packages/server/README.md)")
     .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
     .option('-p, --port <port>', `TCP port, 0 for any free port (default ${DEFAULT_PORT})`)
     .option('--unix-socket <path>', 'also listen on this Unix socket')
@@ -101,6 +103,7 @@ export function addServeOptions(cmd: Command): Command {
     .option('--max-streams <n>', 'maximum concurrent StreamImages calls (default 64)')
     .option('--allow-root <dir>', 'allowed data root for InitHpIo (repeatable)', collect)
     .option('--upload-queue-size <n>', 'UploadImages queue capacity (default 256)')
+    .option('--upload-relay', "images come from UploadImages: serve StreamImages before any InitHpIo")
     .addOption(new Option('--auth-token <token>', 'bearer token for InitHpIo and UploadImages').env('DAQ_AUTH_TOKEN'))
     .option('--tls-cert <file>', 'PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
@@ -136,15 +139,18 @@ export const lazySimDaqSimulator: DaqSimulator = {
 
 /** Runs the server until SIGINT/SIGTERM; exits the process (0 after a clean shutdown, 1 on a start error). */
 export async function runServe(flags: ServeFlags, options: { simulator?: DaqSimulator } = {}): Promise<RunningServer | undefined> {
-  let config: ServerConfig;
+  let loaded: LoadedServerConfig;
   try {
-    config = await loadServerConfig(flags.config, flagsToOverrides(flags));
+    loaded = await loadServerConfigWithNotes(flags.config, flagsToOverrides(flags));
   } catch (err) {
     process.stderr.write(`daq serve: bad configuration: ${(err as Error).message}\n`);
     process.exitCode = err instanceof ConfigError ? 2 : 1;
     return undefined;
   }
+  const config: ServerConfig = loaded.config;
   const log = createLogger({ format: config.logFormat });
+  if (loaded.referenceFormat) log.info("configuration: the reference's daq_data_server_config.json", { file: flags.config });
+  for (const { key, why } of loaded.ignored) log.info(`ignored: ${key} — ${why}`);
   let server: RunningServer;
   try {
     // InitHpIo(simulate_daq) replays the bundled archive unless the caller plugs in another simulator.

@@ -1,5 +1,5 @@
 // startServer: one DaqNode served over gRPC on a TCP address and, optionally, a Unix socket,
-// with the standard health service and server reflection. close(graceMs) is the shutdown
+// with the standard health service and server reflection (v1 and v1alpha). close(graceMs) is the shutdown
 // sequence: health NOT_SERVING, streams ended with UNAVAILABLE, in-flight calls given the
 // grace period, watchers closed, the socket file removed.
 import { readFile, rm } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { ServerCredentials } from '@grpc/grpc-js';
 import { DaqDataDefinition } from '@daqdata/core';
 import { createServer, type Server } from 'nice-grpc';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
-import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
+import { ServerReflectionService } from 'nice-grpc-server-reflection';
 import { unixClockMs, type Clock } from './broadcast/clock.js';
 import { runAt, type Cancel } from './broadcast/run-at.js';
 import type { ServerConfig } from './config/server-config.js';
@@ -19,6 +19,7 @@ import { nodeMetricsSources } from './metrics/node-metrics-sources.js';
 import { readiness } from './metrics/readiness.js';
 import { DaqNode } from './service/daq-node.js';
 import { loadDaqDataDescriptorSet } from './service/descriptor-set.js';
+import { reflectionImplementation, ServerReflectionV1AlphaService } from './service/server-reflection.js';
 import type { DaqSimulator } from './service/simulator.js';
 import { tokenAuthMiddleware } from './service/token-auth.js';
 import { DaqDataWireDefinition } from './service/wire-definition.js';
@@ -140,7 +141,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const node = new DaqNode(config, log, clock, options.simulator, { watch: options.watch, ingest: metrics?.ingest });
   if (metrics) node.hub.subscribe(metrics.published.onImage);
   const health = HealthState();
-  const descriptorSet = await loadDaqDataDescriptorSet();
+  const reflection = reflectionImplementation(await loadDaqDataDescriptorSet());
   const credentials = await credentialsFor(config);
   const repeated = aggregateRepeatedLines(log);
   const guard = new TransportGuard({
@@ -163,14 +164,21 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       uploadImages: (req, ctx) => node.uploadImages(req, ctx),
     });
     server.add(HealthDefinition, HealthServiceImpl(health));
-    server.add(ServerReflectionService, ServerReflection(descriptorSet, [DaqDataDefinition.fullName, HealthDefinition.fullName]));
+    server.add(ServerReflectionService, reflection);
+    server.add(ServerReflectionV1AlphaService, reflection);
     return server;
   };
 
   const servers: Server[] = [];
   let http: MetricsHttp | null = null;
   try {
-    if (config.initialDataDir) await node.followAtStart(config.initialDataDir);
+    if (config.allowedDataRoots === null) {
+      log.warn('unconfined: InitHpIo may follow any existing directory on this machine (no allowedDataRoots, as the reference config has none); give allowedDataRoots or --allow-root to confine it');
+    }
+    if (config.initialDataDir) {
+      await node.initAtStart({ dataDir: config.initialDataDir, updateIntervalSeconds: config.minUpdateIntervalSeconds, force: false, simulateDaq: false, moduleIds: [] }, 'initialDataDir');
+    }
+    if (config.initialHpIo) await node.initAtStart(config.initialHpIo, 'initialHpIo');
     acquisition = await startRecorderAcquisition(config, log, clock, (image) => node.hub.publish(image));
     const tcp = build();
     servers.push(tcp);

@@ -31,7 +31,7 @@ async function followed(): Promise<{ f: RecorderFile; s: StreamRecorder }> {
   const dataDir = join(node.root, 'data');
   const f = await RecorderFile.create(await runDir(dataDir, 1), DP, 1);
   files.push(f);
-  expect(await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0 })).toEqual({ success: true, errorMessage: '' });
+  expect(await node.client.initHpIo({ dataDir, updateIntervalSeconds: node.config.minUpdateIntervalSeconds })).toEqual({ success: true, errorMessage: '' });
   const s = new StreamRecorder(node.client, { streamMovieData: true, updateIntervalSeconds: 0 });
   streams.push(s);
   await streamsStarted(node, 1);

@@ -9,6 +9,7 @@ import { ChannelCredentials, createChannel, createClient, Status } from 'nice-gr
 import { HealthDefinition, HealthCheckResponse_ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health.js';
 import { ServerReflectionClient } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_grpc_pb.js';
 import { ServerReflectionRequest, type ServerReflectionResponse } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb.js';
+import { ServerReflectionV1AlphaService } from '../src/service/server-reflection.js';
 import { describe, expect, it } from 'vitest';
 import { ListenError } from '../src/server.js';
 import { StreamRecorder, perTestNodes, startTestNode, streamsStarted, tempDir } from './helpers.js';
@@ -25,30 +26,34 @@ describe('gRPC services', () => {
     expect((await health.check({ service: 'daqdata.DaqData' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
   });
 
-  it('lists daqdata.DaqData and the health service through server reflection and serves their file descriptors', async () => {
+  it('lists daqdata.DaqData and grpc.health.v1.Health through server reflection v1 and v1alpha, and serves their file descriptors', async () => {
     const n = await node();
-    const client = new ServerReflectionClient(`127.0.0.1:${n.server.port}`, grpc.credentials.createInsecure());
-    cleanups.push(async () => client.close());
-    const ask = (fill: (r: ServerReflectionRequest) => void) =>
-      new Promise<ServerReflectionResponse>((resolve, reject) => {
-        const call = client.serverReflectionInfo();
-        call.on('data', (r: ServerReflectionResponse) => (resolve(r), call.end()));
-        call.on('error', reject);
-        const req = new ServerReflectionRequest();
-        fill(req);
-        call.write(req);
-      });
-    const list = await ask((r) => r.setListServices(''));
-    const services = list.getListServicesResponse()!.getServiceList().map((s) => s.getName());
-    expect(services.sort()).toEqual(['daqdata.DaqData', 'grpc.health.v1.Health']);
-    for (const [symbol, method] of [
-      ['daqdata.DaqData', 'StreamImages'],
-      ['grpc.health.v1.Health', 'Watch'],
-    ]) {
-      const file = await ask((r) => r.setFileContainingSymbol(symbol!));
+    // v1alpha is v1's messages under another method path: the same client class, the path changed.
+    const V1Alpha = grpc.makeGenericClientConstructor(ServerReflectionV1AlphaService as unknown as grpc.ServiceDefinition, 'ServerReflection');
+    for (const Client of [ServerReflectionClient, V1Alpha] as Array<typeof ServerReflectionClient>) {
+      const client = new Client(`127.0.0.1:${n.server.port}`, grpc.credentials.createInsecure());
+      cleanups.push(async () => client.close());
+      const ask = (fill: (r: ServerReflectionRequest) => void) =>
+        new Promise<ServerReflectionResponse>((resolve, reject) => {
+          const call = client.serverReflectionInfo();
+          call.on('data', (r: ServerReflectionResponse) => (resolve(r), call.end()));
+          call.on('error', reject);
+          const req = new ServerReflectionRequest();
+          fill(req);
+          call.write(req);
+        });
+      const list = await ask((r) => r.setListServices(''));
+      const services = list.getListServicesResponse()!.getServiceList().map((s) => s.getName());
+      expect(services).toEqual(expect.arrayContaining(['daqdata.DaqData', 'grpc.health.v1.Health']));
+      const file = await ask((r) => r.setFileContainingSymbol('daqdata.DaqData'));
       const protos = file.getFileDescriptorResponse()!.getFileDescriptorProtoList_asU8();
       expect(protos.length).toBeGreaterThan(0);
-      expect(Buffer.from(protos[0]!).toString('latin1')).toContain(method);
+      expect(Buffer.from(protos[0]!).toString('latin1')).toContain('StreamImages');
+      const health = await ask((r) => r.setFileContainingSymbol('grpc.health.v1.Health'));
+      const healthFile = health.getFileDescriptorResponse()!.getFileDescriptorProtoList_asU8();
+      expect(healthFile.length).toBe(1);
+      const text = Buffer.from(healthFile[0]!).toString('latin1');
+      for (const word of ['grpc/health/v1/health.proto', 'HealthCheckRequest', 'Watch', 'SERVICE_UNKNOWN']) expect(text).toContain(word);
     }
   });
 

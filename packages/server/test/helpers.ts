@@ -74,11 +74,12 @@ export interface TestNode {
   stop(): Promise<void>;
 }
 
+/** Test nodes are fed by UploadImages as often as by files: upload relays unless a test says otherwise. */
 export async function startTestNode(config: Partial<ServerConfig> = {}, options: StartServerOptions = {}): Promise<TestNode> {
   const root = await tempDir();
   const logs = new LogCapture();
   const full = resolveServerConfig([
-    { source: 'test', values: { host: '127.0.0.1', port: 0, nodeName: 'test-node', allowedDataRoots: [root], shutdownGraceSeconds: 1, ...config } },
+    { source: 'test', values: { host: '127.0.0.1', port: 0, nodeName: 'test-node', allowedDataRoots: [root], shutdownGraceSeconds: 1, uploadRelay: true, ...config } },
   ]);
   const server = await startServer(full, { logger: createLogger({ format: 'human', sink: logs.sink, level: 'debug' }), ...options }).catch(async (err: unknown) => {
     await rm(root, { recursive: true, force: true });

@@ -1,71 +1,20 @@
 // Shutdown as a real child process (built dist/: run `npx turbo run build` first): SIGTERM ends
 // streams with a status, removes the Unix socket file and exits 0. Both entry points:
 // the server's own daq-server and the CLI's `daq serve`.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { DaqDataDefinition } from '@daqdata/core';
 import { createChannel, createClient, Status } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamRecorder, tempDir } from './helpers.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-// The daq-server executable as shipped: the bundle that package.json's bin names.
-const serverMain = join(here, '..', 'dist', 'bundle', 'daq-server.js');
-const cliBin = join(here, '..', '..', 'cli', 'dist', 'bin.js');
+import { cliBin, launch as launchChild, serverMain } from './server-process.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-interface Child {
-  proc: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  waitFor(pred: (l: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function launch(command: string[]): Child {
-  const proc = spawn(process.execPath, command, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  let waiters: Array<() => void> = [];
-  createInterface({ input: proc.stderr! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      lines.push({ msg: line });
-    }
-    const w = waiters;
-    waiters = [];
-    for (const f of w) f();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  cleanups.push(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-    await exited;
-  });
-  return {
-    proc,
-    lines,
-    exited,
-    async waitFor(pred, what) {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const hit = lines.find(pred);
-        if (hit) return hit;
-        if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`child: no ${what}; lines: ${JSON.stringify(lines)}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, 500);
-          waiters.push(() => (clearTimeout(t), resolve()));
-        });
-      }
-    },
-  };
-}
+const launch = (command: string[]) => launchChild(command, cleanups);
 
 describe.each([
   ['daq-server', [serverMain]],
@@ -76,7 +25,7 @@ describe.each([
     const dir = await tempDir('daq-shutdown-');
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const socket = join(dir, 'daq.sock');
-    const child = launch([...entry, '--host', '127.0.0.1', '--port', '0', '--unix-socket', socket, '--allow-root', dir, '--log-format', 'json', '--grace', '3', '--node-name', 'child-node']);
+    const child = launch([...entry, '--host', '127.0.0.1', '--port', '0', '--unix-socket', socket, '--allow-root', dir, '--log-format', 'json', '--grace', '3', '--node-name', 'child-node', '--upload-relay']);
     const listening = await child.waitFor((l) => l.msg === 'listening', 'listening line');
     expect(existsSync(socket)).toBe(true);
 
@@ -113,7 +62,7 @@ describe('simulate_daq in the server process', () => {
     const channel = createChannel(String(listening.address));
     cleanups.push(async () => channel.close());
     const client = createClient(DaqDataDefinition, channel);
-    expect(await client.initHpIo({ simulateDaq: true })).toEqual({ success: true, errorMessage: '' });
+    expect(await client.initHpIo({ simulateDaq: true, updateIntervalSeconds: 0.05 })).toEqual({ success: true, errorMessage: '' });
     const s = new StreamRecorder(client, { streamMovieData: true, streamPulseHeightData: true });
     cleanups.push(() => s.cancel());
     await s.until((r) => r.length >= 3, 'three simulated images', 20_000);

@@ -1,9 +1,11 @@
 // UploadImages (validation, broadcast, queue limit, several uploaders) and slow-client isolation.
+import { rm } from 'node:fs/promises';
 import * as http2 from 'node:http2';
+import { join } from 'node:path';
 import { PanoImage_Type, StreamImagesRequest, type PanoImage } from '@daqdata/core';
 import { Status } from 'nice-grpc';
 import { describe, expect, it } from 'vitest';
-import { StreamRecorder, hasFrame, movieImage, perTestNodes, pixelsFor, streamsStarted } from './helpers.js';
+import { StreamRecorder, hasFrame, movieImage, perTestNodes, pixelsFor, streamsStarted, tempDir } from './helpers.js';
 
 const { cleanups, node } = perTestNodes();
 
@@ -26,6 +28,29 @@ describe('UploadImages', () => {
     await s.until((r) => hasFrame(1, null, 1)(r) && hasFrame(2, null, 5)(r), 'both uploaders');
     const last1 = s.images().filter((p) => p.moduleId === 1).at(-1)!;
     expect(last1).toEqual(image(1, 1));
+  });
+
+  it('without uploadRelay, StreamImages before any source is FAILED_PRECONDITION and is served once an image has been uploaded', async () => {
+    const n = await node({ uploadRelay: false });
+    const early = new StreamRecorder(n.client, { streamMovieData: true });
+    await early.done;
+    expect((early.error as { code: number }).code).toBe(Status.FAILED_PRECONDITION);
+    expect(String(early.error)).toMatch(/hp_io task is not valid\./);
+    await n.client.uploadImages(images([image(4, 0)]));
+    const s = new StreamRecorder(n.client, { streamMovieData: true });
+    cleanups.push(() => s.cancel());
+    // The node hands a new client the newest image of every module at once.
+    await s.until(hasFrame(4, null, 0), 'the uploaded image');
+  });
+
+  it('recorder sockets are a source of images: such a node streams before any InitHpIo', async () => {
+    const dir = await tempDir('daq-relay-sock-');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const n = await node({ uploadRelay: false, recorderSockets: { dataProducts: ['img16'], socketPathTemplate: join(dir, 'dp_{dp_name}.sock'), readTimeoutSeconds: 60 } });
+    const s = new StreamRecorder(n.client, { streamMovieData: true });
+    cleanups.push(() => s.cancel());
+    await streamsStarted(n, 1);
+    expect(s.ended).toBe(false);
   });
 
   it('refuses an invalid image with INVALID_ARGUMENT naming the field', async () => {

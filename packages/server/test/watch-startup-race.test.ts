@@ -75,7 +75,7 @@ describe('watcher start-up racing the recorder', () => {
       );
       await mkdir(dataDir, { recursive: true });
       const writer = await treeWriter(entries);
-      const [init] = await Promise.all([n.client.initHpIo({ dataDir, updateIntervalSeconds: 0, force: true }), writer.go()]);
+      const [init] = await Promise.all([n.client.initHpIo({ dataDir, updateIntervalSeconds: n.config.minUpdateIntervalSeconds, force: true }), writer.go()]);
       expect(init).toEqual({ success: true, errorMessage: '' });
 
       const s = new StreamRecorder(n.client, { streamMovieData: true, streamPulseHeightData: true, updateIntervalSeconds: 0 });

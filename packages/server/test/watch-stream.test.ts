@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function init(extra: { moduleIds?: number[]; force?: boolean } = {}): Promise<void> {
-  const res = await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0, ...extra });
+  const res = await node.client.initHpIo({ dataDir, updateIntervalSeconds: node.config.minUpdateIntervalSeconds, ...extra });
   expect(res).toEqual({ success: true, errorMessage: '' });
 }
 

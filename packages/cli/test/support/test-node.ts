@@ -1,6 +1,6 @@
 // A real DAQ node (the server package's startServer) on an ephemeral port of 127.0.0.1, with
 // its logs kept in memory, its data root in a fresh temporary directory, and images fed in
-// through the client SDK's UploadImages.
+// through the client SDK's UploadImages (so it is an upload relay: it streams before any InitHpIo).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ export async function startTestNode(options: StartServerOptions = {}, node: { au
   const root = await tempDir('daq-cli-node-');
   const logs: string[] = [];
   const config = resolveServerConfig([
-    { source: 'test', values: { host: '127.0.0.1', port: 0, nodeName: 'cli-test-node', allowedDataRoots: [root], shutdownGraceSeconds: 1, authToken: node.authToken ?? null } },
+    { source: 'test', values: { host: '127.0.0.1', port: 0, nodeName: 'cli-test-node', allowedDataRoots: [root], shutdownGraceSeconds: 1, uploadRelay: true, authToken: node.authToken ?? null } },
   ]);
   const server = await startServer(config, { logger: createLogger({ format: 'human', sink: (l) => logs.push(l), level: 'debug' }), ...options });
   const address = `127.0.0.1:${server.port}`;

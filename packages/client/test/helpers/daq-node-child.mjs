@@ -17,6 +17,8 @@ const config = {
   initialDataDir: dataDir || null,
   shutdownGraceSeconds: 1,
   unixSocket: unixSocket || null,
+  // Fed by the tests' UploadImages: it streams before any InitHpIo.
+  uploadRelay: true,
 };
 const simulator = simulate === 'simulate' ? (await import('@daqdata/sim')).createNodeSimulator() : undefined;
 const server = await startServer(config, { logger: createLogger({ format: 'json', level: 'warn' }), simulator });

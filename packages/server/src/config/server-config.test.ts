@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_PORT, loadServerConfig, resolveServerConfig } from './server-config.js';
+import { ConfigError, DEFAULT_PORT, loadServerConfig, resolveServerConfig, type ServerConfig } from './server-config.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -64,5 +65,45 @@ describe('server configuration', () => {
     expect(alone.allowedDataRoots).toEqual(['/mnt/data/run']);
     const same = await loadServerConfig(undefined, { initialDataDir: '/mnt/data', allowedDataRoots: ['/mnt/data'] });
     expect(same.allowedDataRoots).toEqual(['/mnt/data']);
+  });
+
+  it('declares the newer settings with the same error quality: initialHpIo, uploadRelay, unconfined roots, simulation', async () => {
+    const c = await loadServerConfig(undefined, { initialHpIo: { dataDir: 'run', updateIntervalSeconds: 0.5 }, uploadRelay: true, allowedDataRoots: null });
+    expect(c.initialHpIo).toEqual({ dataDir: resolve('run'), updateIntervalSeconds: 0.5, force: false, simulateDaq: false, moduleIds: [] });
+    expect(c.uploadRelay).toBe(true);
+    expect(c.allowedDataRoots).toBeNull();
+    const bad: Array<[Record<string, unknown>, RegExp]> = [
+      [{ initialHpIo: { updateIntervalSeconds: 0.5 } }, /command line: "initialHpIo" \.dataDir must be given unless simulateDaq is true/],
+      [{ initialHpIo: { dataDir: '/d', updateIntervalSeconds: 0 } }, /"initialHpIo" \.updateIntervalSeconds must be a positive number, at most 86400/],
+      [{ initialHpIo: { data_dir: '/d', updateIntervalSeconds: 1 } }, /"initialHpIo" \.data_dir is not a known setting \(known: dataDir, updateIntervalSeconds, force, simulateDaq, moduleIds\)/],
+      [{ uploadRelay: 'yes' }, /"uploadRelay" must be true or false/],
+      [{ simulation: { mode: 'rpc', moduleIds: [], movieType: null, phType: null, sourceData: null, framesPerFile: null, frameLimit: null } }, /"simulation" \.mode must be "filesystem" or "uds"/],
+      [{ simulation: { mode: 'uds', moduleIds: [-1], movieType: null, phType: null, sourceData: null, framesPerFile: null, frameLimit: null } }, /"simulation" \.moduleIds\[0\] must be a module id 0-65535/],
+      [{ simulation: { mode: 'uds' } }, /"simulation" \.moduleIds must be a list of module ids/],
+    ];
+    for (const [values, message] of bad) await expect(loadServerConfig(undefined, values), message.source).rejects.toThrow(message);
+  });
+
+  it('refuses any number outside its bound, naming the key and the bound', () => {
+    // Each bounded setting, its upper bound and whether it must be an integer (README "Configuration").
+    const bounds: Array<[string, number, boolean]> = [
+      ['port', 65535, true],
+      ['minUpdateIntervalSeconds', 86_400, false],
+      ['maxStreams', 100_000, true],
+      ['uploadQueueSize', 1_000_000, true],
+      ['shutdownGraceSeconds', 3_600, false],
+      ['keepaliveTimeSeconds', 86_400, false],
+      ['maxStreamsPerConnection', 10_000, true],
+      ['prefaceTimeoutSeconds', 3_600, false],
+      ['streamStartsPerPeerPerSecond', 100_000, false],
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...bounds), fc.double({ noNaN: true }), ([key, max, integer], value) => {
+        const inside = value <= max && value >= (key === 'port' || key === 'shutdownGraceSeconds' ? 0 : Number.MIN_VALUE) && (!integer || Number.isInteger(value));
+        const attempt = () => resolveServerConfig([{ source: 'x.json', values: { [key]: value } }]);
+        if (inside) expect(attempt()[key as keyof ServerConfig]).toBe(value);
+        else expect(attempt).toThrow(new RegExp(`^x\\.json: "${key}" must be .*${max}`));
+      }),
+    );
   });
 });

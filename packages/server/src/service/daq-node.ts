@@ -40,6 +40,8 @@ export class DaqNode {
   /** InitHpIo calls run one after another, so two reconfigurations never interleave. */
   private reconfiguring: Promise<unknown> = Promise.resolve();
   private clientCounter = 0;
+  /** A reconfiguration (InitHpIo, start-up follow) has succeeded once: the node has a source of images. */
+  private everFollowed = false;
   private closing = false;
   /** "stream started/ended" per client host: a client opening and resetting streams at will must not write a line each. */
   private readonly streamLines: RepeatedLines;
@@ -94,9 +96,18 @@ export class DaqNode {
     return this.following?.watcher.dataDir ?? null;
   }
 
+  /**
+   * Whether the node has a source of images, the reference's "hp_io task is valid": a
+   * successful InitHpIo (or start-up follow), recorder sockets, an upload relay, or an image
+   * already uploaded. Without one StreamImages is FAILED_PRECONDITION, as the reference's.
+   */
+  private get hasImageSource(): boolean {
+    return this.everFollowed || this.config.recorderSockets !== null || this.config.uploadRelay || this.uploads.acceptedAny;
+  }
+
   async *streamImages(request: StreamImagesRequest, context: CallContext): AsyncGenerator<ImageResponse> {
     const { id, log } = this.clientLog(context);
-    if (this.closing) throw new ServerError(Status.UNAVAILABLE, 'the node is shutting down');
+    // Checked in the reference's order (REFERENCE section 6), so its clients see the same codes.
     if (!request.streamMovieData && !request.streamPulseHeightData) {
       log.warn('StreamImages refused: no image type requested');
       throw new ServerError(Status.INVALID_ARGUMENT, 'stream_movie_data and stream_pulse_height_data are both false: request at least one');
@@ -104,14 +115,18 @@ export class DaqNode {
     const outOfBounds = requestBoundsProblem(request);
     if (outOfBounds) throw new ServerError(Status.INVALID_ARGUMENT, outOfBounds);
     const requested = request.updateIntervalSeconds;
-    if (!Number.isFinite(requested) || requested < 0) {
-      throw new ServerError(Status.INVALID_ARGUMENT, `update_interval_seconds ${requested} is not a number >= 0`);
+    if (Number.isNaN(requested)) throw new ServerError(Status.INVALID_ARGUMENT, 'update_interval_seconds is NaN');
+    if (this.closing) throw new ServerError(Status.UNAVAILABLE, 'the node is shutting down');
+    if (!this.hasImageSource) {
+      log.warn('StreamImages refused: no InitHpIo has succeeded yet');
+      throw new ServerError(Status.FAILED_PRECONDITION, 'hp_io task is not valid. (no InitHpIo has succeeded on this node yet)');
     }
     if (this.streams.size >= this.config.maxStreams) {
       log.warn('StreamImages refused: stream limit reached', { maxStreams: this.config.maxStreams });
       throw new ServerError(Status.RESOURCE_EXHAUSTED, `this node already serves its maximum of ${this.config.maxStreams} streams`);
     }
-    // Never faster than the node's own interval (REFERENCE section 5); 0 means "as fast as allowed".
+    // Never faster than the node's own interval (REFERENCE section 5): 0 or a negative request
+    // (the reference CLI sends -1) means "the node's interval".
     const intervalSeconds = Math.max(requested, this.nodeIntervalSeconds);
     const stream = new ClientImageStream(
       { movie: request.streamMovieData, pulseHeight: request.streamPulseHeightData, moduleIds: new Set(request.moduleIds) },
@@ -181,14 +196,9 @@ export class DaqNode {
       log.warn('InitHpIo failed; previous configuration kept', { reason: message, dataDir: this.dataDir });
       return { success: false, errorMessage: message };
     };
+    // Checked in the reference's order (REFERENCE section 6): data_dir, interval, active streams.
     const min = this.config.minUpdateIntervalSeconds;
     const interval = request.updateIntervalSeconds;
-    if (!Number.isFinite(interval) || interval < 0) refuse(Status.INVALID_ARGUMENT, `update_interval_seconds ${interval} is not a number >= 0`);
-    const outOfBounds = requestBoundsProblem(request);
-    if (outOfBounds) refuse(Status.INVALID_ARGUMENT, outOfBounds);
-    if (interval !== 0 && interval < min) {
-      refuse(Status.INVALID_ARGUMENT, `update_interval_seconds ${interval} is below this node's minimum of ${min} s`);
-    }
     if (request.simulateDaq && !this.simulator) refuse(Status.UNIMPLEMENTED, SIMULATOR_MISSING);
     let dataDir: string;
     if (!request.simulateDaq) {
@@ -201,10 +211,19 @@ export class DaqNode {
       }
       dataDir = confined.dataDir;
     }
-    if (this.streams.size > 0 && !request.force) {
-      return fail(`${this.streams.size} active stream(s) would be disturbed: not reconfiguring without force`);
+    const outOfBounds = requestBoundsProblem(request);
+    if (outOfBounds) refuse(Status.INVALID_ARGUMENT, outOfBounds);
+    // 0 included: the reference refuses it too (a stream's 0 means "the node's interval"; InitHpIo's sets it).
+    if (!(interval >= min)) {
+      refuse(Status.INVALID_ARGUMENT, `update_interval_seconds ${interval} is below this node's minimum of ${min} s`);
     }
-    const intervalSeconds = interval || min;
+    if (this.streams.size > 0 && !request.force) {
+      // The reference names the clients; at most 10 here, so the status stays small with thousands of streams.
+      const ids = [...this.streams].map((s) => s.id);
+      const named = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ');
+      refuse(Status.FAILED_PRECONDITION, `Cannot modify server state: ${ids.length} clients are streaming: ${named} (send force to end their streams)`);
+    }
+    const intervalSeconds = interval;
     let simulation: RunningSimulation | null = null;
     let watcher: DataDirWatcher;
     // Until the new watcher replaces the old one its images are held (newest per module and
@@ -248,6 +267,7 @@ export class DaqNode {
     active = true;
     for (const image of held.values()) this.hub.publish(image);
     this.nodeIntervalSeconds = intervalSeconds;
+    this.everFollowed = true;
     await this.stopFollowing(previous);
     log.info('following data', {
       dataDir: dataDir!,
@@ -296,13 +316,14 @@ export class DaqNode {
     return {};
   }
 
-  /** Initial data directory from the configuration: like InitHpIo, but a failure stops start-up. */
-  async followAtStart(dataDir: string): Promise<void> {
-    const response = await this.queueReconfigure(
-      { dataDir, updateIntervalSeconds: 0, force: false, simulateDaq: false, moduleIds: [] },
-      this.log.child({ client: 'config' }),
-    ).catch((err: Error) => ({ success: false, errorMessage: err.message }));
-    if (!response.success) throw new Error(`initialDataDir: ${response.errorMessage}`);
+  /**
+   * InitHpIo at start-up from the configuration (`initialDataDir`, or the reference config's
+   * default_hp_io_config_file): the RPC's own code path and checks, but a failure stops start-up.
+   * `source` names the setting in the error.
+   */
+  async initAtStart(request: InitHpIoRequest, source: string): Promise<void> {
+    const response = await this.queueReconfigure(request, this.log.child({ client: 'config' })).catch((err: Error) => ({ success: false, errorMessage: err.message }));
+    if (!response.success) throw new Error(`${source}: ${response.errorMessage}`);
   }
 
   /** Shutdown: refuse new calls, end streams with UNAVAILABLE, stop the watcher. */

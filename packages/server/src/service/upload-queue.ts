@@ -12,6 +12,8 @@ export class UploadQueue {
   private readonly queue: BroadcastImage[] = [];
   private lastDrainAt: number | null = null;
   private timer: Cancel | null = null;
+  /** Some image has been taken: the node relays uploads, so it has a source of images. */
+  acceptedAny = false;
 
   constructor(
     readonly capacity: number,
@@ -24,6 +26,7 @@ export class UploadQueue {
   offer(image: BroadcastImage): boolean {
     if (this.queue.length >= this.capacity) return false;
     this.queue.push(image);
+    this.acceptedAny = true;
     this.pace();
     return true;
   }
