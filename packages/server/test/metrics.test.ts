@@ -64,7 +64,7 @@ describe('/metrics', () => {
       { simulator: createNodeSimulator() },
     );
     const init = (patch: Partial<Parameters<TestNode['client']['initHpIo']>[0]>) =>
-      n.client.initHpIo({ dataDir: n.root, updateIntervalSeconds: 0, force: false, simulateDaq: false, moduleIds: [], ...patch });
+      n.client.initHpIo({ dataDir: n.root, updateIntervalSeconds: 0.001, force: false, simulateDaq: false, moduleIds: [], ...patch });
 
     // The simulator writes; the node follows it.
     expect(await init({ simulateDaq: true, dataDir: '' })).toEqual({ success: true, errorMessage: '' });
@@ -88,8 +88,10 @@ describe('/metrics', () => {
       await file.write(1);
       samples = await scrape(n.url);
     }
-    // Refused without force while a stream is open: outcome "failure".
-    expect((await init({})).success).toBe(false);
+    // Refused without force while a stream is open (FAILED_PRECONDITION, as the reference);
+    // a data_dir that is a file fails the reconfiguration: outcome "failure".
+    await expect(init({})).rejects.toThrow(/FAILED_PRECONDITION/);
+    expect((await init({ dataDir: file.path, force: true })).success).toBe(false);
 
     // The recorder on its socket: good frames, one with a broken header, garbage, good frames.
     const sock: Socket = connect(join(socketDir, 'img16.sock'));
@@ -143,7 +145,7 @@ describe('/healthz and /readyz', () => {
     const before = await fetch(`${n.url}/readyz`);
     expect(before.status).toBe(503);
     expect(await before.text()).toMatch(/^not ready: listening, but following no data directory and no recorder socket/);
-    expect(await n.client.initHpIo({ dataDir: n.root, updateIntervalSeconds: 0, force: false, simulateDaq: false, moduleIds: [] })).toEqual({ success: true, errorMessage: '' });
+    expect(await n.client.initHpIo({ dataDir: n.root, updateIntervalSeconds: 0.001, force: false, simulateDaq: false, moduleIds: [] })).toEqual({ success: true, errorMessage: '' });
     const after = await fetch(`${n.url}/readyz`);
     expect([after.status, await after.text()]).toEqual([200, `ready: following ${n.root}\n`]);
   });

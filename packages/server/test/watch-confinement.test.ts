@@ -38,7 +38,7 @@ async function recorderIn(dir: string, moduleId: number, seqno = 0): Promise<Rec
 }
 
 async function init(): Promise<void> {
-  expect(await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0 })).toEqual({ success: true, errorMessage: '' });
+  expect(await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0.001 })).toEqual({ success: true, errorMessage: '' });
 }
 
 async function movieStream(): Promise<StreamRecorder> {

@@ -38,7 +38,7 @@ async function followingOneModule(watch: WatchFunction): Promise<{ node: TestNod
   const dataDir = join(node.root, 'data');
   const file = await recorder(dataDir, 1);
   await file.write(1);
-  expect(await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0 })).toEqual({ success: true, errorMessage: '' });
+  expect(await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0.001 })).toEqual({ success: true, errorMessage: '' });
   const stream = new StreamRecorder(node.client, { streamMovieData: true, streamPulseHeightData: false, updateIntervalSeconds: 0 });
   cleanups.push(() => stream.cancel());
   await streamsStarted(node, 1);
