@@ -81,6 +81,7 @@ describe('daq coincide', () => {
       [['coincide', '--hosts', '127.0.0.1:1', '--window', '1.5', '--min-modules', '2'], /"1\.5" is not a whole number of nanoseconds/],
       [['coincide', '--hosts', '127.0.0.1:1', '--window', '100', '--min-modules', '5000'], /minModules must be an integer 1 \.\. 4096, got 5000/],
       [['coincide', '--hosts', '127.0.0.1:1', '--min-modules', '2'], /required option '--window <ns>' not specified/],
+      [['coincide', '--hosts', '127.0.0.1:1', '--window', '100', '--min-modules', '2', '--idle-flush', '4000000'], /--idle-flush 4000000 is above 3600000 ms/],
       [['simulate', '--synthetic', '--coincident-rate', '5000'], /"5000" is above 1000 pulses per second/],
       [['simulate', '--synthetic', '--coincident-spread', '10'], /add --coincident-rate/],
       [['simulate', '--coincident-rate', '5'], /--coincident-rate applies only to synthetic frames: add --synthetic/],

@@ -22,4 +22,4 @@ export type { ParsedImage, PanoImage, StreamImagesResponse } from '@daqdata/core
 export { CoincidenceMatcher, DEFAULT_LATENESS_NS, DEFAULT_MAX_PENDING_PER_MODULE, peakPixel } from './stream/coincidences.js';
 export type { CoincidenceEvent, CoincidenceGroup, CoincidenceMember, CoincidenceOptions, CoincidenceStats, PeakPixel } from './stream/coincidences.js';
 export { coincidences, coincidences$ } from './stream/coincidence-stream.js';
-export type { CoincidenceSetup } from './stream/coincidence-stream.js';
+export type { CoincidenceSetup, CoincidenceStreamOptions } from './stream/coincidence-stream.js';

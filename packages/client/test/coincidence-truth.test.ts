@@ -6,10 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readTruthFile, startSimulation, type CoincidentPulse } from '@daqdata/sim';
 import { CoincidenceMatcher, coincidences, type CoincidenceGroup } from '../src/index.js';
-import { inArrivalOrder, readRunImages } from './helpers/run-images.js';
+import { inArrivalOrder, readFileImages, readRunImages } from './helpers/run-images.js';
+
+/** A real recording whose White Rabbit clock was not synchronised. */
+const UNSYNCHRONISED = fileURLToPath(new URL('../../../fixtures/pff/start_2025-08-02T05:31:36Z.dp_ph256.bpp_2.module_254.seqno_0.pff', import.meta.url));
 
 const RUN_S = 3;
 /** Background pulse-height events per second per module. */
@@ -130,5 +134,20 @@ describe('injected coincidences, recovered from disk', () => {
     expect(byNode.falseGroups).toBeLessThan(1e-3);
     const nodeGroups = await match(images, new CoincidenceMatcher({ windowNs: WINDOW_NS, minModules: 2, by: 'node' }));
     expect(foundShapes(nodeGroups)).toEqual(expectedShapes([a.truth, b.truth], 2, hostOf));
+  });
+
+  it('a real recording with an unsynchronised WR clock: left out by default, or matched on arrival time and flagged', async () => {
+    const images = await readFileImages(UNSYNCHRONISED, 'real');
+    expect(images.length).toBeGreaterThan(1);
+    expect(images.every((i) => i.time && !i.time.wrSynchronised)).toBe(true);
+    const excluded = new CoincidenceMatcher({ windowNs: 1_000_000_000, minModules: 1 });
+    expect(await match(images, excluded)).toEqual([]);
+    expect(excluded.stats.unsynchronised).toBe(images.length);
+
+    const arrival = new CoincidenceMatcher({ windowNs: 1_000_000_000, minModules: 1, unsynchronised: 'arrival' });
+    const groups = await match(images, arrival);
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups.every((g) => g.clock === 'arrival' && g.members.every((m) => !m.wrSynchronised && m.moduleId === 254))).toBe(true);
+    expect(groups.flatMap((g) => g.members.map((m) => m.timeNs))).toEqual(images.map((i) => i.time!.arrivalUnixNs).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 });

@@ -1,7 +1,7 @@
 // The coincidence matcher against a brute-force reference of its rule, on random event sets and
 // random (bounded) arrival disorder; its memory bounds; the clock rules; both faces.
 import fc from 'fast-check';
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { placeQuaboImage } from '@daqdata/core';
 import { CoincidenceMatcher, coincidences, coincidences$, type CoincidenceEvent, type CoincidenceGroup } from '../src/index.js';
@@ -214,5 +214,44 @@ describe('CoincidenceMatcher', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('with idleFlushMs, a quiet live stream still emits its waiting group, then goes on matching (async face)', async () => {
+    let resume = () => undefined as void;
+    const resumed = new Promise<void>((r) => (resume = r));
+    const pulled: number[] = [];
+    async function* live() {
+      yield event({ id: 1, t: 0, moduleId: 1, host: 'a:1' });
+      yield event({ id: 2, t: 50, moduleId: 2, host: 'b:2' });
+      pulled.push(2);
+      await resumed; // the stream goes quiet, but stays open
+      yield event({ id: 3, t: 5_000_000_000, moduleId: 3, host: 'a:1' });
+      yield event({ id: 4, t: 5_000_000_010, moduleId: 4, host: 'b:2' });
+    }
+    // A lateness of 1 s: without the idle flush, the first group would wait for an event 1 s later in event time.
+    const groups = coincidences(live(), { windowNs: 100, minModules: 2, latenessNs: 1_000_000_000 }, { idleFlushMs: 20 });
+    const first = await groups.next();
+    expect(first.done).toBe(false);
+    expect((first.value as CoincidenceGroup).members.map((m) => m.frameNumber)).toEqual([1, 2]);
+    expect(pulled).toEqual([2]);
+    resume();
+    const rest: CoincidenceGroup[] = [];
+    for await (const g of groups) rest.push(g);
+    expect(ids(rest)).toEqual([[3, 4]]);
+  });
+
+  it('with idleFlushMs, the RxJS face emits a quiet stream\'s waiting group without the stream completing', async () => {
+    const images = new Subject<CoincidenceEvent>();
+    const matcher = new CoincidenceMatcher({ windowNs: 100, minModules: 2, latenessNs: 1_000_000_000 });
+    const firstGroup = firstValueFrom(images.pipe(coincidences$(matcher, { idleFlushMs: 20 })));
+    images.next(event({ id: 1, t: 0, moduleId: 1, host: 'a:1' }));
+    images.next(event({ id: 2, t: 30, moduleId: 2, host: 'b:2' }));
+    expect((await firstGroup).members.map((m) => m.frameNumber)).toEqual([1, 2]);
+    expect(images.observed).toBe(false); // firstValueFrom unsubscribed: the timer and the subscription are gone
+    expect(matcher.stats.pending).toBe(0);
+  });
+
+  it('rejects an idleFlushMs out of bounds', () => {
+    expect(() => coincidences$({ windowNs: 10, minModules: 2 }, { idleFlushMs: 0 })).toThrow(/idleFlushMs must be 1 \.\. 3600000, got 0/);
   });
 });

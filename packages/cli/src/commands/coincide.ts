@@ -19,6 +19,7 @@ interface CoincideFlags extends TargetFlags {
   lateness: bigint;
   unsynchronised: 'exclude' | 'arrival';
   refreshPeriod: number;
+  idleFlush: number;
   count?: number;
   duration?: number;
 }
@@ -47,12 +48,14 @@ export function coincideCommand(): Command {
     .addOption(new Option('--lateness <ns>', 'how far behind the newest event an event may arrive and still be matched').default(DEFAULT_LATENESS_NS, String(DEFAULT_LATENESS_NS)).argParser(argParser(parseNs)))
     .addOption(new Option('--unsynchronised <mode>', 'events whose White Rabbit clock is unsynchronised: exclude them, or match them among themselves on arrival time (flagged)').choices(['exclude', 'arrival']).default('exclude'))
     .option('--refresh-period <seconds>', 'until every-frame delivery: nodes send the newest event per module per this many seconds', argParser(parsePositiveNumber), 0.01)
+    .option('--idle-flush <ms>', 'after this many ms without an event, print the groups still waiting for stragglers', argParser(parsePositiveNumber), 1000)
     .option('--count <n>', 'stop after n groups', argParser(parseCount))
     .option('--duration <seconds>', 'stop after this many seconds', argParser(parsePositiveNumber))
     .action((daqConfig: string | undefined, networkConfig: string | undefined, flags: CoincideFlags) =>
       withClient({ daqConfig, networkConfig }, flags, async (ctx) => {
         let matcher: CoincidenceMatcher;
         try {
+          if (flags.idleFlush > 3_600_000) throw new RangeError(`--idle-flush ${flags.idleFlush} is above 3600000 ms`);
           matcher = new CoincidenceMatcher({ windowNs: flags.window, minModules: flags.minModules, by: flags.byNode ? 'node' : 'module', latenessNs: flags.lateness, unsynchronised: flags.unsynchronised });
         } catch (err) {
           throw new CliError((err as Error).message.replace(/^coincidences: /, ''), EXIT.usage);
@@ -62,7 +65,7 @@ export function coincideCommand(): Command {
         const release = stopOnBrokenPipe(process.stdout, controller);
         const format = flags.json ? coincidenceJsonLine : coincidenceSummaryLine;
         try {
-          await runImageStream(ctx, (signal) => coincidences(pulseHeightImages(ctx.client, hosts, flags, signal), matcher), (group) => writeLine(process.stdout, format(group)), {
+          await runImageStream(ctx, (signal) => coincidences(pulseHeightImages(ctx.client, hosts, flags, signal), matcher, { idleFlushMs: flags.idleFlush }), (group) => writeLine(process.stdout, format(group)), {
             count: flags.count,
             durationS: flags.duration,
             controller,

@@ -4,17 +4,19 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATA_PRODUCTS, panoImageFromFrame, parsePanoImage, readPffFile, type ParsedImage } from '@daqdata/core';
 
+/** Every frame of one PFF file as parsed images. */
+export async function readFileImages(path: string, host: string): Promise<ParsedImage[]> {
+  const { name, frames, errors } = await readPffFile(path);
+  if (errors.length > 0) throw new Error(`${path}: ${errors.map((e) => e.message).join('; ')}`);
+  return frames.map((frame) => parsePanoImage(panoImageFromFrame(frame, { file: name.fileName, moduleId: name.moduleId, dataProduct: DATA_PRODUCTS[name.dataProduct] }), { host }));
+}
+
 export async function readRunImages(dataDir: string, host: string): Promise<ParsedImage[]> {
   const images: ParsedImage[] = [];
   for (const moduleDir of (await readdir(dataDir, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name.startsWith('module_'))) {
     for (const runDir of await readdir(join(dataDir, moduleDir.name))) {
       for (const file of (await readdir(join(dataDir, moduleDir.name, runDir))).filter((f) => f.endsWith('.pff'))) {
-        const { name, frames, errors } = await readPffFile(join(dataDir, moduleDir.name, runDir, file));
-        if (errors.length > 0) throw new Error(`${file}: ${errors.map((e) => e.message).join('; ')}`);
-        for (const frame of frames) {
-          const pano = panoImageFromFrame(frame, { file: name.fileName, moduleId: name.moduleId, dataProduct: DATA_PRODUCTS[name.dataProduct] });
-          images.push(parsePanoImage(pano, { host }));
-        }
+        images.push(...(await readFileImages(join(dataDir, moduleDir.name, runDir, file), host)));
       }
     }
   }
