@@ -52,7 +52,8 @@ describe('daq coincide', () => {
       up.kill('SIGKILL');
       await up.exited;
     });
-    await up.waitFor('the config line', (out) => /^config: /m.test(out), 60_000);
+    await up.waitFor('the injection line', (out) => /^injected coincidences: truth in /m.test(out), 60_000);
+    expect(up.stdout).toContain(`npx daq coincide ${join(dir, 'daq_config.json')} --window 1000 --min-modules 2`);
 
     const result = await runCli(['coincide', join(dir, 'daq_config.json'), '--window', '200', '--min-modules', '4', '--json', '--count', '3', '--duration', '60']);
     expect(result.stderr).toMatch(/daq coincide: \d+ groups of \d+ events from \d+ images \(late \d+, unsynchronised WR clock 0, untimed 0/);

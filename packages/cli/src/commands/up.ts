@@ -177,6 +177,10 @@ async function up(flags: UpFlags): Promise<void> {
   out(`  npx daq list-hosts ${config}`);
   out(`  npx daq stream ${config}`);
   out(`  npx daq plot view ${config}`);
+  if (flags.coincidentRate !== undefined) {
+    out(`  npx daq coincide ${config} --window 1000 --min-modules 2`);
+    out(`injected coincidences: truth in ${join(dir, 'nodes', '<node>', '<run dir>.coincidences.truth.jsonl')} (each node lists its own modules)`);
+  }
 
   let alive = nodes.length;
   const died: string[] = [];
