@@ -4,6 +4,7 @@
 // outcome into an exit code (exit-codes.ts, documented in README.md).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { coincideCommand } from './commands/coincide.js';
 import { initSimCommand } from './commands/init-sim.js';
 import { initCommand } from './commands/init.js';
 import { listHostsCommand } from './commands/list-hosts.js';
@@ -33,6 +34,7 @@ program.addCommand(initCommand());
 program.addCommand(initSimCommand());
 program.addCommand(streamCommand());
 program.addCommand(recordCommand());
+program.addCommand(coincideCommand());
 program.addCommand(replayCommand());
 program.addCommand(plotCommand());
 program.addCommand(simulateCommand());

@@ -16,3 +16,4 @@ export * from './plot/view-render.js';
 export * from './plot/pulse-height-distribution.js';
 export * from './plot/phdist-render.js';
 export * from './output/image-output.js';
+export * from './output/coincidence-output.js';

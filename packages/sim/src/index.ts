@@ -14,3 +14,5 @@ export * from './replay/default-archive.js';
 export * from './replay/replay-timeline.js';
 export * from './simulation.js';
 export * from './daq-simulator.js';
+export * from './synth/coincident-pulses.js';
+export * from './synth/coincidence-truth.js';

@@ -12,6 +12,8 @@ import { replayTimeline, identityModuleMap, type ModuleMap } from './replay/repl
 import { RunWriter, type RunWriterStats } from './run/run-writer.js';
 import { pace, type PaceResult } from './schedule/pacer.js';
 import type { TimedFrame } from './schedule/timed-frame.js';
+import { CoincidenceTruthLog, truthFilePath } from './synth/coincidence-truth.js';
+import { checkInjection, type CoincidenceInjection } from './synth/coincident-pulses.js';
 import { syntheticTimeline } from './synth/synthetic-timeline.js';
 
 export interface ReplaySource {
@@ -37,6 +39,8 @@ export interface SyntheticSource {
   seed?: number;
   /** First pkt_num of each stream (quabo 0); random per stream when omitted. */
   firstPktNum?: number;
+  /** Coincident pulses on top of the background events, their truth written beside the run. */
+  coincidences?: CoincidenceInjection;
 }
 
 export interface SimulationOptions {
@@ -67,6 +71,8 @@ export interface Simulation {
   runDirName: string;
   /** Module ids the simulation writes. */
   moduleIds: number[];
+  /** The injected coincidences' truth (DATA_DIR/<run dir>.coincidences.truth.jsonl), when injecting. */
+  truthFile?: string;
   /** Settles when the simulation ends by itself or is stopped; never rejects. */
   done: Promise<SimulationResult>;
   written(): Readonly<RunWriterStats>;
@@ -113,6 +119,7 @@ async function timelineFor(source: ReplaySource | SyntheticSource, warn: (m: str
       ...(source.eventRate !== undefined ? { eventRate: source.eventRate } : {}),
       ...(source.seed !== undefined ? { seed: source.seed } : {}),
       ...(source.firstPktNum !== undefined ? { firstPktNum: source.firstPktNum } : {}),
+      ...(source.coincidences ? { coincidences: checkInjection(source.coincidences) } : {}),
       startNs: BigInt(Date.now()) * 1_000_000n,
     });
     return { frames, moduleIds: [...modules] };
@@ -150,11 +157,16 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     throw e;
   }
 
+  const source = opts.source ?? { kind: 'replay' };
+  const truth = source.kind === 'synthetic' && source.coincidences ? await CoincidenceTruthLog.create(truthFilePath(dataDir, writer.runDirName)) : undefined;
   const abort = new AbortController();
   const done: Promise<SimulationResult> = pace(frames, {
     speed,
     signal: abort.signal,
-    write: (f) => writer.write(f.moduleId, f.dataProduct, f.bytes),
+    write: async (f) => {
+      await writer.write(f.moduleId, f.dataProduct, f.bytes);
+      await truth?.record(f);
+    },
     idle: () => writer.flush(),
     ...(opts.maxFrames !== undefined ? { maxFrames: opts.maxFrames } : {}),
     ...(opts.durationMs !== undefined ? { durationMs: opts.durationMs } : {}),
@@ -163,11 +175,13 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     .then(async (r): Promise<SimulationResult> => {
       await frames.return();
       await writer.close();
+      await truth?.close();
       return { ...r, written: writer.written };
     })
     .catch(async (e: unknown): Promise<SimulationResult> => {
       await frames.return().catch(() => undefined);
       await writer.close().catch(() => undefined);
+      await truth?.close().catch(() => undefined);
       return { frames: writer.written.frames, lagMs: 0, ended: 'error', error: e instanceof Error ? e : new Error(String(e)), written: writer.written };
     });
 
@@ -176,6 +190,7 @@ export async function startSimulation(opts: SimulationOptions = {}): Promise<Sim
     dataDir,
     runDirName: writer.runDirName,
     moduleIds,
+    ...(truth ? { truthFile: truth.path } : {}),
     done,
     written: () => writer.written,
     stop() {

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { isDataProduct, type DataProduct } from '@daqdata/core';
-import { startSimulation, type ReplaySource, type SimulationOptions, type SyntheticSource } from '@daqdata/sim';
+import { DEFAULT_SYNTHETIC, MAX_COINCIDENT_RATE, MAX_SPREAD_NS, startSimulation, type ReplaySource, type SimulationOptions, type SyntheticSource } from '@daqdata/sim';
 import { CliError, EXIT } from '../exit-codes.js';
 import { argParser, parseCount, parseList, parseModuleIds, parsePositiveNumber } from '../options/option-parsers.js';
 
@@ -20,6 +20,9 @@ export interface SimulationFlags {
   seed?: number;
   maxFileSize?: number;
   chunkBytes?: number;
+  coincidentRate?: number;
+  coincidentModules?: number[];
+  coincidentSpread?: number;
 }
 
 export function parseProducts(value: string): DataProduct[] {
@@ -37,6 +40,17 @@ export function parseByteSize(value: string): number {
   const bytes = Math.floor(Number(m[1]) * (unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1));
   if (bytes < 1) throw new Error(`"${value}" is not a positive size`);
   return bytes;
+}
+
+function parseCoincidentRate(value: string): number {
+  const n = parsePositiveNumber(value);
+  if (n > MAX_COINCIDENT_RATE) throw new Error(`"${value}" is above ${MAX_COINCIDENT_RATE} pulses per second`);
+  return n;
+}
+
+function parseSpreadNs(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > MAX_SPREAD_NS) throw new Error(`"${value}" is not an integer 0-${MAX_SPREAD_NS} (ns)`);
+  return Number(value);
 }
 
 function parseSeed(value: string): number {
@@ -57,16 +71,22 @@ export function addSimulationOptions(cmd: Command): Command {
     .option('--no-loop', 'replay the archive once instead of looping')
     .option('--seed <n>', 'synthetic random seed (same seed, same frames)', argParser(parseSeed))
     .option('--max-file-size <size>', 'start the next seqno before a file passes this size, e.g. 64M (default 64M)', argParser(parseByteSize))
-    .option('--chunk-bytes <size>', 'write in buffered chunks of this size (frames may be split across writes, as a recorder does)', argParser(parseByteSize));
+    .option('--chunk-bytes <size>', 'write in buffered chunks of this size (frames may be split across writes, as a recorder does)', argParser(parseByteSize))
+    .option('--coincident-rate <per-s>', `synthetic: inject pulses seen by several modules at once, this many per second (at most ${MAX_COINCIDENT_RATE}); truth in DATA_DIR/<run>.coincidences.truth.jsonl`, argParser(parseCoincidentRate))
+    .option('--coincident-modules <ids>', 'modules each injected pulse is seen by (default: every simulated module; daq up: every node\'s)', argParser(parseModuleIds))
+    .option('--coincident-spread <ns>', 'each module sees a pulse 0..this many ns after its time (default 100)', argParser(parseSpreadNs));
 }
 
 /** What the flags ask for, checked for contradictions. */
 export function simulationOptions(flags: SimulationFlags): Omit<SimulationOptions, 'dataDir'> {
   if (flags.synthetic && flags.archive) throw new CliError('--synthetic and --archive contradict each other: generate or replay, not both', EXIT.usage);
-  const syntheticOnly = (['products', 'rate', 'eventRate', 'seed'] as const).filter((k) => flags[k] !== undefined);
+  const syntheticOnly = (['products', 'rate', 'eventRate', 'seed', 'coincidentRate', 'coincidentModules', 'coincidentSpread'] as const).filter((k) => flags[k] !== undefined);
   if (!flags.synthetic && syntheticOnly.length > 0) {
     const names = syntheticOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     throw new CliError(`${names.join(', ')} ${names.length > 1 ? 'apply' : 'applies'} only to synthetic frames: add --synthetic`, EXIT.usage);
+  }
+  if (flags.coincidentRate === undefined && (flags.coincidentModules || flags.coincidentSpread !== undefined)) {
+    throw new CliError('--coincident-modules and --coincident-spread shape injected pulses: add --coincident-rate', EXIT.usage);
   }
   const source: ReplaySource | SyntheticSource = flags.synthetic
     ? {
@@ -76,6 +96,15 @@ export function simulationOptions(flags: SimulationFlags): Omit<SimulationOption
         ...(flags.rate !== undefined ? { frameRate: flags.rate } : {}),
         ...(flags.eventRate !== undefined ? { eventRate: flags.eventRate } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        ...(flags.coincidentRate !== undefined
+          ? {
+              coincidences: {
+                rate: flags.coincidentRate,
+                modules: flags.coincidentModules ?? flags.modules ?? DEFAULT_SYNTHETIC.modules,
+                ...(flags.coincidentSpread !== undefined ? { spreadNs: flags.coincidentSpread } : {}),
+              },
+            }
+          : {}),
       }
     : {
         kind: 'replay',
@@ -97,10 +126,20 @@ export function simulationArgs(flags: SimulationFlags): string[] {
   if (flags.synthetic) args.push('--synthetic');
   for (const a of flags.archive ?? []) args.push('--archive', resolve(a));
   if (flags.products) args.push('--products', flags.products.join(','));
-  const numeric = { rate: '--rate', eventRate: '--event-rate', speed: '--speed', seed: '--seed', maxFileSize: '--max-file-size', chunkBytes: '--chunk-bytes' } as const;
+  const numeric = {
+    rate: '--rate',
+    eventRate: '--event-rate',
+    speed: '--speed',
+    seed: '--seed',
+    maxFileSize: '--max-file-size',
+    chunkBytes: '--chunk-bytes',
+    coincidentRate: '--coincident-rate',
+    coincidentSpread: '--coincident-spread',
+  } as const;
   for (const [key, flag] of Object.entries(numeric) as Array<[keyof typeof numeric, string]>) {
     if (flags[key] !== undefined) args.push(flag, String(flags[key]));
   }
+  if (flags.coincidentModules) args.push('--coincident-modules', flags.coincidentModules.join(','));
   if (!flags.loop) args.push('--no-loop');
   return args;
 }
@@ -146,6 +185,7 @@ async function simulate(dataDir: string, flags: SimulateFlags): Promise<void> {
   });
   started = performance.now();
   out(`writing ${options.source?.kind ?? 'replay'} run for module${sim.moduleIds.length > 1 ? 's' : ''} ${sim.moduleIds.join(', ')} into ${dataDir}/module_N/${sim.runDirName}`);
+  if (sim.truthFile) out(`injected coincidences: truth in ${sim.truthFile}`);
   const line = () => {
     const w = sim.written();
     return `${((performance.now() - started!) / 1000).toFixed(1)} s: ${w.frames} frames, ${megabytes(w.bytes)}, ${w.files.length} files`;

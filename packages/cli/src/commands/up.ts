@@ -142,13 +142,16 @@ async function up(flags: UpFlags): Promise<void> {
     return ends;
   };
 
+  // Injected pulses are seen by every node's modules unless told otherwise: each node injects into its own.
+  const allModules = Array.from({ length: flags.nodes }, (_, i) => nodeModules(i, flags.modulesPerNode)).flat();
+  const childArgs = simulationArgs(flags.coincidentRate !== undefined && !flags.coincidentModules ? { ...flags, coincidentModules: allModules } : flags);
   try {
     for (let i = 0; i < flags.nodes && !stopRequested; i++) {
       const name = `node-${i + 1}`;
       const port = flags.basePort + i;
       const modules = nodeModules(i, flags.modulesPerNode);
       const dataDir = join(dir, 'nodes', name);
-      const args = [BIN, 'up-node', '--host', flags.host, '--port', String(port), '--node-name', name, '--data-dir', dataDir, '--modules', modules.join(','), ...simulationArgs(flags)];
+      const args = [BIN, 'up-node', '--host', flags.host, '--port', String(port), '--node-name', name, '--data-dir', dataDir, '--modules', modules.join(','), ...childArgs];
       // stdin stays open and unused: when daq up goes away, even killed, the node sees it end and stops.
       const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
@@ -177,6 +180,10 @@ async function up(flags: UpFlags): Promise<void> {
   out(`  npx daq list-hosts ${config}`);
   out(`  npx daq stream ${config}`);
   out(`  npx daq plot view ${config}`);
+  if (flags.coincidentRate !== undefined) {
+    out(`  npx daq coincide ${config} --window 1000 --min-modules 2`);
+    out(`injected coincidences: truth in ${join(dir, 'nodes', '<node>', '<run dir>.coincidences.truth.jsonl')} (each node lists its own modules)`);
+  }
 
   let alive = nodes.length;
   const died: string[] = [];

@@ -2,8 +2,9 @@
 // frames at a fixed frame rate, pulse-height events at random (Poisson) times. Pure apart from
 // the seeded PRNG, so a seed reproduces a stream exactly.
 import { DATA_PRODUCTS, type DataProduct, type FrameHeader, type Pixels, type QuaboHeader } from '@daqdata/core';
+import { coincidentPulses, type CoincidenceInjection } from './coincident-pulses.js';
 import { PacketCounters, PKT_NUM_MODULUS, quaboPacket } from './packet-clock.js';
-import { drawEvent, moduleImage, quaboImage } from './pulse-height.js';
+import { drawEvent, moduleImage, quaboImage, type PulseHeightEvent } from './pulse-height.js';
 import { seededRandom, type Random } from './random.js';
 import { createSky, movieImage } from './sky-model.js';
 
@@ -15,6 +16,8 @@ export interface SimFrame {
   timeNs: bigint;
   header: FrameHeader;
   pixels: Pixels;
+  /** An injected coincident pulse's id (coincident-pulses.ts); absent for background frames. */
+  pulseId?: string;
 }
 
 export interface SyntheticStreamOptions {
@@ -29,6 +32,8 @@ export interface SyntheticStreamOptions {
   firstPktNum?: number;
   /** Number of drifting stars in movie frames. */
   stars?: number;
+  /** Pulse-height: coincident pulses injected on top of the background events (this module's share of them). */
+  coincidences?: CoincidenceInjection;
 }
 
 const NS_PER_S = 1e9;
@@ -70,16 +75,29 @@ export function* syntheticFrames(opts: SyntheticStreamOptions): Generator<SimFra
     }
   }
 
-  let offsetNs = 0;
-  for (;;) {
-    offsetNs += Math.max(1_000, Math.round(random.exponential(opts.rate) * NS_PER_S));
-    const timeNs = opts.startNs + BigInt(offsetNs);
-    const event = drawEvent(random);
+  // Injected pulses draw from their own generator, so the background is the same with or without them.
+  const injectedRandom = seededRandom(streamSeed((opts.seed ?? 1) ^ 0x5bd1e995, opts.moduleId, opts.dataProduct));
+  const pulses = opts.coincidences?.modules.includes(opts.moduleId) ? coincidentPulses(opts.coincidences, opts.startNs, [opts.moduleId]) : undefined;
+  let pulse = pulses?.next().value;
+  let backgroundNs = opts.startNs;
+  const nextBackground = () => (backgroundNs += BigInt(Math.max(1_000, Math.round(random.exponential(opts.rate) * NS_PER_S))));
+  nextBackground();
+  const frame = (timeNs: bigint, event: PulseHeightEvent, r: Random, pulseId?: string): SimFrame => {
+    const tag = pulseId !== undefined ? { pulseId } : {};
     if (dp.headerLayout === 'flat') {
-      const header = { quabo_num: event.quabo, ...quaboPacket(timeNs, counters.next(event.quabo), latencyNs(random, event.quabo)) };
-      yield { ...base, timeNs, header, pixels: quaboImage(event, random) };
-    } else {
-      yield { ...base, timeNs, header: quaboHeader(timeNs, counters, random), pixels: moduleImage(event, random) };
+      const header = { quabo_num: event.quabo, ...quaboPacket(timeNs, counters.next(event.quabo), latencyNs(r, event.quabo)) };
+      return { ...base, timeNs, header, pixels: quaboImage(event, r), ...tag };
     }
+    return { ...base, timeNs, header: quaboHeader(timeNs, counters, r), pixels: moduleImage(event, r), ...tag };
+  };
+  for (;;) {
+    const member = pulse?.members[0];
+    if (member && member.timeNs < backgroundNs) {
+      yield frame(member.timeNs, { ...drawEvent(injectedRandom), quabo: member.quabo }, injectedRandom, pulse!.id);
+      pulse = pulses!.next().value;
+      continue;
+    }
+    yield frame(backgroundNs, drawEvent(random), random);
+    nextBackground();
   }
 }
