@@ -92,8 +92,8 @@ export function nodeSimulationOptions(defaults: Omit<SimulationOptions, 'dataDir
   return {
     ...defaults,
     source: chosen,
-    ...(settings.framesPerFile !== null ? { framesPerFile: settings.framesPerFile } : {}),
-    ...(settings.frameLimit !== null ? { frameLimit: settings.frameLimit } : {}),
+    ...(settings.framesPerFile != null ? { framesPerFile: settings.framesPerFile } : {}),
+    ...(settings.frameLimit != null ? { frameLimit: settings.frameLimit } : {}),
     ...(sockets ? { recorderSockets: sockets } : {}),
   };
 }

@@ -180,6 +180,10 @@ const simulationSettings: Check = (v) => {
   if (!Array.isArray(o.moduleIds) || !o.moduleIds.every((id) => Number.isInteger(id) && id >= 0 && id <= 65535)) return '.moduleIds must be a list of module ids 0-65535';
   if (o.movieType !== null && o.movieType !== 'img8' && o.movieType !== 'img16') return '.movieType must be "img8", "img16" or null';
   if (o.phType !== null && o.phType !== 'ph256' && o.phType !== 'ph1024') return '.phType must be "ph256", "ph1024" or null';
+  for (const key of ['framesPerFile', 'frameLimit']) {
+    const n = o[key];
+    if (n != null && !(Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1_000_000_000)) return `.${key} must be a positive integer, at most 1000000000, or null`;
+  }
   return null;
 };
 
