@@ -41,6 +41,13 @@ export interface ServeFlags {
   recorderProducts?: string;
   recorderReadTimeout?: string;
   statusPipe?: string;
+  // InitHpIo(simulate_daq): the simulation setting.
+  simModuleIds?: string;
+  simMovieType?: string;
+  simPhType?: string;
+  simMode?: string;
+  simFramesPerFile?: string;
+  simFrameLimit?: string;
 }
 
 /** The recorder-socket flags as one recorderSockets value: unset ones take the reference's settings. */
@@ -51,6 +58,25 @@ function recorderSocketsFlag(f: ServeFlags): Record<string, unknown> | undefined
     socketPathTemplate: typeof f.recorderSocket === 'string' ? f.recorderSocket : ref.socketPathTemplate,
     dataProducts: f.recorderProducts === undefined ? ref.dataProducts : f.recorderProducts.split(',').map((s) => s.trim()),
     readTimeoutSeconds: num(f.recorderReadTimeout) ?? ref.readTimeoutSeconds,
+  };
+}
+
+/**
+ * The simulation flags as one simulation value: unset ones take the reference's
+ * simulate_daq_cfg defaults (img16 + ph256, files), no modules meaning the simulator's own set.
+ */
+function simulationFlag(f: ServeFlags): Record<string, unknown> | undefined {
+  const given = [f.simModuleIds, f.simMovieType, f.simPhType, f.simMode, f.simFramesPerFile, f.simFrameLimit];
+  if (given.every((v) => v === undefined)) return undefined;
+  const product = (v: string | undefined, fallback: string) => (v === undefined ? fallback : v === 'none' ? null : v);
+  return {
+    mode: f.simMode ?? 'filesystem',
+    moduleIds: f.simModuleIds === undefined || f.simModuleIds.trim() === '' ? [] : f.simModuleIds.split(',').map((s) => num(s)),
+    movieType: product(f.simMovieType, 'img16'),
+    phType: product(f.simPhType, 'ph256'),
+    sourceData: null,
+    framesPerFile: num(f.simFramesPerFile) ?? null,
+    frameLimit: num(f.simFrameLimit) ?? null,
   };
 }
 
@@ -77,6 +103,7 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
     initialDataDir: f.dataDir,
     recorderSockets: recorderSocketsFlag(f),
     statusPipe: f.statusPipe,
+    simulation: simulationFlag(f),
     // Limits for a public-facing node.
     keepaliveTimeSeconds: num(f.keepaliveTime),
     keepaliveTimeoutSeconds: num(f.keepaliveTimeout),
@@ -114,6 +141,13 @@ export function addServeOptions(cmd: Command): Command {
     .option('--recorder-products <list>', `comma-separated data products with a recorder socket (default ${REFERENCE_RECORDER_SOCKETS.dataProducts.join(',')})`)
     .option('--recorder-read-timeout <seconds>', `close a recorder connection silent this long (default ${REFERENCE_RECORDER_SOCKETS.readTimeoutSeconds})`)
     .option('--status-pipe <path>', "drain the recorder's status named pipe (created with mkfifo if missing)")
+    // InitHpIo(simulate_daq): the simulation setting (the reference's simulate_daq_cfg); unset flags take its defaults.
+    .option('--sim-module-ids <ids>', 'modules simulated when InitHpIo names none, e.g. 1,2 (default: the simulator\'s own set)')
+    .addOption(new Option('--sim-movie-type <dp>', 'movie product simulated (default img16)').choices(['img16', 'img8', 'none']))
+    .addOption(new Option('--sim-ph-type <dp>', 'pulse-height product simulated (default ph256)').choices(['ph256', 'ph1024', 'none']))
+    .addOption(new Option('--sim-mode <mode>', 'filesystem: run files the node follows; uds: frames into this node\'s recorder sockets (default filesystem)').choices(['filesystem', 'uds']))
+    .option('--sim-frames-per-file <n>', 'simulated files roll over after this many frames (default: by size)')
+    .option('--sim-frame-limit <n>', 'each simulated module and product stops after this many frames (default: no limit)')
     // Limits for a public-facing node.
     .option('--keepalive-time <seconds>', 'ping a connection after this much silence (default 60)')
     .option('--keepalive-timeout <seconds>', 'close it when the ping is not answered within this (default 20)')

@@ -15,11 +15,11 @@ async function modulesWritten(dataDir: string, expected: string[]): Promise<stri
 describe('module assignment', () => {
   it('feeds wanted modules from the archive modules in turn, ascending', () => {
     const map = moduleMapOnto([254, 1], [5, 6, 7]);
-    expect(map(1)).toEqual([5, 7]);
-    expect(map(254)).toEqual([6]);
+    expect(map(1, 'ph256')).toEqual([5, 7]);
+    expect(map(254, 'ph256')).toEqual([6]);
     const one = moduleMapOnto([254, 1], [9]);
-    expect(one(1)).toEqual([9]);
-    expect(one(254)).toEqual([]);
+    expect(one(1, 'ph256')).toEqual([9]);
+    expect(one(254, 'ph256')).toEqual([]);
   });
 });
 

@@ -1,8 +1,12 @@
-// `daq up`: a local observatory in one command. N node servers run as separate processes on
-// consecutive ports (`daq up-node`, hidden), each writing its own simulated modules into its
-// own data directory and following it with its own watcher, the real path: files on disk ->
-// watcher -> broadcast. daq_config.json and network_config.json for the SDK and the CLI are
-// written into a directory that is printed. Ctrl-C stops every node; a node that dies is reported.
+// `daq up`: a local observatory in one command. N node servers run as separate processes
+// (`daq up-node`, hidden), each writing its own simulated modules into its own data directory
+// and following it with its own watcher, the real path: files on disk -> watcher -> broadcast.
+// Node i listens on its own loopback address, 127.0.0.(2+i), at the DAQ port 50051, as nodes of
+// a real observatory do on their own hosts: daq_config's ip_addr is then a bare host, which the
+// reference client uses as it is (it always appends :50051). --base-port P puts every node on
+// one address instead (127.0.0.1:P, P+1, ...; ip_addr "host:port"). daq_config.json and
+// network_config.json for the SDK and the CLI are written into a directory that is printed.
+// Ctrl-C stops every node; a node that dies is reported.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,27 +14,27 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { createLogger, flagsToOverrides, ListenError, loadServerConfig, startServer, type RunningServer } from '@daqdata/server';
-import { createNodeSimulator, startSimulation, type Simulation } from '@daqdata/sim';
+import { DATA_PRODUCTS, type DataProduct } from '@daqdata/core';
+import { createLogger, DEFAULT_PORT, flagsToOverrides, ListenError, loadServerConfig, startServer, type RunningServer } from '@daqdata/server';
+import { createNodeSimulator, nodeSimulationOptions, scanArchive, startSimulation, type Simulation } from '@daqdata/sim';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { argParser, parseCount, parseModuleIds } from '../options/option-parsers.js';
 import { addSimulationOptions, simulationArgs, simulationOptions, type SimulationFlags } from './simulate.js';
 
-/**
- * Local nodes listen on 50151, 50152, ...: clear of 50051, the port of a real DAQ node (which
- * may run on this machine), and of the ports just above it that sites use for extra nodes.
- */
-export const DEFAULT_UP_BASE_PORT = 50151;
+/** Node i's own loopback address is 127.0.0.(FIRST_LOOPBACK_HOST + i): 127.0.0.1 stays free for anything else. */
+const FIRST_LOOPBACK_HOST = 2;
+/** The last usable host of 127.0.0.0/24. */
+const LAST_LOOPBACK_HOST = 254;
 export const READY_PREFIX = 'daq-up-node ready ';
 /** How long a node gets to stop on its own before it is killed. */
 const STOP_WAIT_MS = 10_000;
 
 interface UpFlags extends SimulationFlags {
   nodes: number;
-  basePort: number;
+  basePort?: number;
   modulesPerNode: number;
   dir?: string;
-  host: string;
+  host?: string;
 }
 
 function parsePort(value: string): number {
@@ -43,15 +47,32 @@ export function nodeModules(index: number, modulesPerNode: number): number[] {
   return Array.from({ length: modulesPerNode }, (_, k) => index * modulesPerNode + k + 1);
 }
 
+/**
+ * Where node i (0-based) listens, and its daq_config ip_addr: its own loopback address at the
+ * DAQ port (ip_addr the bare host), or with a base port, `host` at basePort + i (ip_addr host:port).
+ */
+export function nodeListenAddress(index: number, layout: { basePort?: number | undefined; host?: string | undefined }): { host: string; port: number; ipAddr: string } {
+  if (layout.basePort === undefined) {
+    const host = `127.0.0.${FIRST_LOOPBACK_HOST + index}`;
+    return { host, port: DEFAULT_PORT, ipAddr: host };
+  }
+  const host = layout.host ?? '127.0.0.1';
+  const port = layout.basePort + index;
+  return { host, port, ipAddr: `${host}:${port}` };
+}
+
 export interface UpNode {
   name: string;
+  /** daq_config's ip_addr. */
   address: string;
+  /** host:port the node listens on. */
+  listen: string;
   port: number;
   modules: number[];
   dataDir: string;
 }
 
-/** The SDK's daq_config.json: one entry per node, with its port in ip_addr. */
+/** The SDK's daq_config.json: one entry per node (ip_addr a bare host, or host:port with --base-port). */
 export function daqConfig(nodes: readonly UpNode[]): object {
   return { daq_nodes: nodes.map((n) => ({ ip_addr: n.address, data_dir: n.dataDir, node_name: n.name, module_ids: n.modules })) };
 }
@@ -65,11 +86,11 @@ const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
 
 export function upCommand(): Command {
   const cmd = new Command('up')
-    .description(`start a local simulated observatory: N DAQ nodes on consecutive ports from ${DEFAULT_UP_BASE_PORT}, with daq_config.json for the other commands`)
+    .description(`start a local simulated observatory: N DAQ nodes, node i on 127.0.0.(${FIRST_LOOPBACK_HOST}+i):${DEFAULT_PORT}, with daq_config.json for the other commands`)
     .option('-n, --nodes <n>', 'number of node servers', argParser(parseCount), 3)
-    .option('--base-port <port>', `port of the first node; the others follow (default ${DEFAULT_UP_BASE_PORT}, clear of a real node's 50051)`, argParser(parsePort), DEFAULT_UP_BASE_PORT)
+    .option('--base-port <port>', `put every node on one address (--host, default 127.0.0.1) at consecutive ports from this one, instead of each on its own loopback address at ${DEFAULT_PORT}`, argParser(parsePort))
     .option('--modules-per-node <n>', 'modules each node simulates (node 1: 1..M, node 2: M+1..2M, ...)', argParser(parseCount), 2)
-    .option('--host <host>', 'interface the nodes listen on', '127.0.0.1')
+    .option('--host <host>', 'with --base-port: the interface the nodes listen on (default 127.0.0.1)')
     .option('--dir <dir>', 'directory for daq_config.json, network_config.json and node data (default: a new temporary directory, removed on exit)');
   return addSimulationOptions(cmd).action((flags: UpFlags) => up(flags));
 }
@@ -99,7 +120,12 @@ function follow(child: ChildProcess, name: string): Promise<string> {
 async function up(flags: UpFlags): Promise<void> {
   if (flags.modules) throw new CliError('--modules does not apply to daq up: use --modules-per-node (each node gets its own set)', EXIT.usage);
   simulationOptions(flags); // contradictions are reported before anything starts
-  if (flags.basePort + flags.nodes - 1 > 65535) throw new CliError(`--base-port ${flags.basePort} leaves no room for ${flags.nodes} nodes`, EXIT.usage);
+  nodeProducts(flags.archive ? await archiveProducts(flags.archive) : flags.products);
+  if (flags.basePort === undefined) {
+    if (flags.host !== undefined) throw new CliError(`--host applies only with --base-port (without it node i listens on its own loopback address 127.0.0.(${FIRST_LOOPBACK_HOST}+i):${DEFAULT_PORT})`, EXIT.usage);
+    const room = LAST_LOOPBACK_HOST - FIRST_LOOPBACK_HOST + 1;
+    if (flags.nodes > room) throw new CliError(`--nodes ${flags.nodes}: 127.0.0.0/24 has room for ${room} nodes; use --base-port for more`, EXIT.usage);
+  } else if (flags.basePort + flags.nodes - 1 > 65535) throw new CliError(`--base-port ${flags.basePort} leaves no room for ${flags.nodes} nodes`, EXIT.usage);
   const own = flags.dir === undefined;
   const dir = own ? await mkdtemp(join(tmpdir(), 'daq-up-')) : resolve(flags.dir!);
   await mkdir(dir, { recursive: true });
@@ -148,14 +174,14 @@ async function up(flags: UpFlags): Promise<void> {
   try {
     for (let i = 0; i < flags.nodes && !stopRequested; i++) {
       const name = `node-${i + 1}`;
-      const port = flags.basePort + i;
+      const { host, port, ipAddr } = nodeListenAddress(i, flags);
       const modules = nodeModules(i, flags.modulesPerNode);
       const dataDir = join(dir, 'nodes', name);
-      const args = [BIN, 'up-node', '--host', flags.host, '--port', String(port), '--node-name', name, '--data-dir', dataDir, '--modules', modules.join(','), ...childArgs];
+      const args = [BIN, 'up-node', '--host', host, '--port', String(port), '--node-name', name, '--data-dir', dataDir, '--modules', modules.join(','), ...childArgs];
       // stdin stays open and unused: when daq up goes away, even killed, the node sees it end and stops.
       const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-      const node: RunningNode = { name, address: `${flags.host}:${port}`, port, modules, dataDir, child, exited };
+      const node: RunningNode = { name, address: ipAddr, listen: `${host}:${port}`, port, modules, dataDir, child, exited };
       nodes.push(node);
       node.metricsUrl = (await Promise.race([follow(child, name), stopSignalled])) ?? undefined;
     }
@@ -172,7 +198,7 @@ async function up(flags: UpFlags): Promise<void> {
   await writeFile(join(dir, 'daq_config.json'), `${JSON.stringify(daqConfig(nodes), null, 2)}\n`);
   await writeFile(join(dir, 'network_config.json'), `${JSON.stringify(networkConfig(nodes), null, 2)}\n`);
   out(`local observatory up: ${nodes.length} node${nodes.length > 1 ? 's' : ''} in ${dir}`);
-  for (const n of nodes) out(`  ${n.name}  ${n.address}  modules ${n.modules.join(',')}  pid ${n.child.pid}  metrics ${n.metricsUrl}/metrics`);
+  for (const n of nodes) out(`  ${n.name}  ${n.listen}  modules ${n.modules.join(',')}  pid ${n.child.pid}  metrics ${n.metricsUrl}/metrics`);
   out(`config: ${join(dir, 'daq_config.json')}`);
   // `npx daq` works from anywhere in the checkout, where a bare `daq` needs a global install.
   const config = join(dir, 'daq_config.json');
@@ -192,7 +218,7 @@ async function up(flags: UpFlags): Promise<void> {
       alive--;
       if (stopping) return;
       died.push(n.name);
-      process.stderr.write(`daq up: ${n.name} (${n.address}, modules ${n.modules.join(',')}) died (${signal ?? `exit code ${code}`}); ${alive} node${alive === 1 ? '' : 's'} still running\n`);
+      process.stderr.write(`daq up: ${n.name} (${n.listen}, modules ${n.modules.join(',')}) died (${signal ?? `exit code ${code}`}); ${alive} node${alive === 1 ? '' : 's'} still running\n`);
       if (alive === 0) requestStop();
     });
   }
@@ -237,13 +263,16 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
   };
   const onWarning = (w: string) => log.warn('simulation', { warning: w });
   try {
+    // The node's modules and products are its simulation setting, so InitHpIo(simulate_daq) on
+    // it simulates the same modules (into a private temporary directory) as the run it follows.
+    const { movie, pulseHeight } = nodeProducts(flags.archive ? await archiveProducts(flags.archive) : flags.products);
     const config = await loadServerConfig(null, {
-      ...flagsToOverrides({ host: flags.host, port: String(flags.port), nodeName: flags.nodeName, dataDir, metricsPort: '0' }),
+      ...flagsToOverrides({ host: flags.host, port: String(flags.port), nodeName: flags.nodeName, dataDir, metricsPort: '0', simModuleIds: moduleIds.join(','), simMovieType: movie, simPhType: pulseHeight }),
       allowedDataRoots: [dataDir],
     });
-    sim = await startSimulation({ ...options, dataDir, onWarning });
-    // InitHpIo(simulate_daq) on this node simulates with the same options, into a private temporary directory.
-    server = await startServer(config, { logger: log, simulator: createNodeSimulator({ ...options, onWarning }) }).catch((err: unknown) => {
+    const nodeOptions = { ...options, onWarning };
+    sim = await startSimulation({ ...nodeSimulationOptions(nodeOptions, { moduleIds: [], settings: config.simulation }), dataDir });
+    server = await startServer(config, { logger: log, simulator: createNodeSimulator(nodeOptions) }).catch((err: unknown) => {
       throw listenError(flags, err);
     });
   } catch (err) {
@@ -262,11 +291,36 @@ async function upNode(flags: UpNodeFlags): Promise<void> {
   await shutdown();
 }
 
+/** The data products an --archive holds. */
+async function archiveProducts(roots: readonly string[]): Promise<DataProduct[]> {
+  const archive = await scanArchive(roots.map((r) => resolve(r))).catch((err: Error) => {
+    throw new CliError(err.message, EXIT.usage);
+  });
+  return [...new Set(archive.runs.flatMap((r) => r.streams.map((s) => s.dataProduct)))].sort();
+}
+
+/**
+ * A node's movie and pulse-height product (its simulation setting's movieType / phType): the
+ * synthetic --products or the --archive's, else img16 and ph256 (what the bundled archive holds).
+ */
+export function nodeProducts(given: readonly DataProduct[] | undefined): { movie: string; pulseHeight: string } {
+  const products = given ?? ['img16', 'ph256'];
+  const movie = products.filter((p) => DATA_PRODUCTS[p].kind === 'movie');
+  const pulseHeight = products.filter((p) => DATA_PRODUCTS[p].kind === 'pulse-height');
+  if (movie.length > 1 || pulseHeight.length > 1) {
+    throw new CliError(`products ${products.join(',')}: a node simulates at most one movie and one pulse-height product (the reference's movie_type and ph_type)`, EXIT.usage);
+  }
+  return { movie: movie[0] ?? 'none', pulseHeight: pulseHeight[0] ?? 'none' };
+}
+
 /** Why a node's server did not start, said as something to act on. */
 export function listenError(flags: Pick<UpNodeFlags, 'host' | 'port' | 'nodeName'>, err: unknown): CliError {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof ListenError && err.code === 'EADDRINUSE') {
-    return new CliError(`${flags.nodeName}: port ${flags.port} on ${flags.host} is in use (another daq up, or a node?): choose other ports with --base-port`, EXIT.config);
+    return new CliError(
+      `${flags.nodeName}: port ${flags.port} on ${flags.host} is in use (another daq up, or a DAQ node?): with --base-port P the nodes run on 127.0.0.1:P, P+1, ... (choose free ports)`,
+      EXIT.config,
+    );
   }
   return new CliError(`${flags.nodeName}: cannot listen on ${flags.host}:${flags.port}: ${message}`, EXIT.config);
 }

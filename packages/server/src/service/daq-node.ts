@@ -236,7 +236,7 @@ export class DaqNode {
     };
     try {
       if (request.simulateDaq) {
-        simulation = await this.simulator!.start({ moduleIds: request.moduleIds, updateIntervalSeconds: intervalSeconds, settings: this.config.simulation });
+        simulation = await this.simulator!.start({ moduleIds: request.moduleIds, updateIntervalSeconds: intervalSeconds, settings: this.config.simulation, recorderSockets: this.config.recorderSockets });
         dataDir = simulation.dataDir;
       }
       // Loaded on first use: a node that only relays uploads, and start-up, do without the watcher.

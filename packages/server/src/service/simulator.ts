@@ -1,12 +1,17 @@
 // The capability InitHpIo(simulate_daq) needs: something that writes simulated frames into a
-// run directory this node's own watcher then follows. It is injected (the simulator lives in
-// packages/sim), so the server never fakes success when none is plugged in.
+// run directory this node's own watcher then follows, or plays the recorder on this node's
+// recorder sockets. It is injected (the simulator lives in packages/sim), so the server never
+// fakes success when none is plugged in.
+import type { RecorderSocketsConfig } from '../config/server-config.js';
+
 export interface SimulatorStartOptions {
   /** Modules to simulate; empty means the simulation settings' modules, else the simulator's default set. */
   moduleIds: number[];
   updateIntervalSeconds: number;
   /** The node's simulation settings (the reference config's simulate_daq_cfg); null = the simulator's defaults. */
   settings: NodeSimulationSettings | null;
+  /** The node's recorder sockets, which the 'uds' mode writes to; null = none configured (the mode is refused). */
+  recorderSockets: RecorderSocketsConfig | null;
 }
 
 /**
@@ -36,7 +41,7 @@ export interface NodeSimulationSettings {
 }
 
 export interface RunningSimulation {
-  /** A directory laid out like DATA_DIR (module_N/<run>.pffd/...). */
+  /** A directory laid out like DATA_DIR (module_N/<run>.pffd/...); empty in 'uds' mode. */
   dataDir: string;
   stop(): Promise<void>;
 }

@@ -2,13 +2,18 @@
 // own timestamps; several runs play side by side; with loop a run starts over one mean frame
 // spacing after its last frame. Frame bytes are the archive's, untouched; only the module a
 // frame is written for can change (one archive module may feed several simulated modules).
+import type { DataProduct } from '@daqdata/core';
 import type { ArchiveRun, Archive, ArchiveStream } from './archive.js';
 import { replayTimeNs, streamFrames } from './archive.js';
 import { mergeByTime } from '../schedule/merge-by-time.js';
 import type { TimedFrame } from '../schedule/timed-frame.js';
 
-/** Archive module id -> the simulated module ids its frames are written for. */
-export type ModuleMap = (archiveModuleId: number) => readonly number[];
+/**
+ * Archive module id (and data product) -> the simulated module ids its frames are written for.
+ * Per product, so a simulated module can take its movie from one archive module and its
+ * pulse heights from another.
+ */
+export type ModuleMap = (archiveModuleId: number, dataProduct: DataProduct) => readonly number[];
 
 export const identityModuleMap: ModuleMap = (id) => [id];
 
@@ -37,7 +42,7 @@ async function* runTimeline(run: ArchiveRun, opts: ReplayTimelineOptions): Async
   const map = opts.moduleMap ?? identityModuleMap;
   const period = loopPeriodNs(run);
   // Streams of modules the map leaves out are not read at all (and a run of only those ends at once).
-  const wanted = run.streams.filter((s) => map(s.moduleId).length > 0);
+  const wanted = run.streams.filter((s) => map(s.moduleId, s.dataProduct).length > 0);
   for (let pass = 0n; wanted.length > 0; pass++) {
     const streams = wanted.map((s) => streamTimeline(s, run.firstNs, pass * period, opts));
     let yielded = false;
@@ -45,7 +50,7 @@ async function* runTimeline(run: ArchiveRun, opts: ReplayTimelineOptions): Async
       yielded = true;
       // Timestamps can step backwards (arrival clock jitter); the timeline never does.
       const offsetNs = f.at < 0n ? 0n : f.at;
-      for (const moduleId of map(f.stream.moduleId)) {
+      for (const moduleId of map(f.stream.moduleId, f.stream.dataProduct)) {
         yield { moduleId, dataProduct: f.stream.dataProduct, offsetNs, bytes: f.bytes };
       }
     }

@@ -1,6 +1,6 @@
 // Writes one run the way a recorder does (REFERENCE section 1): DATA_DIR/module_N/<run dir>/
 // one file per data product, appended through the core PffWriter, the next seqno started when
-// a file would pass the size limit (the old file is never touched again). With chunkBytes set,
+// a file would pass the size limit or holds its frame limit (the old file is never touched again). With chunkBytes set,
 // bytes go out in fixed-size buffered writes, so a file can end mid-frame until the next write.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface RunWriterOptions {
   maxFileBytes?: number;
   /** Buffered writes of this many bytes, which may split frames; whole frames when omitted. */
   chunkBytes?: number;
+  /** The next seqno is also started after this many frames (the reference's frames_per_pff); size only when omitted. */
+  maxFramesPerFile?: number;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -27,6 +29,7 @@ interface OpenFile {
   seqno: number;
   /** Bytes handed to this file, written or still buffered. */
   size: number;
+  frames: number;
   pending: Uint8Array[];
   pendingBytes: number;
 }
@@ -43,6 +46,7 @@ export class RunWriter {
   private readonly start: Date;
   private readonly maxFileBytes: number;
   private readonly chunkBytes: number | undefined;
+  private readonly maxFramesPerFile: number;
   private readonly open = new Map<string, OpenFile>();
   private readonly stats: RunWriterStats = { frames: 0, bytes: 0, files: [] };
   /** Writes run one at a time, so rollover and chunking see a consistent state even if callers do not await. */
@@ -58,6 +62,8 @@ export class RunWriter {
       throw new RangeError(`chunkBytes must be a positive integer, got ${opts.chunkBytes}`);
     }
     this.chunkBytes = opts.chunkBytes;
+    this.maxFramesPerFile = opts.maxFramesPerFile ?? Infinity;
+    if (!(this.maxFramesPerFile >= 1)) throw new RangeError(`maxFramesPerFile must be at least 1, got ${opts.maxFramesPerFile}`);
     this.runDirName = formatRunDirName({ obs: opts.obs ?? 'sim', start: this.start, runtype: opts.runtype ?? 'sim' });
   }
 
@@ -104,7 +110,7 @@ export class RunWriter {
   private async writeNow(moduleId: number, dataProduct: DataProduct, frame: Uint8Array): Promise<void> {
     const key = `${moduleId}/${dataProduct}`;
     let file = this.open.get(key);
-    if (file && file.size > 0 && file.size + frame.length > this.maxFileBytes) {
+    if (file && file.size > 0 && (file.size + frame.length > this.maxFileBytes || file.frames >= this.maxFramesPerFile)) {
       await this.drain(file, 0);
       await file.writer.close();
       file = await this.openFile(moduleId, dataProduct, file.seqno + 1);
@@ -115,6 +121,7 @@ export class RunWriter {
       this.open.set(key, file);
     }
     file.size += frame.length;
+    file.frames++;
     file.pending.push(frame);
     file.pendingBytes += frame.length;
     this.stats.frames++;
@@ -128,7 +135,7 @@ export class RunWriter {
     const path = join(dir, formatDataFileName({ start: this.start, dataProduct, moduleId, seqno }));
     const writer = await PffWriter.open(path, DATA_PRODUCTS[dataProduct]);
     this.stats.files.push(path);
-    return { writer, seqno, size: 0, pending: [], pendingBytes: 0 };
+    return { writer, seqno, size: 0, frames: 0, pending: [], pendingBytes: 0 };
   }
 
   /**
