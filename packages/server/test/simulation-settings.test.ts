@@ -49,10 +49,10 @@ describe('simulation setting', () => {
     expect(o.simulation).toEqual({ mode: 'uds', moduleIds: [], movieType: null, phType: 'ph1024', sourceData: null, framesPerFile: 10, frameLimit: 50 });
     expect(() => parseFlags(['--sim-movie-type', 'img32'])).toThrow(/Allowed choices are img16, img8, none/);
     const resolve = (argv: string[]) => resolveServerConfig([{ source: 'command line', values: flagsToOverrides(parseFlags(argv)) }]);
-    expect(() => resolve(['--sim-module-ids', '1,x'])).toThrow('command line: "simulation" .moduleIds must be a list of module ids 0-65535');
-    expect(() => resolve(['--sim-module-ids', '70000'])).toThrow('"simulation" .moduleIds must be a list of module ids 0-65535');
-    expect(() => resolve(['--sim-frame-limit', '0'])).toThrow('"simulation" .frameLimit must be a positive integer');
-    expect(() => resolve(['--sim-frames-per-file', '1e12'])).toThrow('"simulation" .framesPerFile must be a positive integer, at most 1000000000');
+    expect(() => resolve(['--sim-module-ids', '1,x'])).toThrow(/^command line: "simulation" \.moduleIds\b/);
+    expect(() => resolve(['--sim-module-ids', '70000'])).toThrow(/"simulation" \.moduleIds\b/);
+    expect(() => resolve(['--sim-frame-limit', '0'])).toThrow(/"simulation" \.frameLimit\b.*positive integer/);
+    expect(() => resolve(['--sim-frames-per-file', '1e12'])).toThrow(/"simulation" \.framesPerFile\b.*1000000000/);
   });
 
   it('mode uds: InitHpIo(simulate_daq) plays the recorder on the node\'s own sockets; a client gets the configured modules and products from uds_<dp>', async () => {
@@ -61,7 +61,7 @@ describe('simulation setting', () => {
       recorderSockets: { dataProducts: ['img16', 'ph256'], socketPathTemplate: join(dir, 'rec.dp_{dp_name}.sock'), readTimeoutSeconds: 60 },
       simulation: { mode: 'uds', moduleIds: [224, 225], movieType: 'img16', phType: 'ph256', sourceData: null, framesPerFile: null, frameLimit: null },
     });
-    expect(await simNode.client.initHpIo({ simulateDaq: true, updateIntervalSeconds: 0, force: false, dataDir: '', moduleIds: [] })).toEqual({ success: true, errorMessage: '' });
+    expect(await simNode.client.initHpIo({ simulateDaq: true, updateIntervalSeconds: 0.001, force: false, dataDir: '', moduleIds: [] })).toEqual({ success: true, errorMessage: '' });
     const stream = new StreamRecorder(simNode.client, { streamMovieData: true, streamPulseHeightData: true, updateIntervalSeconds: 0, moduleIds: [] });
     cleanups.push(() => stream.cancel());
     const wanted = ['224/movie/uds_img16', '224/ph/uds_ph256', '225/movie/uds_img16', '225/ph/uds_ph256'];
@@ -74,7 +74,7 @@ describe('simulation setting', () => {
 
   it('mode uds without recorder sockets: InitHpIo fails with the reason, the node stays up', async () => {
     const node = await simulatingNode({ simulation: { mode: 'uds', moduleIds: [1], movieType: 'img16', phType: null, sourceData: null, framesPerFile: null, frameLimit: null } });
-    const r = await node.client.initHpIo({ simulateDaq: true, updateIntervalSeconds: 0, force: false, dataDir: '', moduleIds: [] });
+    const r = await node.client.initHpIo({ simulateDaq: true, updateIntervalSeconds: 0.001, force: false, dataDir: '', moduleIds: [] });
     expect(r.success).toBe(false);
     expect(r.errorMessage).toMatch(/simulation mode "uds" plays the recorder on this node's recorder sockets, but none are configured/);
     expect(await node.client.ping({})).toEqual({});
@@ -89,7 +89,7 @@ describe('simulation setting', () => {
       cleanups.push(async () => channel.close());
       return createClient(DaqDataDefinition, channel);
     });
-    for (const client of streams) expect(await client.initHpIo({ simulateDaq: true, updateIntervalSeconds: 0, force: false, dataDir: '', moduleIds: [] })).toEqual({ success: true, errorMessage: '' });
+    for (const client of streams) expect(await client.initHpIo({ simulateDaq: true, updateIntervalSeconds: 0.001, force: false, dataDir: '', moduleIds: [] })).toEqual({ success: true, errorMessage: '' });
     const recorders = streams.map((client) => new StreamRecorder(client, { streamMovieData: true, streamPulseHeightData: true, updateIntervalSeconds: 0, moduleIds: [] }));
     for (const r of recorders) cleanups.push(() => r.cancel());
     await Promise.all(recorders.map((r, i) => r.until((rs) => moduleSets[i]!.every((m) => rs.some((x) => x.response.panoImage!.moduleId === m)), `modules ${moduleSets[i]}`, 30_000)));

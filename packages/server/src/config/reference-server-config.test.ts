@@ -51,7 +51,7 @@ describe("the reference's daq_data_server_config.json", () => {
       recorderSockets: null,
       statusPipe: null,
       port: 50051,
-      simulation: { mode: 'filesystem', moduleIds: [224], movieType: 'img16', phType: 'ph256', sourceData: { realModuleId: 1, moviePffPath: null, phPffPath: null }, framesPerFile: 1000, frameLimit: 10000 },
+      simulation: { mode: 'filesystem', moduleIds: [224], movieType: 'img16', phType: 'ph256', sourceData: null, framesPerFile: 1000, frameLimit: 10000 },
     });
     const keys = ignored.map((i) => i.key);
     expect(new Set(keys).size).toBe(keys.length);
@@ -60,6 +60,7 @@ describe("the reference's daq_data_server_config.json", () => {
         ...REFERENCE_KEYS_WITHOUT_EFFECT,
         'read_status_pipe_name',
         'simulate_daq_cfg.filesystem_cfg',
+        'simulate_daq_cfg.source_data',
         'simulate_daq_cfg.strategies.filesystem_pipe',
         'simulate_daq_cfg.strategies.uds',
         'simulate_daq_cfg.strategies.rpc',

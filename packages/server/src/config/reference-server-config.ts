@@ -113,15 +113,19 @@ function translateSimulation(cfg: Record<string, unknown>, ignored: IgnoredSetti
   const known = ['simulation_mode', 'sim_module_ids', 'movie_type', 'ph_type', 'source_data', 'strategies', 'filesystem_cfg'];
   for (const k of Object.keys(cfg).filter((k) => !known.includes(k))) ignored.push({ key: at(k), why: 'not a simulate_daq_cfg key this node knows' });
   const orNull = (v: unknown) => (v === undefined || v === '' ? null : v);
+  // The reference ships source_data with empty paths: nothing to replay from, so the bundled archive is.
+  const sourceGiven = cfg.source_data !== undefined && cfg.source_data !== null && (orNull(source.movie_pff_path) !== null || orNull(source.ph_pff_path) !== null);
+  if (cfg.source_data !== undefined && cfg.source_data !== null && !sourceGiven) {
+    ignored.push({ key: at('source_data'), why: 'names neither movie_pff_path nor ph_pff_path: the bundled archive is replayed' });
+  }
   return {
     mode: SIMULATION_MODES[mode],
     moduleIds: cfg.sim_module_ids ?? [],
     movieType: orNull(cfg.movie_type),
     phType: orNull(cfg.ph_type),
-    sourceData:
-      cfg.source_data === undefined || cfg.source_data === null
-        ? null
-        : { realModuleId: orNull(source.real_module_id), moviePffPath: orNull(source.movie_pff_path), phPffPath: orNull(source.ph_pff_path) },
+    sourceData: !sourceGiven
+      ? null
+      : { realModuleId: orNull(source.real_module_id), moviePffPath: orNull(source.movie_pff_path), phPffPath: orNull(source.ph_pff_path) },
     framesPerFile: orNull(strategy.frames_per_pff),
     frameLimit: orNull(strategy.frame_limit),
   };
