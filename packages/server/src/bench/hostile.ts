@@ -7,7 +7,7 @@
 //     after they connect and 12 s after (past the default 10 s preface timeout), and how many
 //     the server has closed.
 // Usage: node dist/bench/hostile.js [path/to/daq-server.js]
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { connect as netConnect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +19,15 @@ import { cpuSeconds, fdCount, now, rssMb, startServerChild } from './server-chil
 
 const here = dirname(fileURLToPath(import.meta.url));
 const serverMain = process.argv[2] ?? join(here, '..', 'bundle', 'daq-server.js');
+// The normal client streams uploaded images: a node built since the reference's statuses serves
+// streams only once it has a source, so it is told it relays uploads (older builds lack the flag).
+const relayFlag = execFileSync(process.execPath, [serverMain, '--help'], { encoding: 'utf8' }).includes('--upload-relay') ? ['--upload-relay'] : [];
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 
 async function resetFlood(): Promise<void> {
   let started = 0;
-  const server = await startServerChild(serverMain, ['--max-streams', '100'], (l) => l.msg === 'stream started' && started++);
+  const server = await startServerChild(serverMain, ['--max-streams', '100', ...relayFlag], (l) => l.msg === 'stream started' && started++);
   const pid = server.proc.pid!;
   const channel = createChannel(`127.0.0.1:${server.port}`);
   const client = createClient(DaqDataDefinition, channel);
