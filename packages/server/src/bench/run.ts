@@ -42,6 +42,9 @@ function percentile(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+/** The node's default minimum interval: InitHpIo below it (0 included) is INVALID_ARGUMENT, as in the reference. */
+const MIN_INTERVAL_SECONDS = 0.001;
+
 const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 function connect(port: number): { channel: Channel; client: DaqDataClient } {
@@ -123,7 +126,7 @@ async function latency(fps: number, durationMs: number, warmupMs: number, via: V
     const rec = runRecorder({ dataDir, modules: [1], fps, durationMs: warmupMs + durationMs, batchMs: 1, reportTimes: true, socketPath });
     const firstMeasured = Math.ceil((fps * warmupMs) / 1000);
     await rec.ready;
-    if (via === 'file') await client.initHpIo({ dataDir });
+    if (via === 'file') await client.initHpIo({ dataDir, updateIntervalSeconds: MIN_INTERVAL_SECONDS });
     const c = consume(client, 0, true);
     await settle(300);
     rec.go();
@@ -149,7 +152,7 @@ async function recorderMax(via: Via, durationMs: number) {
     const dataDir = join(root, 'data');
     const rec = runRecorder({ dataDir, modules: [1], fps: 0, durationMs, batchMs: 16, reportTimes: false, socketPath: via === 'socket' ? recorderSocketOf(root) : undefined });
     await rec.ready;
-    if (via === 'file') await control.client.initHpIo({ dataDir });
+    if (via === 'file') await control.client.initHpIo({ dataDir, updateIntervalSeconds: MIN_INTERVAL_SECONDS });
     const [counter] = countingClients(server.port, 1, 0);
     await settle(300);
     const pid = server.proc.pid!;
@@ -200,7 +203,7 @@ async function throughput(
     const dataDir = join(root, 'data');
     const rec = runRecorder({ dataDir, modules: Array.from({ length: modules }, (_, i) => i + 1), fps: 2000, durationMs, batchMs: 1, reportTimes: false });
     await rec.ready;
-    await control.client.initHpIo({ dataDir });
+    await control.client.initHpIo({ dataDir, updateIntervalSeconds: MIN_INTERVAL_SECONDS });
     const cs = countingClients(server.port, clients, 0);
     await settle(300);
     const pid = server.proc.pid!;
@@ -227,7 +230,7 @@ async function observatory(durationMs: number) {
     const modules = Array.from({ length: 45 }, (_, i) => i + 1);
     const rec = runRecorder({ dataDir, modules, fps: 1000, durationMs, batchMs: 10, reportTimes: false });
     await rec.ready;
-    await control.client.initHpIo({ dataDir });
+    await control.client.initHpIo({ dataDir, updateIntervalSeconds: MIN_INTERVAL_SECONDS });
     const cs = countingClients(server.port, 20, 0.1);
     await settle(500);
     const pid = server.proc.pid!;
