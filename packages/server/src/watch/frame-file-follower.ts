@@ -34,8 +34,7 @@ import {
   type SkippedRun,
 } from '@daqdata/core';
 import type { Clock } from '../broadcast/clock.js';
-import { runAt, type Cancel } from '../broadcast/run-at.js';
-import { decideThrottle } from '../broadcast/throttle.js';
+import { PacedSlot } from '../broadcast/paced-slot.js';
 import type { Logger } from '../log/logger.js';
 
 /** Frames read per signal before switching to "jump to the newest frame". */
@@ -98,19 +97,25 @@ export class FrameFileFollower {
   private fsWatcher: FSWatcher | undefined;
   /** Set once a file-level problem was logged, so a broken file is not reported on every append. */
   private failed = false;
-  private lastIdentityCheck: number | null = null;
-  private identityTimer: Cancel | null = null;
-  private lastReadAt: number | null = null;
-  private readTimer: Cancel | null = null;
+  /** Aborted by close(): the paced reads and identity checks stop with it. */
+  private readonly stopped = new AbortController();
+  /** "Something may have been appended", released once per read interval. */
+  private readonly reads: PacedSlot<true>;
+  /** "The path may name another file now", released once per IDENTITY_CHECK_MS. */
+  private readonly identityChecks: PacedSlot<true>;
 
   private constructor(
     readonly path: string,
     readonly name: DataFileName,
     private readonly log: Logger,
-    private readonly clock: Clock,
-    private readonly readIntervalMs: () => number,
+    clock: Clock,
+    readIntervalMs: () => number,
     private readonly events: FollowerEvents,
-  ) {}
+  ) {
+    const signal = this.stopped.signal;
+    this.reads = new PacedSlot({ intervalMs: readIntervalMs, clock, signal, onDue: () => void this.readNow() });
+    this.identityChecks = new PacedSlot({ intervalMs: () => IDENTITY_CHECK_MS, clock, signal, onDue: () => void this.checkIdentity() });
+  }
 
   /** Starts following `path` and delivers its newest complete frame, if any. */
   static async start(
@@ -146,25 +151,16 @@ export class FrameFileFollower {
       this.again = true;
       return;
     }
-    if (this.readTimer) return; // a read is already scheduled: it will see these bytes too
-    const d = decideThrottle(this.clock(), this.lastReadAt, this.readIntervalMs(), false);
-    if (d.action === 'send-now') void this.readNow();
-    else if (d.action === 'schedule') {
-      this.readTimer = runAt(d.at, this.clock, () => {
-        this.readTimer = null;
-        void this.readNow();
-      });
-    }
+    // A read already due or scheduled will see these bytes too.
+    this.reads.offer(true);
   }
 
   /** Reads at once (start-up, rollover, re-sync), after any read in progress. */
   async readNow(): Promise<void> {
     while (this.reading) await this.reading;
     if (this.closed) return;
-    this.readTimer?.();
-    this.readTimer = null;
+    this.reads.take();
     this.again = false;
-    this.lastReadAt = this.clock();
     this.reading = this.readNewest().finally(() => {
       this.reading = null;
       if (this.again) {
@@ -292,14 +288,7 @@ export class FrameFileFollower {
   }
 
   private paceIdentityCheck(): void {
-    const d = decideThrottle(this.clock(), this.lastIdentityCheck, IDENTITY_CHECK_MS, this.identityTimer !== null);
-    if (d.action === 'send-now') void this.checkIdentity();
-    else if (d.action === 'schedule') {
-      this.identityTimer = runAt(d.at, this.clock, () => {
-        this.identityTimer = null;
-        void this.checkIdentity();
-      });
-    }
+    this.identityChecks.offer(true);
   }
 
   private async dropFile(): Promise<void> {
@@ -314,7 +303,7 @@ export class FrameFileFollower {
   /** Whether the path still names the followed file, unshortened: deleted (stop), replaced or truncated (re-sync). */
   async checkIdentity(): Promise<void> {
     if (this.closed) return;
-    this.lastIdentityCheck = this.clock();
+    this.identityChecks.take();
     let ino: number;
     try {
       ino = (await stat(this.path)).ino;
@@ -363,8 +352,7 @@ export class FrameFileFollower {
     if (this.closed) return;
     this.closed = true;
     this.fsWatcher?.close();
-    this.identityTimer?.();
-    this.readTimer?.();
+    this.stopped.abort();
     await this.reading?.catch(() => undefined);
     await this.dropFile();
   }
