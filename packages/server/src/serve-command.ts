@@ -18,6 +18,8 @@ export interface ServeFlags {
   maxStreams?: string;
   allowRoot?: string[];
   uploadQueueSize?: string;
+  ringBytes?: string;
+  ringSeconds?: string;
   authToken?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -65,6 +67,8 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
     maxStreams: num(f.maxStreams),
     allowedDataRoots: f.allowRoot,
     uploadQueueSize: num(f.uploadQueueSize),
+    ringBytes: num(f.ringBytes),
+    ringSeconds: num(f.ringSeconds),
     authToken: f.authToken,
     tlsCertFile: f.tlsCert,
     tlsKeyFile: f.tlsKey,
@@ -98,6 +102,8 @@ export function addServeOptions(cmd: Command): Command {
     .option('--max-streams <n>', 'maximum concurrent StreamImages calls (default 64)')
     .option('--allow-root <dir>', 'allowed data root for InitHpIo (repeatable)', collect)
     .option('--upload-queue-size <n>', 'UploadImages queue capacity (default 256)')
+    .option('--ring-bytes <n>', 'every-frame ring: bytes of recent frames held (default 67108864)')
+    .option('--ring-seconds <s>', 'every-frame ring: seconds of recent frames held (default 60)')
     .addOption(new Option('--auth-token <token>', 'bearer token for InitHpIo and UploadImages').env('DAQ_AUTH_TOKEN'))
     .option('--tls-cert <file>', 'PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')

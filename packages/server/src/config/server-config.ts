@@ -26,6 +26,10 @@ export interface ServerConfig {
   allowedDataRoots: string[];
   /** Images accepted from UploadImages but not yet broadcast; beyond it RESOURCE_EXHAUSTED. */
   uploadQueueSize: number;
+  /** Every-frame ring: bytes of recent frames held for every-frame clients (encoded images plus a per-frame estimate). */
+  ringBytes: number;
+  /** Every-frame ring: frames older than this are dropped; also how long a departed every-frame client's selection is still served. */
+  ringSeconds: number;
   /** When set, InitHpIo and UploadImages need `authorization: Bearer <token>`. */
   authToken: string | null;
   /** PEM files; both or neither. */
@@ -94,6 +98,8 @@ export function defaultServerConfig(): ServerConfig {
     maxStreams: 64,
     allowedDataRoots: [],
     uploadQueueSize: 256,
+    ringBytes: 64 * 1024 * 1024,
+    ringSeconds: 60,
     authToken: null,
     tlsCertFile: null,
     tlsKeyFile: null,
@@ -192,6 +198,8 @@ const CHECKS: Record<keyof ServerConfig, Check> = {
   maxStreams: positiveIntegerUpTo(100_000),
   allowedDataRoots: stringList,
   uploadQueueSize: positiveIntegerUpTo(1_000_000),
+  ringBytes: positiveIntegerUpTo(16 * 1024 ** 3),
+  ringSeconds: positiveNumberUpTo(DAY_SECONDS),
   authToken: orNull(isString),
   tlsCertFile: orNull(isString),
   tlsKeyFile: orNull(isString),

@@ -6,7 +6,7 @@
 // BroadcastImages (encoded lazily, once) handed to `onImage`. Nothing polls: an idle tree
 // costs nothing. Every directory is followed once however it was found (idempotent).
 import { basename, dirname, relative } from 'node:path';
-import { DATA_PRODUCTS, classifyFile, parseModuleDirName } from '@daqdata/core';
+import { DATA_PRODUCTS, classifyFile, parseModuleDirName, type ImageKind } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import type { Clock } from '../broadcast/clock.js';
@@ -24,6 +24,8 @@ export interface DataDirWatcherOptions {
   clock: Clock;
   /** The node's update interval: files are not read more often (no client could get more). */
   readIntervalMs: () => number;
+  /** Whether an every-frame client wants every frame of this module and type (default: none does). */
+  everyFrame?: (moduleId: number, kind: ImageKind) => boolean;
   onImage(image: BroadcastImage): void;
 }
 
@@ -201,7 +203,10 @@ export class DataDirWatcher {
     // older frame can never overtake the new file's frames.
     const follower = (async () => {
       if (previous) await (await previous.follower.catch(() => undefined))?.finish();
-      return FrameFileFollower.start(candidate.path, candidate.name, this.opts, {
+      const { moduleId, dataProduct } = candidate.name;
+      const kind = DATA_PRODUCTS[dataProduct].kind;
+      const everyFrame = () => this.opts.everyFrame?.(moduleId, kind) ?? false;
+      return FrameFileFollower.start(candidate.path, candidate.name, { ...this.opts, everyFrame }, {
         onFrame: (f) => this.emit(f),
         onGone: (path) => {
           const now = this.followed.get(key);

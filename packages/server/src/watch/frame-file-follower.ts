@@ -17,6 +17,10 @@
 // A partial frame at the end waits for its rest; truncation, replacement and deletion are
 // detected and re-synchronised with a log line. After a truncation no frame the clients
 // already had is sent again: only frames beyond the last one sent from that inode.
+// While an every-frame client wants this module and data product (`everyFrame()`), a read
+// instead parses and publishes every frame after the last one delivered, in order, up to
+// EVERY_FRAME_READ_MAX frames per read (then it reads again at the next interval): the
+// newest-only rules above are what a preview-only node costs, and it keeps them.
 import { fstatSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import {
@@ -39,6 +43,8 @@ import type { Logger } from '../log/logger.js';
 
 /** Frames read per signal before switching to "jump to the newest frame". */
 const READ_FRAMES = 64;
+/** Every-frame reads: frames parsed and published by one read before the next interval's read goes on. */
+const EVERY_FRAME_READ_MAX = 8_192;
 /**
  * On a backlog, the newest frame is looked for in this many frames' bytes before EOF: one for
  * the partial frame being written, one for the newest complete frame, and one more so that a
@@ -110,6 +116,7 @@ export class FrameFileFollower {
     private readonly log: Logger,
     clock: Clock,
     readIntervalMs: () => number,
+    private readonly everyFrame: () => boolean,
     private readonly events: FollowerEvents,
   ) {
     const signal = this.stopped.signal;
@@ -121,10 +128,10 @@ export class FrameFileFollower {
   static async start(
     path: string,
     name: DataFileName,
-    opts: { log: Logger; clock: Clock; readIntervalMs: () => number },
+    opts: { log: Logger; clock: Clock; readIntervalMs: () => number; everyFrame?: () => boolean },
     events: FollowerEvents,
   ): Promise<FrameFileFollower> {
-    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, events);
+    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, opts.everyFrame ?? (() => false), events);
     f.watchFile();
     await f.readNow();
     return f;
@@ -191,6 +198,7 @@ export class FrameFileFollower {
         if (this.delivered?.ino !== this.file.ino) this.delivered = undefined;
       }
       const f = this.file;
+      if (this.everyFrame()) return this.readEveryFrame(f);
       const bytesRead = readSync(f.handle.fd, f.buffer, 0, f.buffer.length, this.offset);
       const read = this.scan(f, f.buffer.subarray(0, bytesRead), this.offset, this.badRun, false);
       // A backlog (start-up on a grown file, or a long stall): the newest frame is near EOF.
@@ -214,6 +222,25 @@ export class FrameFileFollower {
         });
       }
       await this.dropFile();
+    }
+  }
+
+  /** Every frame after the last one delivered, in order, up to EVERY_FRAME_READ_MAX (then `again`). */
+  private readEveryFrame(f: OpenFile): void {
+    let delivered = 0;
+    for (;;) {
+      const at = this.offset;
+      const bytesRead = readSync(f.handle.fd, f.buffer, 0, f.buffer.length, at);
+      const read = this.scan(f, f.buffer.subarray(0, bytesRead), at, this.badRun, false);
+      this.offset = read.scan.next;
+      this.setBadRun(read.scan.badRun, f.layout);
+      if (bytesRead === 0 && this.mayHaveChanged(f)) this.paceIdentityCheck();
+      for (const { offset } of read.scan.frames) if (this.deliverAt(f, read, offset)) delivered++;
+      if (bytesRead < f.buffer.length || this.offset === at || this.closed) return;
+      if (delivered >= EVERY_FRAME_READ_MAX) {
+        this.again = true;
+        return;
+      }
     }
   }
 
@@ -259,20 +286,26 @@ export class FrameFileFollower {
   }
 
   /** Parses and publishes the newest frame found, unless a frame at or beyond it was already sent from this inode. */
-  private deliver(f: OpenFile, { bytes, at, scan }: ReadScan): void {
-    const { offset } = scan.frames.at(-1)!;
+  private deliver(f: OpenFile, read: ReadScan): void {
+    this.deliverAt(f, read, read.scan.frames.at(-1)!.offset);
+  }
+
+  /** Parses and publishes the frame at file offset `offset` of `read`, unless a frame at or beyond it was already sent from this inode; true if published. */
+  private deliverAt(f: OpenFile, { bytes, at }: ReadScan, offset: number): boolean {
     const index = Math.floor(offset / f.layout.frameSize);
-    if (this.delivered && index <= this.delivered.index) return;
+    if (this.delivered && index <= this.delivered.index) return false;
     let frame: PffFrame;
     try {
       frame = parseFrame(bytes.subarray(offset - at, offset - at + f.layout.frameSize), f.layout, { file: this.name.fileName, offset });
     } catch (err) {
       if (!isPffError(err)) throw err;
       this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
-      return;
+      return false;
     }
     this.delivered = { ino: f.ino, index };
-    if (!this.closed) this.events.onFrame({ frame, name: this.name });
+    if (this.closed) return false;
+    this.events.onFrame({ frame, name: this.name });
+    return true;
   }
 
   /**
