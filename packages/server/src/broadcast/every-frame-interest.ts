@@ -10,8 +10,11 @@ import { selects, type ImageSelection } from './client-image-stream.js';
 
 export class EveryFrameInterest {
   private readonly active = new Set<ImageSelection>();
-  /** Released selections and until when they still count. */
-  private readonly lingering = new Map<ImageSelection, number>();
+  /**
+   * Released selections and until when they still count, one entry per distinct selection: a
+   * client opening and closing streams at will leaves one entry, not one per stream.
+   */
+  private readonly lingering = new Map<string, { selection: ImageSelection; until: number }>();
 
   constructor(
     private readonly lingerMs: number,
@@ -23,7 +26,7 @@ export class EveryFrameInterest {
     this.active.add(selection);
     return () => {
       if (!this.active.delete(selection)) return;
-      if (this.lingerMs > 0) this.lingering.set(selection, this.clock() + this.lingerMs);
+      if (this.lingerMs > 0) this.lingering.set(selectionKey(selection), { selection, until: this.clock() + this.lingerMs });
     };
   }
 
@@ -38,7 +41,7 @@ export class EveryFrameInterest {
   wants(moduleId: number, kind: ImageKind): boolean {
     for (const s of this.active) if (selects(s, moduleId, kind)) return true;
     this.prune();
-    for (const s of this.lingering.keys()) if (selects(s, moduleId, kind)) return true;
+    for (const { selection } of this.lingering.values()) if (selects(selection, moduleId, kind)) return true;
     return false;
   }
 
@@ -46,9 +49,19 @@ export class EveryFrameInterest {
     return this.active.size;
   }
 
+  /** Distinct released selections still served. */
+  get lingeringCount(): number {
+    this.prune();
+    return this.lingering.size;
+  }
+
   private prune(): void {
     if (this.lingering.size === 0) return;
     const now = this.clock();
-    for (const [s, until] of this.lingering) if (until <= now) this.lingering.delete(s);
+    for (const [key, { until }] of this.lingering) if (until <= now) this.lingering.delete(key);
   }
+}
+
+function selectionKey(s: ImageSelection): string {
+  return `${s.movie ? 'm' : ''}${s.pulseHeight ? 'p' : ''}:${[...s.moduleIds].sort((a, b) => a - b).join(',')}`;
 }
