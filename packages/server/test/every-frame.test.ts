@@ -2,12 +2,15 @@
 // run directory, a writer appending frames in chunks that split frames, a standard client.
 // Every frame arrives once, in order, with contiguous node sequences; a client behind the ring
 // gets one gap record whose count is exact; a resume point continues without duplicates.
+import { rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DeliveryOptions_Policy, FrameGap_Reason, type DaqDataClient, type StreamImagesResponse } from '@daqdata/core';
 import fc from 'fast-check';
 import { Status } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RecorderFile, StreamRecorder, runDir, startTestNode, streamsStarted, type TestNode } from './helpers.js';
+import { RecorderFile, StreamRecorder, headerFor, movieImage, pixelsFor, runDir, startTestNode, streamsStarted, tempDir, type TestNode } from './helpers.js';
+import { concat, recorderBytes } from './recorder-frames.js';
 import type { ServerConfig } from '../src/config/server-config.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -26,12 +29,16 @@ async function nodeFollowing(config: Partial<ServerConfig> = {}): Promise<{ node
   return { node, file };
 }
 
-const everyFrame = (extra: { batchLimit?: number; resume?: { nodeIncarnation: string; afterSequence: number } } = {}) => ({
-  streamMovieData: false,
-  streamPulseHeightData: true,
-  updateIntervalSeconds: 0,
-  delivery: { policy: DeliveryOptions_Policy.EVERY_FRAME, batchLimit: extra.batchLimit ?? 0, resume: extra.resume },
-});
+const everyFrame = (extra: Parameters<typeof everyFrameOf>[1] = {}) => everyFrameOf({ movie: false, pulseHeight: true }, extra);
+
+function everyFrameOf(types: { movie: boolean; pulseHeight: boolean }, extra: { batchLimit?: number; resume?: { nodeIncarnation: string; afterSequence: number } } = {}) {
+  return {
+    streamMovieData: types.movie,
+    streamPulseHeightData: types.pulseHeight,
+    updateIntervalSeconds: 0,
+    delivery: { policy: DeliveryOptions_Policy.EVERY_FRAME, batchLimit: extra.batchLimit ?? 0, resume: extra.resume },
+  };
+}
 
 interface Item {
   sequence: number;
@@ -206,6 +213,29 @@ describe('every-frame delivery', () => {
     expect(gap!.reason).toBe(FrameGap_Reason.RE_INIT);
     expect(gap!.first).toBe(last + 1);
     expect(gap!.count).toBe(node.server.node.ring.oldestHeld - last - 1);
+  });
+
+  it('recorder-socket frames and uploads are numbered the same way: every one delivered, in order, contiguous', async () => {
+    const dir = await tempDir('daq-every-rec-');
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const template = join(dir, 'rec.dp_{dp_name}.sock');
+    const node = await startTestNode({ recorderSockets: { dataProducts: ['ph256'], socketPathTemplate: template, readTimeoutSeconds: 60 } });
+    cleanups.push(() => node.stop());
+    const s = stream(node, everyFrameOf({ movie: true, pulseHeight: true }));
+    await streamsStarted(node, 1);
+    const socket = connect(template.replace('{dp_name}', 'ph256'));
+    cleanups.push(async () => socket.destroy());
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(concat(Array.from({ length: 50 }, (_, n) => recorderBytes('ph256', { moduleId: 5, header: headerFor('ph256', n), pixels: pixelsFor('ph256', n) }))));
+    await s.until(count(50), '50 recorder-socket frames');
+    await node.client.uploadImages((async function* () {
+      for (let n = 0; n < 10; n++) yield { panoImage: movieImage(6, n) };
+    })());
+    await s.until(count(60), '10 uploads too');
+    const { items, gaps } = flatten(s.received);
+    expect(gaps).toEqual([]);
+    expect(items.map((i) => i.frameNumber)).toEqual([...Array.from({ length: 50 }, (_, k) => k), ...Array.from({ length: 10 }, (_, k) => k)]);
+    expect(items.map((i) => i.sequence - items[0]!.sequence)).toEqual(Array.from({ length: 60 }, (_, k) => k));
   });
 
   it('refuses a batch limit above the maximum and a resume point beyond the newest sequence, naming the field', async () => {

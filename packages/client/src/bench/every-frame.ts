@@ -29,10 +29,13 @@ import { cpuSeconds, now, rssMb, startServerChild } from '@daqdata/server/bench/
 import { DaqClient } from '../daq-client.js';
 
 const MODULES = 8;
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_EVERY_RUNS ?? 3);
 const FRAMES_PER_MODULE = Number(process.env.BENCH_EVERY_FRAMES ?? 20_000);
-/** Appended per write call (a recorder's buffered write). */
+/** Appended per write call when writing as fast as possible (a recorder's buffered write). */
 const FRAMES_PER_WRITE = 64;
+
+/** Preview-only run: small writes, so the node reads (and its per-read cost shows) often: 125 reads/s per module. */
+const PREVIEW_FRAMES_PER_WRITE = 8;
 
 interface WriterJob {
   dataDir: string;
@@ -40,6 +43,8 @@ interface WriterJob {
   framesPerModule: number;
   /** Frames per second per module; 0: as fast as possible. */
   rate: number;
+  /** Frames appended per write call (a recorder's buffered write). */
+  framesPerWrite: number;
 }
 
 function header(dp: DataProduct, n: number): FrameHeader {
@@ -62,12 +67,12 @@ function filePath(dataDir: string, dp: DataProduct, moduleId: number): string {
 
 /** The writer thread: appends every module's frames in rounds of FRAMES_PER_WRITE; reports the seconds it took. */
 async function writerThread(job: WriterJob): Promise<void> {
-  const chunk = Buffer.concat(Array.from({ length: FRAMES_PER_WRITE }, (_, n) => encodeFrame(header(job.dp, n), pixels(job.dp, n), DATA_PRODUCTS[job.dp])));
+  const chunk = Buffer.concat(Array.from({ length: job.framesPerWrite }, (_, n) => encodeFrame(header(job.dp, n), pixels(job.dp, n), DATA_PRODUCTS[job.dp])));
   const writers = await Promise.all(Array.from({ length: MODULES }, (_, m) => PffWriter.open(filePath(job.dataDir, job.dp, m + 1), DATA_PRODUCTS[job.dp])));
   parentPort!.postMessage({ ready: true });
   await new Promise((resolve) => parentPort!.once('message', resolve));
   const start = now();
-  for (let written = 0; written < job.framesPerModule; written += FRAMES_PER_WRITE) {
+  for (let written = 0; written < job.framesPerModule; written += job.framesPerWrite) {
     if (job.rate > 0) {
       const due = start + (written / job.rate) * 1000;
       if (due > now()) await new Promise((resolve) => setTimeout(resolve, due - now()));
@@ -126,7 +131,7 @@ interface ThroughputRun {
 /** One run: a fresh node following a fresh directory, one SDK client with `delivery`, the writer as fast as it can. */
 async function throughputRun(dp: DataProduct, delivery: 'every-frame' | 'latest'): Promise<ThroughputRun> {
   return withDataDir(dp, async (dataDir) => {
-    const writer = startWriter({ dataDir, dp, framesPerModule: FRAMES_PER_MODULE, rate: 0 });
+    const writer = startWriter({ dataDir, dp, framesPerModule: FRAMES_PER_MODULE, rate: 0, framesPerWrite: FRAMES_PER_WRITE });
     await writer.ready;
     const server = await startServerChild(serverMain, ['--allow-root', dataDir, '--data-dir', dataDir, '--min-interval', '0.001']);
     const client = DaqClient.fromAddresses([`127.0.0.1:${server.port}`]);
@@ -154,8 +159,8 @@ async function throughputRun(dp: DataProduct, delivery: 'every-frame' | 'latest'
       let last = t0;
       let writeS = Number.NaN;
       void writer.done.then((s) => (writeS = s));
-      // every-frame: until every frame is delivered or reported lost; both: until quiet for 1 s after the writer.
-      const quiet = () => new Promise<'quiet'>((resolve) => setTimeout(() => resolve('quiet'), 1000));
+      // every-frame: until every frame is delivered or reported lost; both: until quiet for 5 s after the writer.
+      const quiet = () => new Promise<'quiet'>((resolve) => setTimeout(() => resolve('quiet'), 5000));
       for (;;) {
         if (delivery === 'every-frame' && delivered + lost >= total) break;
         const next = await Promise.race([stream.next(), Number.isNaN(writeS) ? new Promise<never>(() => {}) : quiet()]);
@@ -205,7 +210,7 @@ async function waitForStream(client: DaqClient, port: number): Promise<void> {
 /** A preview-only node's CPU for fixed work: 8 img16 modules at `rate` frames/s each, one latest client at 0.1 s. */
 async function previewRun(main: string, rate: number, seconds: number): Promise<number> {
   return withDataDir('img16', async (dataDir) => {
-    const writer = startWriter({ dataDir, dp: 'img16', framesPerModule: rate * seconds, rate });
+    const writer = startWriter({ dataDir, dp: 'img16', framesPerModule: rate * seconds, rate, framesPerWrite: PREVIEW_FRAMES_PER_WRITE });
     await writer.ready;
     const server = await startServerChild(main, ['--allow-root', dataDir, '--data-dir', dataDir]);
     const client = DaqClient.fromAddresses([`127.0.0.1:${server.port}`]);
@@ -241,7 +246,7 @@ function mmm(values: number[], d = 0): string {
 async function main(): Promise<void> {
   console.log(`every-frame bench: ${MODULES} modules x ${FRAMES_PER_MODULE} frames written as fast as possible; min / median / max of ${RUNS} runs`);
   console.log(`uptime: ${uptime()}`);
-  const products = (process.env.BENCH_EVERY_PRODUCTS ?? 'ph256,img16').split(',') as DataProduct[];
+  const products = (process.env.BENCH_EVERY_PRODUCTS ?? 'ph256,img16').split(',').filter(Boolean) as DataProduct[];
   for (const dp of products) {
     for (const delivery of ['every-frame', 'latest'] as const) {
       const runs: ThroughputRun[] = [];
@@ -252,15 +257,17 @@ async function main(): Promise<void> {
       console.log(`  uptime: ${uptime()}`);
     }
   }
-  const rate = 500;
+  const rate = 1000;
   const seconds = 5;
   const servers: Array<[string, string]> = [['this node', serverMain]];
   if (process.env.DAQ_BENCH_BASE_SERVER) servers.push(['base node', process.env.DAQ_BENCH_BASE_SERVER]);
-  for (const [label, main] of servers) {
-    const cpu: number[] = [];
-    for (let r = 0; r < RUNS; r++) cpu.push(await previewRun(main, rate, seconds));
-    console.log(`preview-only, ${label}: 8 img16 modules x ${rate} frames/s for ${seconds} s, one latest client at 0.1 s: node CPU s ${mmm(cpu, 2)} (uptime: ${uptime()})`);
+  // Interleaved (this, base, this, base, ...) so that a change in the machine's load falls on both.
+  const cpu = new Map<string, number[]>(servers.map(([label]) => [label, []]));
+  for (let r = 0; r < RUNS; r++) for (const [label, main] of servers) cpu.get(label)!.push(await previewRun(main, rate, seconds));
+  for (const [label] of servers) {
+    console.log(`preview-only, ${label}: 8 img16 modules x ${rate} frames/s (${PREVIEW_FRAMES_PER_WRITE} per write) for ${seconds} s, one latest client at 0.1 s: node CPU s ${mmm(cpu.get(label)!, 2)}`);
   }
+  console.log(`  uptime: ${uptime()}`);
   if (!process.env.DAQ_BENCH_BASE_SERVER) console.log('preview-only before/after: set DAQ_BENCH_BASE_SERVER to a daq-server built without this change to compare');
 }
 

@@ -24,7 +24,9 @@ export interface PacedSlotOptions {
 }
 
 export class PacedSlot<T> {
-  private pending: { value: T } | null = null;
+  /** The pending value when `has` (no wrapper object: offered once per frame on hot paths). */
+  private value: T | undefined = undefined;
+  private has = false;
   private lastTakenAt: number | null = null;
   private timer: Cancel | null = null;
   private due = false;
@@ -36,8 +38,9 @@ export class PacedSlot<T> {
   /** Stores `value` (latest wins) and paces its release; returns true when it replaced an unreleased value. */
   offer(value: T): boolean {
     if (this.o.signal?.aborted) return false;
-    const replaced = this.pending !== null;
-    this.pending = { value };
+    const replaced = this.has;
+    this.value = value;
+    this.has = true;
     this.pace();
     return replaced;
   }
@@ -51,7 +54,7 @@ export class PacedSlot<T> {
       // pace() again when the time comes: it re-checks (timers may fire a hair early).
       this.timer = runAt(decision.at, this.o.clock, () => {
         this.timer = null;
-        if (this.pending) this.pace();
+        if (this.has) this.pace();
       });
     }
   }
@@ -66,13 +69,14 @@ export class PacedSlot<T> {
     this.timer = null;
     this.due = false;
     this.lastTakenAt = now;
-    const p = this.pending;
-    this.pending = null;
-    return p?.value;
+    const value = this.value;
+    this.value = undefined;
+    this.has = false;
+    return value;
   }
 
   get hasPending(): boolean {
-    return this.pending !== null;
+    return this.has;
   }
 
   /** Drops the pending value and the timer (also done by the signal). */
@@ -80,6 +84,7 @@ export class PacedSlot<T> {
     this.timer?.();
     this.timer = null;
     this.due = false;
-    this.pending = null;
+    this.value = undefined;
+    this.has = false;
   }
 }

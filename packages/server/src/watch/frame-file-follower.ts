@@ -43,8 +43,12 @@ import type { Logger } from '../log/logger.js';
 
 /** Frames read per signal before switching to "jump to the newest frame". */
 const READ_FRAMES = 64;
-/** Every-frame reads: frames parsed and published by one read before the next interval's read goes on. */
-const EVERY_FRAME_READ_MAX = 8_192;
+/**
+ * Every-frame reads: frames parsed and published by one read before the next interval's read
+ * goes on. A read is synchronous: 1,024 frames (tens of ms) keep the node answering while a
+ * backlog of several modules is worked off; 8,192 blocked it for seconds on a loaded machine.
+ */
+const EVERY_FRAME_READ_MAX = 1_024;
 /**
  * On a backlog, the newest frame is looked for in this many frames' bytes before EOF: one for
  * the partial frame being written, one for the newest complete frame, and one more so that a
