@@ -288,6 +288,7 @@ export class DaqClient implements AsyncDisposable {
   }
 
   /** streamImages as an Observable; unsubscribing cancels every RPC. */
+  images$(options: StreamImagesOptions & { delivery: 'every-frame'; parse?: true }): Observable<SequencedImage>;
   images$(options?: StreamImagesOptions & { parse?: true }): Observable<ParsedImage>;
   images$(options: StreamImagesOptions & { parse: false }): Observable<RawImageMessage>;
   images$(options: StreamImagesOptions = {}): Observable<ParsedImage | RawImageMessage> {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { PffWriter } from '@daqdata/core';
+import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaqClient, type FrameGapEvent, type SequencedImage, type StreamEvent } from '../src/index.js';
 import { startDaqNode, type DaqNodeProcess } from './helpers/daq-node-process.js';
@@ -102,6 +103,17 @@ describe('every-frame delivery through the SDK', () => {
     expect(events.filter((e) => e.type === 'gap')).toEqual(gaps);
     expect(new Set(images.map((i) => i.incarnation)).size).toBe(2);
     await stream.return(undefined);
+  });
+
+  it('the RxJS face streams every frame with its sequence', async () => {
+    const a = await followedNode(4);
+    await using client = DaqClient.fromAddresses([a.node.address], { reconnect: FAST_RECONNECT });
+    const all = firstValueFrom(client.images$({ delivery: 'every-frame', movie: false, pulseHeight: true }).pipe(take(25), toArray()));
+    await serving(a.node);
+    await write(a, 25);
+    const images = await all;
+    expect(images.map((i) => i.frameNumber)).toEqual(Array.from({ length: 25 }, (_, k) => k));
+    expect(images.map((i) => i.sequence - images[0]!.sequence)).toEqual(Array.from({ length: 25 }, (_, k) => k));
   });
 
   it('the sync face streams every frame with its sequence (a script with no await, in its own process)', async () => {
