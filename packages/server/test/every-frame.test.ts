@@ -163,6 +163,28 @@ describe('every-frame delivery', () => {
     expect(node.server.node.ring.heldBytes).toBeLessThanOrEqual(RING_BYTES);
   });
 
+  it('does not replay the history of a file the node found at start, and reads a rollover file from its first frame', async () => {
+    const node = await startTestNode();
+    cleanups.push(() => node.stop());
+    const dataDir = join(node.root, 'data');
+    const dir = await runDir(dataDir, 1);
+    const old = await RecorderFile.create(dir, 'ph256', 1);
+    cleanups.push(() => old.close());
+    await old.write(30, 2000);
+    expect((await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0 })).success).toBe(true);
+    const s = stream(node, everyFrame());
+    await streamsStarted(node, 1);
+    await old.write(5, 700);
+    await s.until(count(5), '5 new frames');
+    // The rollover: the next file of the run, 10 frames in one write before the node sees it.
+    const next = await RecorderFile.create(dir, 'ph256', 1, 1);
+    cleanups.push(() => next.close());
+    await next.write(10, 1 << 20);
+    await s.until(count(15), '10 frames of the new file');
+    const files = s.received.flatMap(({ response }) => [response.panoImage!, ...response.everyFrame!.batch.map((b) => b.panoImage!)]).map((p) => `${p.file.includes('seqno_1') ? 'new' : 'old'}#${p.frameNumber}`);
+    expect(files).toEqual([...Array.from({ length: 5 }, (_, k) => `old#${30 + k}`), ...Array.from({ length: 10 }, (_, k) => `new#${k}`)]);
+  });
+
   it('a resume point continues after the last frame received: no duplicate, no loss for frames written while away', async () => {
     const { node, file } = await nodeFollowing();
     const a = stream(node, everyFrame());

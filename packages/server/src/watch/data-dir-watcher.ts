@@ -85,7 +85,8 @@ export class DataDirWatcher {
     await Promise.all(this.moduleDirs.values());
     await Promise.all(this.runDirs.values());
     this.ready = true;
-    const starts = [...this.initial.values()].map((c) => this.follow(c));
+    // Files that were there before: their newest frame, never their history (every-frame clients included).
+    const starts = [...this.initial.values()].map((c) => this.follow(c, 'newest'));
     this.initial.clear();
     await Promise.all(starts);
   }
@@ -185,7 +186,8 @@ export class DataDirWatcher {
     if (current) {
       this.opts.log.info('following newer file', { module: name.moduleId, dp: name.dataProduct, file: name.fileName, previous: current.candidate.name.fileName });
     }
-    void this.follow(candidate);
+    // A file that appeared while following (a rollover, a new run): every frame of it is new.
+    void this.follow(candidate, 'start');
   }
 
   private followerFor(path: string): Promise<FrameFileFollower> | undefined {
@@ -195,7 +197,7 @@ export class DataDirWatcher {
     return f && f.candidate.path === path ? f.follower : undefined;
   }
 
-  private async follow(candidate: FrameFileCandidate): Promise<void> {
+  private async follow(candidate: FrameFileCandidate, startAt: 'newest' | 'start'): Promise<void> {
     if (this.closed) return;
     const key = streamKey(candidate.name);
     const previous = this.followed.get(key);
@@ -206,7 +208,7 @@ export class DataDirWatcher {
       const { moduleId, dataProduct } = candidate.name;
       const kind = DATA_PRODUCTS[dataProduct].kind;
       const everyFrame = () => this.opts.everyFrame?.(moduleId, kind) ?? false;
-      return FrameFileFollower.start(candidate.path, candidate.name, { ...this.opts, everyFrame }, {
+      return FrameFileFollower.start(candidate.path, candidate.name, { ...this.opts, everyFrame, startAt }, {
         onFrame: (f) => this.emit(f),
         onGone: (path) => {
           const now = this.followed.get(key);

@@ -20,7 +20,10 @@
 // While an every-frame client wants this module and data product (`everyFrame()`), a read
 // instead parses and publishes every frame after the last one delivered, in order, up to
 // EVERY_FRAME_READ_MAX frames per read (then it reads again at the next interval): the
-// newest-only rules above are what a preview-only node costs, and it keeps them.
+// newest-only rules above are what a preview-only node costs, and it keeps them. A file that
+// was there when the node started following (startAt 'newest') still begins at its newest
+// frame: its history is not replayed; one that appeared later (a rollover) is read from its
+// first frame.
 import { fstatSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import {
@@ -121,6 +124,8 @@ export class FrameFileFollower {
     clock: Clock,
     readIntervalMs: () => number,
     private readonly everyFrame: () => boolean,
+    /** 'newest': the first read takes the newest frame only, whoever wants every frame (the file's history is not replayed). */
+    private startAt: 'newest' | 'start',
     private readonly events: FollowerEvents,
   ) {
     const signal = this.stopped.signal;
@@ -132,10 +137,10 @@ export class FrameFileFollower {
   static async start(
     path: string,
     name: DataFileName,
-    opts: { log: Logger; clock: Clock; readIntervalMs: () => number; everyFrame?: () => boolean },
+    opts: { log: Logger; clock: Clock; readIntervalMs: () => number; everyFrame?: () => boolean; startAt?: 'newest' | 'start' },
     events: FollowerEvents,
   ): Promise<FrameFileFollower> {
-    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, opts.everyFrame ?? (() => false), events);
+    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, opts.everyFrame ?? (() => false), opts.startAt ?? 'newest', events);
     f.watchFile();
     await f.readNow();
     return f;
@@ -196,13 +201,18 @@ export class FrameFileFollower {
     try {
       if (!this.file) {
         this.file = await this.openFile();
-        if (!this.file) return;
+        if (!this.file) {
+          this.startAt = 'start'; // not even a header yet: the file has no history to skip
+          return;
+        }
         this.offset = 0;
         this.failed = false;
         if (this.delivered?.ino !== this.file.ino) this.delivered = undefined;
       }
       const f = this.file;
-      if (this.everyFrame()) return this.readEveryFrame(f);
+      const fromStart = this.startAt === 'start';
+      this.startAt = 'start'; // after the first read of an open file, every frame is new
+      if (this.everyFrame() && fromStart) return this.readEveryFrame(f);
       const bytesRead = readSync(f.handle.fd, f.buffer, 0, f.buffer.length, this.offset);
       const read = this.scan(f, f.buffer.subarray(0, bytesRead), this.offset, this.badRun, false);
       // A backlog (start-up on a grown file, or a long stall): the newest frame is near EOF.
