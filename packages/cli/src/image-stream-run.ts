@@ -1,7 +1,7 @@
 // The loop shared by stream, record and the live plots: consume the SDK's image stream until
 // a count, a duration, Ctrl-C / SIGTERM or the consumer says stop; report host events on
 // stderr; and turn "every host went away" into an unreachable error instead of a silent end.
-import type { StreamEvent } from '@daqdata/client';
+import type { FrameGapEvent, StreamEvent } from '@daqdata/client';
 import type { ClientContext } from './client-session.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { Logger } from './log.js';
@@ -36,7 +36,23 @@ export function logStreamEvent(log: Logger, e: StreamEvent): void {
     case 'invalid-image':
       log.warn(`host ${e.host} sent an invalid image, skipped (${e.reason})`);
       break;
+    case 'gap':
+      log.warn(`host ${e.host}: ${describeGap(e)}`);
+      break;
   }
+}
+
+/** A frame gap of an every-frame stream in words: how many, which, why. */
+export function describeGap(g: FrameGapEvent): string {
+  const count = g.count === null ? 'an unknown number of' : String(g.count);
+  const where =
+    g.firstMissingSequence !== undefined
+      ? ` from sequence ${g.firstMissingSequence}`
+      : g.moduleId !== undefined
+        ? ` of module ${g.moduleId} ${g.kind ?? ''}${g.firstMissingFrame != null ? ` from frame ${g.firstMissingFrame} of ${g.file}` : ` (now in ${g.file})`}`
+        : '';
+  const why = { 'ring-overrun': 'the node no longer held them (this client was too slow)', 're-init': 'the node was re-initialised', 'node-restart': 'the node restarted' }[g.reason];
+  return `${count} frame(s)${where} not delivered: ${why}`;
 }
 
 /** Runs the loop; resolves with the number of items consumed. */

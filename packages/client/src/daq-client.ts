@@ -8,9 +8,11 @@ import { probeNode, type ProbeResult } from './grpc/probe-node.js';
 import { reflectNode, type HostReflection } from './grpc/reflect-node.js';
 import { meansAllHosts, NoResponsiveHostsError, selectNodes } from './host-selection.js';
 import { EventHub } from './status/event-hub.js';
-import type { HostState, StreamEvent } from './status/stream-event.js';
+import type { FrameGapEvent, HostState, StreamEvent } from './status/stream-event.js';
 import { reconnectOptions, type ReconnectOptions } from './stream/backoff.js';
 import { describeError } from './stream/grpc-errors.js';
+import { everyFrameImages, type SequencedImage } from './stream/every-frame-images.js';
+import { EveryFrameTracker } from './stream/every-frame-tracker.js';
 import { hostImageStream } from './stream/host-image-stream.js';
 import { mergeInArrivalOrder } from './stream/merge-in-arrival-order.js';
 import { teeAsync } from './stream/tee-async.js';
@@ -43,7 +45,19 @@ export interface StreamImagesOptions {
   movie?: boolean;
   /** Pulse-height images (default true). */
   pulseHeight?: boolean;
-  /** At most one image per module and type per this many seconds (default 1). */
+  /**
+   * 'latest' (default): at most one image per module and type per interval, the newest.
+   * 'every-frame': every frame, in order, resumed after a reconnect from the last one delivered
+   * (no duplicate; no loss while the node's ring holds them); what cannot be delivered is
+   * reported as a 'gap' status event and to `onGap`. Parsed images then carry `sequence` and
+   * `incarnation`.
+   */
+  delivery?: 'latest' | 'every-frame';
+  /** every-frame: most images per message from a node (default: the node's, 1,024; at most 65,536). */
+  batchLimit?: number;
+  /** every-frame: called for each gap (also a 'gap' event on the status stream). */
+  onGap?: (gap: FrameGapEvent) => void;
+  /** latest: at most one image per module and type per this many seconds (default 1). every-frame: a waiting stream is woken at most this often, batching a trickle (default 0.001). */
   updateIntervalSeconds?: number;
   /** Only these modules (default all). */
   moduleIds?: readonly number[];
@@ -242,6 +256,7 @@ export class DaqClient implements AsyncDisposable {
   }
 
   /** Images from every selected host, merged in arrival order; reconnects per the policy. */
+  streamImages(options: StreamImagesOptions & { delivery: 'every-frame'; parse?: true }): AsyncGenerator<SequencedImage>;
   streamImages(options?: StreamImagesOptions & { parse?: true }): AsyncGenerator<ParsedImage>;
   streamImages(options: StreamImagesOptions & { parse: false }): AsyncGenerator<RawImageMessage>;
   streamImages(options?: StreamImagesOptions): AsyncGenerator<ParsedImage | RawImageMessage>;
@@ -251,8 +266,20 @@ export class DaqClient implements AsyncDisposable {
     const nodes = await this.#nodesFor(options.hosts);
     const parse = options.parse ?? true;
     const events = this.#events;
+    const everyFrame = options.delivery === 'every-frame';
+    const batchLimit = everyFrame ? everyFrameBatchLimit(options.batchLimit) : 0;
     const sources = nodes.map((node) => {
       const conn = this.#connection(node);
+      if (everyFrame) {
+        // One tracker per host for the whole call: each reconnect resumes after its last frame.
+        const tracker = new EveryFrameTracker(batchLimit);
+        return (signal: AbortSignal) =>
+          everyFrameImages(
+            hostImageStream(conn, { request: () => tracker.request(request), reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal }),
+            tracker,
+            { host: node.name, parse, events, onGap: options.onGap },
+          );
+      }
       return (signal: AbortSignal) =>
         asImages(hostImageStream(conn, { request, reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal }), node.name, parse, events);
     });
@@ -261,6 +288,7 @@ export class DaqClient implements AsyncDisposable {
   }
 
   /** streamImages as an Observable; unsubscribing cancels every RPC. */
+  images$(options: StreamImagesOptions & { delivery: 'every-frame'; parse?: true }): Observable<SequencedImage>;
   images$(options?: StreamImagesOptions & { parse?: true }): Observable<ParsedImage>;
   images$(options: StreamImagesOptions & { parse: false }): Observable<RawImageMessage>;
   images$(options: StreamImagesOptions = {}): Observable<ParsedImage | RawImageMessage> {
@@ -318,12 +346,22 @@ function streamRequest(o: StreamImagesOptions): StreamImagesRequest {
   const movie = o.movie ?? true;
   const pulseHeight = o.pulseHeight ?? true;
   if (!movie && !pulseHeight) throw new TypeError('streamImages: movie and pulseHeight are both false: nothing to stream');
-  const interval = o.updateIntervalSeconds ?? 1;
+  if (o.delivery !== undefined && o.delivery !== 'latest' && o.delivery !== 'every-frame') {
+    throw new TypeError(`streamImages: delivery must be 'latest' or 'every-frame', got ${String(o.delivery)}`);
+  }
+  const interval = o.updateIntervalSeconds ?? (o.delivery === 'every-frame' ? 0.001 : 1);
   if (!(Number.isFinite(interval) && interval > 0)) throw new RangeError(`streamImages: updateIntervalSeconds must be a positive number, got ${interval}`);
   const moduleIds = [...(o.moduleIds ?? [])];
   const badId = moduleIds.find((id) => !Number.isInteger(id) || id < 0 || id > 0xffffffff);
   if (badId !== undefined) throw new RangeError(`streamImages: moduleIds must be non-negative integers, got ${badId}`);
   return { streamMovieData: movie, streamPulseHeightData: pulseHeight, updateIntervalSeconds: interval, moduleIds };
+}
+
+/** The batch limit an every-frame request carries (0: the node's default). */
+function everyFrameBatchLimit(limit: number | undefined): number {
+  if (limit === undefined) return 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 65_536) throw new RangeError(`streamImages: batchLimit must be an integer 1-65536, got ${limit}`);
+  return limit;
 }
 
 /** Parses each response (or wraps it raw); an image that does not parse is reported and skipped. */

@@ -20,6 +20,8 @@ export interface ServeFlags {
   allowRoot?: string[];
   uploadQueueSize?: string;
   uploadRelay?: boolean;
+  ringBytes?: string;
+  ringSeconds?: string;
   authToken?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -95,6 +97,8 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
     allowedDataRoots: f.allowRoot,
     uploadQueueSize: num(f.uploadQueueSize),
     uploadRelay: f.uploadRelay,
+    ringBytes: num(f.ringBytes),
+    ringSeconds: num(f.ringSeconds),
     authToken: f.authToken,
     tlsCertFile: f.tlsCert,
     tlsKeyFile: f.tlsKey,
@@ -131,6 +135,8 @@ export function addServeOptions(cmd: Command): Command {
     .option('--allow-root <dir>', 'allowed data root for InitHpIo (repeatable)', collect)
     .option('--upload-queue-size <n>', 'UploadImages queue capacity (default 256)')
     .option('--upload-relay', "images come from UploadImages: serve StreamImages before any InitHpIo")
+    .option('--ring-bytes <n>', 'every-frame ring: bytes of recent frames held (default 67108864)')
+    .option('--ring-seconds <s>', 'every-frame ring: seconds of recent frames held (default 60)')
     .addOption(new Option('--auth-token <token>', 'bearer token for InitHpIo and UploadImages').env('DAQ_AUTH_TOKEN'))
     .option('--tls-cert <file>', 'PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')

@@ -20,7 +20,8 @@ export function imageSummaryLine(img: ParsedImage): string {
   const time = img.time ? `${img.time.iso} ${img.time.wrSynchronised ? 'WR' : 'arrival-clock'}` : 'time-unknown';
   const quabo = img.quabo !== undefined ? ` quabo ${img.quabo}` : '';
   const s = pixelStats(img.pixels);
-  return `${time} ${img.host} module ${img.moduleId} ${img.dataProduct}${quabo} frame ${img.frameNumber} ${img.file} min ${s.min} max ${s.max} mean ${s.mean.toFixed(1)}`;
+  const seq = 'sequence' in img ? ` seq ${String(img.sequence)}` : '';
+  return `${time} ${img.host}${seq} module ${img.moduleId} ${img.dataProduct}${quabo} frame ${img.frameNumber} ${img.file} min ${s.min} max ${s.max} mean ${s.mean.toFixed(1)}`;
 }
 
 /** The parsed image as plain JSON values. */
@@ -46,6 +47,8 @@ export function imageJson(img: ParsedImage): Record<string, unknown> {
     serverTimestamp: img.serverTimestamp ? img.serverTimestamp.toISOString() : null,
     header: img.header,
     pixels: Array.from(img.pixels),
+    // Every-frame streams: the node's number for the frame, and the node process that gave it.
+    ...('sequence' in img ? { sequence: img.sequence, incarnation: (img as { incarnation?: unknown }).incarnation } : {}),
   };
 }
 

@@ -15,7 +15,7 @@ export class EventHub {
   #closed = false;
 
   emit(event: StreamEvent): void {
-    if (event.type !== 'invalid-image') this.#states.set(event.host, event.type);
+    if (event.type !== 'invalid-image' && event.type !== 'gap') this.#states.set(event.host, event.type);
     for (const s of [...this.#subscriptions]) s.next(event);
   }
 

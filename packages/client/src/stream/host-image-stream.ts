@@ -10,7 +10,8 @@ import { pingFailureReason } from '../grpc/probe-node.js';
 import { describeError, isRetryable } from './grpc-errors.js';
 
 export interface HostStreamOptions {
-  request: StreamImagesRequest;
+  /** The request, or what to ask at each (re)connect (an every-frame stream resumes where it was). */
+  request: StreamImagesRequest | (() => StreamImagesRequest);
   reconnect: ReconnectOptions;
   /** How long the liveness ping before each (re)connect may take. */
   connectTimeoutMs: number;
@@ -48,7 +49,8 @@ export async function* hostImageStream(conn: NodeConnection, o: HostStreamOption
       const openedAt = Date.now();
       let delivered = false;
       try {
-        for await (const response of conn.daq.streamImages(o.request, { signal })) {
+        const request = typeof o.request === 'function' ? o.request() : o.request;
+        for await (const response of conn.daq.streamImages(request, { signal })) {
           delivered = true;
           yield response;
         }

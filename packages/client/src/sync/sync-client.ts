@@ -13,6 +13,7 @@ import { NoResponsiveHostsError, UnknownHostError } from '../host-selection.js';
 import { imageFromResponse } from '../image-from-response.js';
 import type { HostState, StreamEvent } from '../status/stream-event.js';
 import { HostGoneError } from '../stream/host-image-stream.js';
+import { sequenceOf, type SequencedImage } from '../stream/every-frame-images.js';
 import { AllHostsFailedError } from '../stream/merge-in-arrival-order.js';
 import { UploadError, type UploadFailure } from '../upload-error.js';
 import { REPLY_FLAG, type SerializedError, type SyncCallMethod, type SyncReply, type SyncRequest } from './sync-protocol.js';
@@ -20,7 +21,8 @@ import { REPLY_FLAG, type SerializedError, type SyncCallMethod, type SyncReply, 
 const WORKER_START_TIMEOUT_MS = 30_000;
 
 /** Stream options the sync face accepts: no AbortSignal (break or close() stops a stream). */
-export type SyncStreamImagesOptions = Omit<StreamImagesOptions, 'signal'>;
+/** streamImages' options; every-frame gaps come as 'gap' status events (takeStatusEvents), a callback cannot cross to the worker. */
+export type SyncStreamImagesOptions = Omit<StreamImagesOptions, 'signal' | 'onGap'>;
 
 /** Rebuilds the error the worker threw, with its class where the SDK defines one. */
 function reviveError(e: SerializedError): Error {
@@ -168,6 +170,7 @@ export class SyncDaqClient implements Disposable {
   }
 
   /** Images merged from every selected host; each step blocks until the next image arrives. `break` cancels the RPCs. */
+  streamImages(options: SyncStreamImagesOptions & { delivery: 'every-frame'; parse?: true }): IterableIterator<SequencedImage> & Disposable;
   streamImages(options?: SyncStreamImagesOptions & { parse?: true }): IterableIterator<ParsedImage> & Disposable;
   streamImages(options: SyncStreamImagesOptions & { parse: false }): IterableIterator<RawImageMessage> & Disposable;
   streamImages(options: SyncStreamImagesOptions = {}): IterableIterator<ParsedImage | RawImageMessage> & Disposable {
@@ -197,7 +200,9 @@ export class SyncDaqClient implements Disposable {
           }
           if (!parse) return { done: false, value: r.value };
           const image = imageFromResponse(r.value.response, r.value.host);
-          if (!('invalid' in image)) return { done: false, value: image };
+          // An every-frame image: the worker sent it alone with its sequence.
+          const sequence = sequenceOf(r.value.response);
+          if (!('invalid' in image)) return { done: false, value: sequence ? Object.assign(image, sequence) : image };
           client.#localEvents.push({ type: 'invalid-image', host: r.value.host, at: new Date(), reason: image.invalid });
         }
         return { done: true, value: undefined };

@@ -1,7 +1,7 @@
 // A script using the sync-style face exactly as a user would: plain calls and a plain for...of,
 // no await anywhere. Runs from the built package (dist). Prints one JSON line with what it saw.
-// argv: <mode> <address...>; mode 'stream', 'dead' (one address nothing listens on) or
-// 'config-error' (argv[3] = missing config path).
+// argv: <mode> <address...>; mode 'stream', 'dead' (one address nothing listens on),
+// 'config-error' (argv[3] = missing config path) or 'every-frame' (argv[3] = image count).
 import { SyncDaqClient, UploadError } from '@daqdata/client';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -12,6 +12,18 @@ if (mode === 'config-error') {
     out.error = null;
   } catch (err) {
     out.error = { name: err.name, message: err.message, source: err.source, key: err.key };
+  }
+} else if (mode === 'every-frame') {
+  // argv: every-frame <count> <address>: the first <count> every-frame images, with their sequence.
+  const client = SyncDaqClient.fromAddresses([args[1]], { reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+  try {
+    out.images = [];
+    for (const image of client.streamImages({ delivery: 'every-frame', movie: false, pulseHeight: true })) {
+      out.images.push({ frameNumber: image.frameNumber, sequence: image.sequence, incarnation: image.incarnation });
+      if (out.images.length >= Number(args[0])) break;
+    }
+  } finally {
+    client[Symbol.dispose]();
   }
 } else if (mode === 'dead') {
   const client = SyncDaqClient.fromAddresses(args);

@@ -27,7 +27,7 @@ export const protobufFileName = "daq_data.proto";
 export interface PanoImage {
   type: PanoImage_Type;
   /** The frame's JSON header. */
-  header:
+  header?:
     | { [key: string]: any }
     | undefined;
   /** One entry per pixel, row-major; int16 pixels as their 16-bit two's complement value. */
@@ -81,12 +81,103 @@ export interface StreamImagesResponse {
   /** Name of the DAQ node that sent the image. */
   name: string;
   /** When the node sent this message (UTC). */
-  timestamp:
+  timestamp?:
     | Date
     | undefined;
   /** Optional note (errors and other details). */
   message: string;
-  panoImage: PanoImage | undefined;
+  panoImage?:
+    | PanoImage
+    | undefined;
+  /**
+   * Extension (not in the reference): set on EVERY_FRAME streams only, so a LATEST stream's
+   * responses are exactly the reference's. A message, so that code generated from this file
+   * sees it absent when a reference node sends none.
+   */
+  everyFrame?: EveryFrameResponse | undefined;
+}
+
+/** EVERY_FRAME fields of a StreamImagesResponse (extension). */
+export interface EveryFrameResponse {
+  /**
+   * The node's sequence number of pano_image: every frame the node publishes (watched files,
+   * uploads, recorder sockets) gets the next one, from 1, per node incarnation.
+   */
+  nodeSequence: number;
+  /** Changes when the node process restarts: sequences of two incarnations are unrelated. */
+  nodeIncarnation: string;
+  /** Further images after pano_image, in sequence order (one message carries many small events). */
+  batch: SequencedImage[];
+  /**
+   * Frames this client will never receive, reported before pano_image (which is absent when
+   * the gap is all there is to say).
+   */
+  gap?: FrameGap | undefined;
+}
+
+/** An image with the node's sequence number (extension). */
+export interface SequencedImage {
+  sequence: number;
+  panoImage?: PanoImage | undefined;
+}
+
+/** Frames skipped on an EVERY_FRAME stream (extension): never silent. */
+export interface FrameGap {
+  /** First sequence not delivered. */
+  firstMissingSequence: number;
+  /**
+   * Sequences skipped: first_missing_sequence .. first_missing_sequence + count - 1, in the
+   * node's numbering (frames of modules and types outside the request are counted too).
+   */
+  count: number;
+  reason: FrameGap_Reason;
+}
+
+export enum FrameGap_Reason {
+  UNKNOWN = 0,
+  /** RING_OVERRUN - The client fell behind the node's ring of recent frames (or resumed after it lapsed). */
+  RING_OVERRUN = 1,
+  /**
+   * NODE_RESTART - The resume point names another incarnation: the node restarted and cannot count what
+   * was lost (count 0); the client can, from file names and frame numbers.
+   */
+  NODE_RESTART = 2,
+  /** RE_INIT - The node was re-initialised (InitHpIo) and dropped the frames it held. */
+  RE_INIT = 3,
+}
+
+export function frameGap_ReasonFromJSON(object: any): FrameGap_Reason {
+  switch (object) {
+    case 0:
+    case "UNKNOWN":
+      return FrameGap_Reason.UNKNOWN;
+    case 1:
+    case "RING_OVERRUN":
+      return FrameGap_Reason.RING_OVERRUN;
+    case 2:
+    case "NODE_RESTART":
+      return FrameGap_Reason.NODE_RESTART;
+    case 3:
+    case "RE_INIT":
+      return FrameGap_Reason.RE_INIT;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum FrameGap_Reason");
+  }
+}
+
+export function frameGap_ReasonToJSON(object: FrameGap_Reason): string {
+  switch (object) {
+    case FrameGap_Reason.UNKNOWN:
+      return "UNKNOWN";
+    case FrameGap_Reason.RING_OVERRUN:
+      return "RING_OVERRUN";
+    case FrameGap_Reason.NODE_RESTART:
+      return "NODE_RESTART";
+    case FrameGap_Reason.RE_INIT:
+      return "RE_INIT";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum FrameGap_Reason");
+  }
 }
 
 export interface StreamImagesRequest {
@@ -96,6 +187,59 @@ export interface StreamImagesRequest {
   updateIntervalSeconds: number;
   /** Modules to stream; empty means all. */
   moduleIds: number[];
+  /** Extension (not in the reference); absent, the stream behaves as the reference's. */
+  delivery?: DeliveryOptions | undefined;
+}
+
+/** How a StreamImages stream delivers (extension). */
+export interface DeliveryOptions {
+  policy: DeliveryOptions_Policy;
+  /** EVERY_FRAME: continue after this point; absent, start with the oldest frame the node holds. */
+  resume?:
+    | ResumePoint
+    | undefined;
+  /**
+   * EVERY_FRAME: most images in one response; 0 means the node's default, and the node's
+   * maximum applies.
+   */
+  batchLimit: number;
+}
+
+export enum DeliveryOptions_Policy {
+  /** LATEST - The newest unseen frame per module and type, at most once per interval. */
+  LATEST = 0,
+  /** EVERY_FRAME - Every frame, in sequence order, in batches; gaps reported as FrameGap. */
+  EVERY_FRAME = 1,
+}
+
+export function deliveryOptions_PolicyFromJSON(object: any): DeliveryOptions_Policy {
+  switch (object) {
+    case 0:
+    case "LATEST":
+      return DeliveryOptions_Policy.LATEST;
+    case 1:
+    case "EVERY_FRAME":
+      return DeliveryOptions_Policy.EVERY_FRAME;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum DeliveryOptions_Policy");
+  }
+}
+
+export function deliveryOptions_PolicyToJSON(object: DeliveryOptions_Policy): string {
+  switch (object) {
+    case DeliveryOptions_Policy.LATEST:
+      return "LATEST";
+    case DeliveryOptions_Policy.EVERY_FRAME:
+      return "EVERY_FRAME";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum DeliveryOptions_Policy");
+  }
+}
+
+/** The last frame a client received from a node (extension). */
+export interface ResumePoint {
+  nodeIncarnation: string;
+  afterSequence: number;
 }
 
 export interface InitHpIoRequest {
@@ -117,7 +261,7 @@ export interface InitHpIoResponse {
 }
 
 export interface UploadImageRequest {
-  panoImage: PanoImage | undefined;
+  panoImage?: PanoImage | undefined;
 }
 
 function createBasePanoImage(): PanoImage {
@@ -355,7 +499,7 @@ export const PanoImage: MessageFns<PanoImage> = {
 };
 
 function createBaseStreamImagesResponse(): StreamImagesResponse {
-  return { name: "", timestamp: undefined, message: "", panoImage: undefined };
+  return { name: "", timestamp: undefined, message: "", panoImage: undefined, everyFrame: undefined };
 }
 
 export const StreamImagesResponse: MessageFns<StreamImagesResponse> = {
@@ -371,6 +515,9 @@ export const StreamImagesResponse: MessageFns<StreamImagesResponse> = {
     }
     if (message.panoImage !== undefined) {
       PanoImage.encode(message.panoImage, writer.uint32(34).fork()).join();
+    }
+    if (message.everyFrame !== undefined) {
+      EveryFrameResponse.encode(message.everyFrame, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -420,6 +567,14 @@ export const StreamImagesResponse: MessageFns<StreamImagesResponse> = {
             message.panoImage = PanoImage.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.everyFrame = EveryFrameResponse.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -442,6 +597,11 @@ export const StreamImagesResponse: MessageFns<StreamImagesResponse> = {
         : isSet(object.pano_image)
         ? PanoImage.fromJSON(object.pano_image)
         : undefined,
+      everyFrame: isSet(object.everyFrame)
+        ? EveryFrameResponse.fromJSON(object.everyFrame)
+        : isSet(object.every_frame)
+        ? EveryFrameResponse.fromJSON(object.every_frame)
+        : undefined,
     };
   },
 
@@ -459,6 +619,9 @@ export const StreamImagesResponse: MessageFns<StreamImagesResponse> = {
     if (message.panoImage !== undefined) {
       obj.panoImage = PanoImage.toJSON(message.panoImage);
     }
+    if (message.everyFrame !== undefined) {
+      obj.everyFrame = EveryFrameResponse.toJSON(message.everyFrame);
+    }
     return obj;
   },
 
@@ -473,12 +636,342 @@ export const StreamImagesResponse: MessageFns<StreamImagesResponse> = {
     message.panoImage = (object.panoImage !== undefined && object.panoImage !== null)
       ? PanoImage.fromPartial(object.panoImage)
       : undefined;
+    message.everyFrame = (object.everyFrame !== undefined && object.everyFrame !== null)
+      ? EveryFrameResponse.fromPartial(object.everyFrame)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEveryFrameResponse(): EveryFrameResponse {
+  return { nodeSequence: 0, nodeIncarnation: "", batch: [], gap: undefined };
+}
+
+export const EveryFrameResponse: MessageFns<EveryFrameResponse> = {
+  encode(message: EveryFrameResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeSequence !== 0) {
+      writer.uint32(8).uint64(message.nodeSequence);
+    }
+    if (message.nodeIncarnation !== "") {
+      writer.uint32(18).string(message.nodeIncarnation);
+    }
+    for (const v of message.batch) {
+      SequencedImage.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.gap !== undefined) {
+      FrameGap.encode(message.gap, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EveryFrameResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEveryFrameResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.nodeSequence = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nodeIncarnation = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.batch.push(SequencedImage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.gap = FrameGap.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EveryFrameResponse {
+    return {
+      nodeSequence: isSet(object.nodeSequence)
+        ? globalThis.Number(object.nodeSequence)
+        : isSet(object.node_sequence)
+        ? globalThis.Number(object.node_sequence)
+        : 0,
+      nodeIncarnation: isSet(object.nodeIncarnation)
+        ? globalThis.String(object.nodeIncarnation)
+        : isSet(object.node_incarnation)
+        ? globalThis.String(object.node_incarnation)
+        : "",
+      batch: globalThis.Array.isArray(object?.batch) ? object.batch.map((e: any) => SequencedImage.fromJSON(e)) : [],
+      gap: isSet(object.gap) ? FrameGap.fromJSON(object.gap) : undefined,
+    };
+  },
+
+  toJSON(message: EveryFrameResponse): unknown {
+    const obj: any = {};
+    if (message.nodeSequence !== 0) {
+      obj.nodeSequence = Math.round(message.nodeSequence);
+    }
+    if (message.nodeIncarnation !== "") {
+      obj.nodeIncarnation = message.nodeIncarnation;
+    }
+    if (message.batch?.length) {
+      obj.batch = message.batch.map((e) => SequencedImage.toJSON(e));
+    }
+    if (message.gap !== undefined) {
+      obj.gap = FrameGap.toJSON(message.gap);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<EveryFrameResponse>): EveryFrameResponse {
+    return EveryFrameResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EveryFrameResponse>): EveryFrameResponse {
+    const message = createBaseEveryFrameResponse();
+    message.nodeSequence = object.nodeSequence ?? 0;
+    message.nodeIncarnation = object.nodeIncarnation ?? "";
+    message.batch = object.batch?.map((e) => SequencedImage.fromPartial(e)) || [];
+    message.gap = (object.gap !== undefined && object.gap !== null) ? FrameGap.fromPartial(object.gap) : undefined;
+    return message;
+  },
+};
+
+function createBaseSequencedImage(): SequencedImage {
+  return { sequence: 0, panoImage: undefined };
+}
+
+export const SequencedImage: MessageFns<SequencedImage> = {
+  encode(message: SequencedImage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0) {
+      writer.uint32(8).uint64(message.sequence);
+    }
+    if (message.panoImage !== undefined) {
+      PanoImage.encode(message.panoImage, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SequencedImage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSequencedImage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.panoImage = PanoImage.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SequencedImage {
+    return {
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      panoImage: isSet(object.panoImage)
+        ? PanoImage.fromJSON(object.panoImage)
+        : isSet(object.pano_image)
+        ? PanoImage.fromJSON(object.pano_image)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SequencedImage): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.panoImage !== undefined) {
+      obj.panoImage = PanoImage.toJSON(message.panoImage);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SequencedImage>): SequencedImage {
+    return SequencedImage.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SequencedImage>): SequencedImage {
+    const message = createBaseSequencedImage();
+    message.sequence = object.sequence ?? 0;
+    message.panoImage = (object.panoImage !== undefined && object.panoImage !== null)
+      ? PanoImage.fromPartial(object.panoImage)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFrameGap(): FrameGap {
+  return { firstMissingSequence: 0, count: 0, reason: 0 };
+}
+
+export const FrameGap: MessageFns<FrameGap> = {
+  encode(message: FrameGap, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.firstMissingSequence !== 0) {
+      writer.uint32(8).uint64(message.firstMissingSequence);
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).uint64(message.count);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(24).int32(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FrameGap {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFrameGap();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.firstMissingSequence = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.reason = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FrameGap {
+    return {
+      firstMissingSequence: isSet(object.firstMissingSequence)
+        ? globalThis.Number(object.firstMissingSequence)
+        : isSet(object.first_missing_sequence)
+        ? globalThis.Number(object.first_missing_sequence)
+        : 0,
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      reason: isSet(object.reason) ? frameGap_ReasonFromJSON(object.reason) : 0,
+    };
+  },
+
+  toJSON(message: FrameGap): unknown {
+    const obj: any = {};
+    if (message.firstMissingSequence !== 0) {
+      obj.firstMissingSequence = Math.round(message.firstMissingSequence);
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.reason !== 0) {
+      obj.reason = frameGap_ReasonToJSON(message.reason);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FrameGap>): FrameGap {
+    return FrameGap.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FrameGap>): FrameGap {
+    const message = createBaseFrameGap();
+    message.firstMissingSequence = object.firstMissingSequence ?? 0;
+    message.count = object.count ?? 0;
+    message.reason = object.reason ?? 0;
     return message;
   },
 };
 
 function createBaseStreamImagesRequest(): StreamImagesRequest {
-  return { streamMovieData: false, streamPulseHeightData: false, updateIntervalSeconds: 0, moduleIds: [] };
+  return {
+    streamMovieData: false,
+    streamPulseHeightData: false,
+    updateIntervalSeconds: 0,
+    moduleIds: [],
+    delivery: undefined,
+  };
 }
 
 export const StreamImagesRequest: MessageFns<StreamImagesRequest> = {
@@ -498,6 +991,9 @@ export const StreamImagesRequest: MessageFns<StreamImagesRequest> = {
         writer.uint32(v);
       }
       writer.join();
+    }
+    if (message.delivery !== undefined) {
+      DeliveryOptions.encode(message.delivery, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -557,6 +1053,14 @@ export const StreamImagesRequest: MessageFns<StreamImagesRequest> = {
 
             break;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.delivery = DeliveryOptions.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -591,6 +1095,7 @@ export const StreamImagesRequest: MessageFns<StreamImagesRequest> = {
         : globalThis.Array.isArray(object?.module_ids)
         ? object.module_ids.map((e: any) => globalThis.Number(e))
         : [],
+      delivery: isSet(object.delivery) ? DeliveryOptions.fromJSON(object.delivery) : undefined,
     };
   },
 
@@ -608,6 +1113,9 @@ export const StreamImagesRequest: MessageFns<StreamImagesRequest> = {
     if (message.moduleIds?.length) {
       obj.moduleIds = message.moduleIds.map((e) => Math.round(e));
     }
+    if (message.delivery !== undefined) {
+      obj.delivery = DeliveryOptions.toJSON(message.delivery);
+    }
     return obj;
   },
 
@@ -620,6 +1128,209 @@ export const StreamImagesRequest: MessageFns<StreamImagesRequest> = {
     message.streamPulseHeightData = object.streamPulseHeightData ?? false;
     message.updateIntervalSeconds = object.updateIntervalSeconds ?? 0;
     message.moduleIds = object.moduleIds?.map((e) => e) || [];
+    message.delivery = (object.delivery !== undefined && object.delivery !== null)
+      ? DeliveryOptions.fromPartial(object.delivery)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeliveryOptions(): DeliveryOptions {
+  return { policy: 0, resume: undefined, batchLimit: 0 };
+}
+
+export const DeliveryOptions: MessageFns<DeliveryOptions> = {
+  encode(message: DeliveryOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== 0) {
+      writer.uint32(8).int32(message.policy);
+    }
+    if (message.resume !== undefined) {
+      ResumePoint.encode(message.resume, writer.uint32(18).fork()).join();
+    }
+    if (message.batchLimit !== 0) {
+      writer.uint32(24).uint32(message.batchLimit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeliveryOptions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeliveryOptions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.policy = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.resume = ResumePoint.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.batchLimit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeliveryOptions {
+    return {
+      policy: isSet(object.policy) ? deliveryOptions_PolicyFromJSON(object.policy) : 0,
+      resume: isSet(object.resume) ? ResumePoint.fromJSON(object.resume) : undefined,
+      batchLimit: isSet(object.batchLimit)
+        ? globalThis.Number(object.batchLimit)
+        : isSet(object.batch_limit)
+        ? globalThis.Number(object.batch_limit)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeliveryOptions): unknown {
+    const obj: any = {};
+    if (message.policy !== 0) {
+      obj.policy = deliveryOptions_PolicyToJSON(message.policy);
+    }
+    if (message.resume !== undefined) {
+      obj.resume = ResumePoint.toJSON(message.resume);
+    }
+    if (message.batchLimit !== 0) {
+      obj.batchLimit = Math.round(message.batchLimit);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeliveryOptions>): DeliveryOptions {
+    return DeliveryOptions.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeliveryOptions>): DeliveryOptions {
+    const message = createBaseDeliveryOptions();
+    message.policy = object.policy ?? 0;
+    message.resume = (object.resume !== undefined && object.resume !== null)
+      ? ResumePoint.fromPartial(object.resume)
+      : undefined;
+    message.batchLimit = object.batchLimit ?? 0;
+    return message;
+  },
+};
+
+function createBaseResumePoint(): ResumePoint {
+  return { nodeIncarnation: "", afterSequence: 0 };
+}
+
+export const ResumePoint: MessageFns<ResumePoint> = {
+  encode(message: ResumePoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeIncarnation !== "") {
+      writer.uint32(10).string(message.nodeIncarnation);
+    }
+    if (message.afterSequence !== 0) {
+      writer.uint32(16).uint64(message.afterSequence);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumePoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumePoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeIncarnation = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.afterSequence = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumePoint {
+    return {
+      nodeIncarnation: isSet(object.nodeIncarnation)
+        ? globalThis.String(object.nodeIncarnation)
+        : isSet(object.node_incarnation)
+        ? globalThis.String(object.node_incarnation)
+        : "",
+      afterSequence: isSet(object.afterSequence)
+        ? globalThis.Number(object.afterSequence)
+        : isSet(object.after_sequence)
+        ? globalThis.Number(object.after_sequence)
+        : 0,
+    };
+  },
+
+  toJSON(message: ResumePoint): unknown {
+    const obj: any = {};
+    if (message.nodeIncarnation !== "") {
+      obj.nodeIncarnation = message.nodeIncarnation;
+    }
+    if (message.afterSequence !== 0) {
+      obj.afterSequence = Math.round(message.afterSequence);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResumePoint>): ResumePoint {
+    return ResumePoint.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResumePoint>): ResumePoint {
+    const message = createBaseResumePoint();
+    message.nodeIncarnation = object.nodeIncarnation ?? "";
+    message.afterSequence = object.afterSequence ?? 0;
     return message;
   },
 };
@@ -1061,6 +1772,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isObject(value: any): boolean {

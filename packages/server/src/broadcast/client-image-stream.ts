@@ -7,15 +7,9 @@
 import type { ImageKind } from '@daqdata/core';
 import type { BroadcastImage } from './broadcast-image.js';
 import type { Clock } from './clock.js';
-import { runAt, type Cancel } from './run-at.js';
-import { decideThrottle } from './throttle.js';
+import { PacedSlot } from './paced-slot.js';
 
-interface Slot {
-  pending: BroadcastImage | null;
-  lastSentAt: number | null;
-  timer: Cancel | null;
-  ready: boolean;
-}
+type Slot = PacedSlot<BroadcastImage>;
 
 export interface ImageSelection {
   movie: boolean;
@@ -57,27 +51,18 @@ export class ClientImageStream {
     const key = `${image.moduleId}:${image.kind}`;
     let slot = this.slots.get(key);
     if (!slot) {
-      slot = { pending: null, lastSentAt: null, timer: null, ready: false };
+      const created: Slot = new PacedSlot<BroadcastImage>({
+        intervalMs: () => this.intervalMs,
+        clock: this.clock,
+        onDue: () => {
+          this.readyQueue.push(created);
+          this.wake?.();
+        },
+      });
+      slot = created;
       this.slots.set(key, slot);
     }
-    if (slot.pending) this.dropped++;
-    slot.pending = image;
-    this.pace(slot);
-  }
-
-  private pace(slot: Slot): void {
-    const decision = decideThrottle(this.clock(), slot.lastSentAt, this.intervalMs, slot.timer !== null || slot.ready);
-    if (decision.action === 'send-now') {
-      slot.ready = true;
-      this.readyQueue.push(slot);
-      this.wake?.();
-    } else if (decision.action === 'schedule') {
-      // pace() again when the time comes: it re-checks (timers may fire a hair early) and sends.
-      slot.timer = runAt(decision.at, this.clock, () => {
-        slot.timer = null;
-        if (slot.pending) this.pace(slot);
-      });
-    }
+    if (slot.offer(image)) this.dropped++;
   }
 
   /** The next image to send, or the reason the stream is over. Waits without polling. */
@@ -86,12 +71,10 @@ export class ClientImageStream {
       if (this.end) return this.end;
       const slot = this.readyQueue.shift();
       if (slot) {
-        slot.ready = false;
-        const image = slot.pending;
-        slot.pending = null;
-        if (!image) continue;
+        // The hand-off time restarts the slot's interval and is the response's timestamp.
         const sentAt = this.clock();
-        slot.lastSentAt = sentAt;
+        const image = slot.take(sentAt);
+        if (!image) continue;
         this.sent++;
         return { image, sentAt };
       }
@@ -104,7 +87,9 @@ export class ClientImageStream {
   close(end: StreamEnd): void {
     if (this.end) return;
     this.end = end;
-    for (const slot of this.slots.values()) slot.timer?.();
+    // One cancel per slot rather than one AbortSignal listener each: a client of many modules
+    // would otherwise pass Node's listener-leak warning threshold.
+    for (const slot of this.slots.values()) slot.cancel();
     this.slots.clear();
     this.readyQueue.length = 0;
     this.wake?.();
@@ -113,7 +98,7 @@ export class ClientImageStream {
   /** Images held for this client right now (bounded by the number of slots). */
   get pendingCount(): number {
     let n = 0;
-    for (const slot of this.slots.values()) if (slot.pending) n++;
+    for (const slot of this.slots.values()) if (slot.hasPending) n++;
     return n;
   }
 }

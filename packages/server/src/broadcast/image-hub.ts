@@ -3,7 +3,15 @@
 // publishing never waits for a client and never queues. The newest image per module and type
 // is kept, so a client that connects gets it at once (it has not seen it yet): a rare
 // pulse-height event is not missed just because the client connected after it.
+// Every published image gets the node's next sequence number (from 1) and is offered to the
+// every-frame ring before any subscriber sees it, held only while `holdEveryFrame()` says an
+// every-frame client wants frames (see frame-ring.ts).
 import type { BroadcastImage } from './broadcast-image.js';
+
+/** Where published images go before subscribers: the every-frame ring. */
+export interface PublishedImageSink {
+  push(image: BroadcastImage, hold: boolean): void;
+}
 
 export type ImageSubscriber = (image: BroadcastImage) => void;
 
@@ -11,6 +19,11 @@ export class ImageHub {
   private readonly subscribers = new Set<ImageSubscriber>();
   private readonly latest = new Map<string, BroadcastImage>();
   private published = 0;
+
+  constructor(
+    private readonly ring: PublishedImageSink | null = null,
+    private readonly holdEveryFrame: () => boolean = () => false,
+  ) {}
 
   /** Registers `subscriber` and hands it the newest image of every module and type. */
   subscribe(subscriber: ImageSubscriber): () => void {
@@ -20,7 +33,8 @@ export class ImageHub {
   }
 
   publish(image: BroadcastImage): void {
-    this.published++;
+    image.sequence = ++this.published;
+    this.ring?.push(image, this.holdEveryFrame());
     this.latest.set(`${image.moduleId}:${image.kind}`, image);
     for (const s of this.subscribers) s(image);
   }
@@ -34,6 +48,7 @@ export class ImageHub {
     return this.subscribers.size;
   }
 
+  /** Also the newest sequence number. */
   get publishedCount(): number {
     return this.published;
   }

@@ -69,6 +69,9 @@ const SETTINGS = {
     .default([])
     .describe("InitHpIo's data_dir must resolve (symlinks too) inside one of these; [] refuses every data_dir; null = unconfined (any existing directory, as the reference)"),
   uploadQueueSize: positiveIntegerUpTo(1_000_000).default(256).describe('images accepted from UploadImages but not yet broadcast; beyond it RESOURCE_EXHAUSTED'),
+  // Every-frame delivery (README "Every frame"): recent frames held while every-frame clients want them.
+  ringBytes: positiveIntegerUpTo(16 * 1024 ** 3).default(64 * 1024 ** 2).describe('every-frame ring: bytes of recent frames held (never above this)'),
+  ringSeconds: positiveNumberUpTo(DAY_SECONDS).default(60).describe('every-frame ring: seconds of recent frames held, and how long it outlives the last every-frame client'),
   uploadRelay: flag().default(false).describe("the node's images come from UploadImages: StreamImages is served before any InitHpIo"),
   authToken: nonEmptyString().nullable().default(null).describe('when set, InitHpIo and UploadImages need `authorization: Bearer <token>`'),
   tlsCertFile: nonEmptyString().nullable().default(null).describe('PEM certificate chain; with tlsKeyFile'),

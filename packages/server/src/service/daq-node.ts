@@ -1,11 +1,14 @@
 // The state of one DAQ node and the DaqData methods over it: one watcher (replaced by
 // InitHpIo), one image hub shared by every client, the active streams and the upload queue.
 // gRPC plumbing (listening, TLS, health, reflection) lives in server.ts.
-import { PanoImage, PanoImage_Type, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type StreamImagesRequest, type UploadImageRequest } from '@daqdata/core';
+import { randomUUID } from 'node:crypto';
+import { DeliveryOptions_Policy, PanoImage, PanoImage_Type, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type StreamImagesRequest, type UploadImageRequest } from '@daqdata/core';
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
-import { ClientImageStream } from '../broadcast/client-image-stream.js';
+import { ClientImageStream, type ImageSelection, type StreamEnd } from '../broadcast/client-image-stream.js';
 import type { Clock } from '../broadcast/clock.js';
+import { EveryFrameInterest } from '../broadcast/every-frame-interest.js';
+import { FrameRing } from '../broadcast/frame-ring.js';
 import { ImageHub } from '../broadcast/image-hub.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { aggregateRepeatedLines, type Logger, type RepeatedLines } from '../log/logger.js';
@@ -14,14 +17,23 @@ import type { FileIngestTally } from '../metrics/ingest-tally.js';
 import type { DataDirWatcher } from '../watch/data-dir-watcher.js';
 import type { WatchCounts, WatchFunction } from '../watch/path-watches.js';
 import { confineDataDir } from './data-dir-confinement.js';
+import { nextEveryFrameResponse, openEveryFrameStream, type EveryFrameNode } from './every-frame-call.js';
+import { incarnationField } from './every-frame-response-encoding.js';
 import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
 import { requestBoundsProblem } from './request-bounds.js';
 import { SIMULATOR_MISSING, type DaqSimulator, type RunningSimulation } from './simulator.js';
 import { UploadQueue } from './upload-queue.js';
 
+/** One StreamImages call, whichever its delivery policy. */
 interface ActiveStream {
   id: string;
-  stream: ClientImageStream;
+  policy: 'latest' | 'every-frame';
+  close(end: StreamEnd): void;
+  /** Images sent; dropped (latest: replaced before sending; every-frame: sequences reported as gaps); held now. */
+  stats(): { sent: number; dropped: number; pending: number };
+  next(): Promise<ImageResponse | StreamEnd>;
+  /** Ends its hub subscription and every-frame interest. */
+  release(): void;
 }
 
 interface Following {
@@ -30,7 +42,14 @@ interface Following {
 }
 
 export class DaqNode {
-  readonly hub = new ImageHub();
+  readonly hub: ImageHub;
+  /** Changes with every start of the node: sequence numbers of two incarnations are unrelated. */
+  readonly incarnation = randomUUID();
+  /** Recent frames for every-frame clients, held while any wants them. */
+  readonly ring: FrameRing;
+  /** Which modules and types every-frame clients want: the followers read every frame of those. */
+  readonly everyFrameInterest: EveryFrameInterest;
+  private readonly everyFrameNode: EveryFrameNode;
   private readonly streams = new Set<ActiveStream>();
   private readonly uploads: UploadQueue;
   private readonly nameField: Uint8Array;
@@ -59,6 +78,11 @@ export class DaqNode {
     this.nodeIntervalSeconds = config.minUpdateIntervalSeconds;
     this.streamLines = aggregateRepeatedLines(log);
     this.nameField = nodeNameField(config.nodeName);
+    const ringMs = config.ringSeconds * 1000;
+    this.everyFrameInterest = new EveryFrameInterest(ringMs, clock);
+    this.ring = new FrameRing({ maxBytes: config.ringBytes, maxAgeMs: ringMs, clock });
+    this.hub = new ImageHub(this.ring, () => this.everyFrameInterest.any());
+    this.everyFrameNode = { incarnation: this.incarnation, incarnationField: incarnationField(this.incarnation), nameField: this.nameField, ring: this.ring, clock };
     this.uploads = new UploadQueue(config.uploadQueueSize, () => this.nodeIntervalSeconds * 1000, clock, (image) => this.hub.publish(image));
   }
 
@@ -71,9 +95,9 @@ export class DaqNode {
     return this.streams.size;
   }
 
-  /** Per active stream: images sent, images dropped (replaced before sending), images held now. */
-  streamStats(): Array<{ id: string; sent: number; dropped: number; pending: number }> {
-    return [...this.streams].map(({ id, stream }) => ({ id, sent: stream.sent, dropped: stream.dropped, pending: stream.pendingCount }));
+  /** Per active stream: images sent, images dropped (latest: replaced before sending; every-frame: sequences reported as gaps), images held now. */
+  streamStats(): Array<{ id: string; policy: 'latest' | 'every-frame'; sent: number; dropped: number; pending: number }> {
+    return [...this.streams].map((s) => ({ id: s.id, policy: s.policy, ...s.stats() }));
   }
 
   /** The data-directory watcher's watches and polling fallbacks; null while nothing is followed. */
@@ -84,7 +108,10 @@ export class DaqNode {
   /** Images sent and dropped over every stream served, ended or active. */
   streamImageTotals(): { sent: number; dropped: number } {
     let { sent, dropped } = this.endedStreams;
-    for (const { stream } of this.streams) (sent += stream.sent), (dropped += stream.dropped);
+    for (const s of this.streams) {
+      const now = s.stats();
+      (sent += now.sent), (dropped += now.dropped);
+    }
     return { sent, dropped };
   }
 
@@ -128,19 +155,16 @@ export class DaqNode {
     // Never faster than the node's own interval (REFERENCE section 5): 0 or a negative request
     // (the reference CLI sends -1) means "the node's interval".
     const intervalSeconds = Math.max(requested, this.nodeIntervalSeconds);
-    const stream = new ClientImageStream(
-      { movie: request.streamMovieData, pulseHeight: request.streamPulseHeightData, moduleIds: new Set(request.moduleIds) },
-      intervalSeconds * 1000,
-      this.clock,
-    );
-    const active: ActiveStream = { id, stream };
+    const selection: ImageSelection = { movie: request.streamMovieData, pulseHeight: request.streamPulseHeightData, moduleIds: new Set(request.moduleIds) };
+    const everyFrame = request.delivery?.policy === DeliveryOptions_Policy.EVERY_FRAME;
+    const active = everyFrame ? this.everyFrameStream(id, request, selection, intervalSeconds) : this.latestStream(id, selection, intervalSeconds);
     this.streams.add(active);
-    const onAbort = () => stream.close({ reason: 'aborted' });
+    const onAbort = () => active.close({ reason: 'aborted' });
     context.signal.addEventListener('abort', onAbort);
-    const unsubscribe = this.hub.subscribe((image) => stream.offer(image));
     const host = peerHost(context.peer);
     this.streamLines.log('info', 'stream started', host, {
       client: id,
+      delivery: active.policy,
       movie: request.streamMovieData,
       pulseHeight: request.streamPulseHeightData,
       intervalSeconds,
@@ -149,7 +173,7 @@ export class DaqNode {
     let outcome = 'client went away';
     try {
       for (;;) {
-        const next = await stream.next();
+        const next = await active.next();
         if ('reason' in next) {
           if (next.reason === 'ended') {
             outcome = next.error.message;
@@ -157,22 +181,57 @@ export class DaqNode {
           }
           return;
         }
-        yield { nameField: this.nameField, sentAtMs: next.sentAt, panoImage: next.image.encoded() };
+        yield next;
       }
     } finally {
-      unsubscribe();
+      active.release();
       context.signal.removeEventListener('abort', onAbort);
       this.streams.delete(active);
-      this.endedStreams.sent += stream.sent;
-      this.endedStreams.dropped += stream.dropped;
-      this.streamLines.log('info', 'stream ended', host, { client: id, reason: outcome, sent: stream.sent, dropped: stream.dropped });
+      const { sent, dropped } = active.stats();
+      this.endedStreams.sent += sent;
+      this.endedStreams.dropped += dropped;
+      this.streamLines.log('info', 'stream ended', host, { client: id, reason: outcome, sent, dropped });
     }
+  }
+
+  private latestStream(id: string, selection: ImageSelection, intervalSeconds: number): ActiveStream {
+    const stream = new ClientImageStream(selection, intervalSeconds * 1000, this.clock);
+    const unsubscribe = this.hub.subscribe((image) => stream.offer(image));
+    return {
+      id,
+      policy: 'latest',
+      close: (end) => stream.close(end),
+      stats: () => ({ sent: stream.sent, dropped: stream.dropped, pending: stream.pendingCount }),
+      next: async () => {
+        const next = await stream.next();
+        return 'reason' in next ? next : { nameField: this.nameField, sentAtMs: next.sentAt, panoImage: next.image.encoded() };
+      },
+      release: unsubscribe,
+    };
+  }
+
+  /** An every-frame stream (see every-frame-call.ts); its selection is read in full by the followers while it lasts, and for ringSeconds after. */
+  private everyFrameStream(id: string, request: StreamImagesRequest, selection: ImageSelection, intervalSeconds: number): ActiveStream {
+    const stream = openEveryFrameStream(this.everyFrameNode, request.delivery!, selection, intervalSeconds * 1000);
+    const unregister = this.everyFrameInterest.register(selection);
+    const unsubscribe = this.hub.subscribe((image) => stream.offer(image));
+    return {
+      id,
+      policy: 'every-frame',
+      close: (end) => stream.close(end),
+      stats: () => ({ sent: stream.sent, dropped: stream.skipped, pending: 0 }),
+      next: () => nextEveryFrameResponse(this.everyFrameNode, stream),
+      release: () => {
+        unsubscribe();
+        unregister();
+      },
+    };
   }
 
   /** Ends every active stream with `code` (CANCELLED on forced re-init, UNAVAILABLE at shutdown). */
   endStreams(code: Status, message: string): number {
     const n = this.streams.size;
-    for (const { stream } of this.streams) stream.close({ reason: 'ended', error: new ServerError(code, message) });
+    for (const s of this.streams) s.close({ reason: 'ended', error: new ServerError(code, message) });
     return n;
   }
 
@@ -247,6 +306,7 @@ export class DaqNode {
         log: this.log.child({ dataDir: dataDir! }),
         clock: this.clock,
         readIntervalMs: () => intervalSeconds * 1000,
+        everyFrame: (moduleId, kind) => this.everyFrameInterest.wants(moduleId, kind),
         onImage,
         // The simulator's directory is the node's own: it is its only root.
         allowedRoots: simulation ? [simulation.dataDir] : this.config.allowedDataRoots,
@@ -264,6 +324,7 @@ export class DaqNode {
     const previous = this.following;
     this.following = { watcher, simulation };
     this.hub.clearLatest();
+    this.ring.clearForReinit();
     active = true;
     for (const image of held.values()) this.hub.publish(image);
     this.nodeIntervalSeconds = intervalSeconds;

@@ -4,7 +4,7 @@
 
 const utf8 = new TextEncoder();
 
-function varintLength(n: number): number {
+export function varintLength(n: number): number {
   let len = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 128);
@@ -13,7 +13,7 @@ function varintLength(n: number): number {
   return len;
 }
 
-function writeVarint(out: Uint8Array, pos: number, n: number): number {
+export function writeVarint(out: Uint8Array, pos: number, n: number): number {
   while (n >= 0x80) {
     out[pos++] = (n % 128) | 0x80;
     n = Math.floor(n / 128);
@@ -23,12 +23,8 @@ function writeVarint(out: Uint8Array, pos: number, n: number): number {
 }
 
 /** tag + length + bytes of one length-delimited field. */
-function lengthDelimited(fieldNumber: number, bytes: Uint8Array): Uint8Array {
-  const tag = (fieldNumber << 3) | 2;
-  const out = new Uint8Array(varintLength(tag) + varintLength(bytes.length) + bytes.length);
-  const pos = writeVarint(out, writeVarint(out, 0, tag), bytes.length);
-  out.set(bytes, pos);
-  return out;
+export function lengthDelimited(fieldNumber: number, bytes: Uint8Array): Uint8Array {
+  return concatBytes([fieldHead(fieldNumber, bytes.length), bytes]);
 }
 
 /** google.protobuf.Timestamp { seconds = 1; nanos = 2 } from Unix milliseconds (>= 1970). */
@@ -52,8 +48,10 @@ export interface ImageResponse {
   /** Send time, Unix ms with sub-millisecond precision. */
   sentAtMs: number;
   message?: string;
-  /** The PanoImage's protobuf encoding. */
-  panoImage: Uint8Array;
+  /** The PanoImage's protobuf encoding (absent only in an every-frame message that reports a gap alone). */
+  panoImage?: Uint8Array;
+  /** Field 5, an EveryFrameResponse's encoding as parts to concatenate (every-frame streams only; see every-frame-response-encoding.ts). */
+  everyFrame?: readonly Uint8Array[];
 }
 
 /** Field 1 (name) encoded once per node. */
@@ -61,15 +59,16 @@ export function nodeNameField(name: string): Uint8Array {
   return name === '' ? new Uint8Array(0) : lengthDelimited(1, utf8.encode(name));
 }
 
-/** A complete StreamImagesResponse in the wire format of the proto (fields 1, 2, 3, 4). */
-export function encodeImageResponse(r: ImageResponse): Uint8Array {
-  const parts = [r.nameField, lengthDelimited(2, timestampBytes(r.sentAtMs))];
-  if (r.message) parts.push(lengthDelimited(3, utf8.encode(r.message)));
-  const imageTag = 0x22; // field 4, length-delimited
-  const head = new Uint8Array(1 + varintLength(r.panoImage.length));
-  head[0] = imageTag;
-  writeVarint(head, 1, r.panoImage.length);
-  parts.push(head, r.panoImage);
+/** Tag + length of a length-delimited field whose body is written separately (no copy of the body). */
+export function fieldHead(fieldNumber: number, length: number): Uint8Array {
+  const tag = (fieldNumber << 3) | 2;
+  const head = new Uint8Array(varintLength(tag) + varintLength(length));
+  writeVarint(head, writeVarint(head, 0, tag), length);
+  return head;
+}
+
+/** Parts one after another in one array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);
@@ -79,4 +78,17 @@ export function encodeImageResponse(r: ImageResponse): Uint8Array {
     pos += p.length;
   }
   return out;
+}
+
+/** A complete StreamImagesResponse in the wire format of the proto (fields 1, 2, 3, 4, and 5 on every-frame streams). */
+export function encodeImageResponse(r: ImageResponse): Uint8Array {
+  const parts = [r.nameField, lengthDelimited(2, timestampBytes(r.sentAtMs))];
+  if (r.message) parts.push(lengthDelimited(3, utf8.encode(r.message)));
+  if (r.panoImage) parts.push(fieldHead(4, r.panoImage.length), r.panoImage);
+  if (r.everyFrame) {
+    let length = 0;
+    for (const p of r.everyFrame) length += p.length;
+    parts.push(fieldHead(5, length), ...r.everyFrame);
+  }
+  return concatBytes(parts);
 }

@@ -5,45 +5,36 @@
 // buffering without bound.
 import type { BroadcastImage } from '../broadcast/broadcast-image.js';
 import type { Clock } from '../broadcast/clock.js';
-import { runAt, type Cancel } from '../broadcast/run-at.js';
-import { decideThrottle } from '../broadcast/throttle.js';
+import { PacedSlot } from '../broadcast/paced-slot.js';
 
 export class UploadQueue {
   private readonly queue: BroadcastImage[] = [];
-  private lastDrainAt: number | null = null;
-  private timer: Cancel | null = null;
+  private readonly closed = new AbortController();
+  /** Holds "the queue has images"; due once per interval, when the queue drains. */
+  private readonly drains: PacedSlot<true>;
   /** Some image has been taken: the node relays uploads, so it has a source of images. */
   acceptedAny = false;
 
   constructor(
     readonly capacity: number,
-    private readonly intervalMs: () => number,
-    private readonly clock: Clock,
+    intervalMs: () => number,
+    clock: Clock,
     private readonly publish: (image: BroadcastImage) => void,
-  ) {}
+  ) {
+    this.drains = new PacedSlot({ intervalMs, clock, signal: this.closed.signal, onDue: () => this.drain() });
+  }
 
   /** false when the queue is full (the image is not taken). */
   offer(image: BroadcastImage): boolean {
     if (this.queue.length >= this.capacity) return false;
     this.queue.push(image);
     this.acceptedAny = true;
-    this.pace();
+    this.drains.offer(true);
     return true;
   }
 
-  private pace(): void {
-    const decision = decideThrottle(this.clock(), this.lastDrainAt, this.intervalMs(), this.timer !== null);
-    if (decision.action === 'send-now') this.drain();
-    else if (decision.action === 'schedule') {
-      this.timer = runAt(decision.at, this.clock, () => {
-        this.timer = null;
-        if (this.queue.length) this.pace();
-      });
-    }
-  }
-
   private drain(): void {
-    this.lastDrainAt = this.clock();
+    this.drains.take();
     for (let image = this.queue.shift(); image; image = this.queue.shift()) this.publish(image);
   }
 
@@ -52,8 +43,7 @@ export class UploadQueue {
   }
 
   close(): void {
-    this.timer?.();
-    this.timer = null;
+    this.closed.abort();
     this.queue.length = 0;
   }
 }

@@ -9,7 +9,7 @@
 // `allowedRoots` after resolving links (FollowGuard): directories when they are listed, files
 // on their opened descriptor.
 import { basename, dirname, relative } from 'node:path';
-import { DATA_PRODUCTS, classifyFile, parseModuleDirName } from '@daqdata/core';
+import { DATA_PRODUCTS, classifyFile, parseModuleDirName, type ImageKind } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import type { Clock } from '../broadcast/clock.js';
@@ -31,6 +31,8 @@ export interface DataDirWatcherOptions {
   clock: Clock;
   /** The node's update interval: files are not read more often (no client could get more). */
   readIntervalMs: () => number;
+  /** Whether an every-frame client wants every frame of this module and type (default: none does). */
+  everyFrame?: (moduleId: number, kind: ImageKind) => boolean;
   onImage(image: BroadcastImage): void;
   /**
    * Everything followed must resolve (links and all) inside one of these; null: unconfined
@@ -114,7 +116,8 @@ export class DataDirWatcher {
     await Promise.all(this.moduleDirs.values());
     await Promise.all(this.runDirs.values());
     this.ready = true;
-    const starts = [...this.initial.values()].map((c) => this.follow(c));
+    // Files that were there before: their newest frame, never their history (every-frame clients included).
+    const starts = [...this.initial.values()].map((c) => this.follow(c, 'newest'));
     this.initial.clear();
     await Promise.all(starts);
   }
@@ -214,7 +217,8 @@ export class DataDirWatcher {
     if (current) {
       this.opts.log.info('following newer file', { module: name.moduleId, dp: name.dataProduct, file: name.fileName, previous: current.candidate.name.fileName });
     }
-    void this.follow(candidate);
+    // A file that appeared while following (a rollover, a new run): every frame of it is new.
+    void this.follow(candidate, 'start');
   }
 
   private followerFor(path: string): Promise<FrameFileFollower> | undefined {
@@ -224,7 +228,7 @@ export class DataDirWatcher {
     return f && f.candidate.path === path ? f.follower : undefined;
   }
 
-  private async follow(candidate: FrameFileCandidate): Promise<void> {
+  private async follow(candidate: FrameFileCandidate, startAt: 'newest' | 'start'): Promise<void> {
     if (this.closed) return;
     const key = streamKey(candidate.name);
     const previous = this.followed.get(key);
@@ -232,7 +236,10 @@ export class DataDirWatcher {
     // older frame can never overtake the new file's frames.
     const follower = (async () => {
       if (previous) await (await previous.follower.catch(() => undefined))?.finish();
-      return FrameFileFollower.start(candidate.path, candidate.name, { ...this.opts, ...this.context }, {
+      const { moduleId, dataProduct } = candidate.name;
+      const kind = DATA_PRODUCTS[dataProduct].kind;
+      const everyFrame = () => this.opts.everyFrame?.(moduleId, kind) ?? false;
+      return FrameFileFollower.start(candidate.path, candidate.name, { ...this.opts, ...this.context, everyFrame, startAt }, {
         onFrame: (f) => this.emit(f),
         onGone: (path) => {
           const now = this.followed.get(key);

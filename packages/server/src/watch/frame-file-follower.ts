@@ -22,6 +22,13 @@
 // is never read, and the follower stops (the layout comes from the same descriptor, so a
 // link swapped in after the check changes nothing). The watch goes through PathWatches, so a
 // refused kernel watch becomes polling rather than silence.
+// While an every-frame client wants this module and data product (`everyFrame()`), a read
+// instead parses and publishes every frame after the last one delivered, in order, up to
+// EVERY_FRAME_READ_MAX frames per read (then it reads again at the next interval): the
+// newest-only rules above are what a preview-only node costs, and it keeps them. A file that
+// was there when the node started following (startAt 'newest') still begins at its newest
+// frame: its history is not replayed; one that appeared later (a rollover) is read from its
+// first frame.
 import { fstatSync, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import {
@@ -39,8 +46,7 @@ import {
   type SkippedRun,
 } from '@daqdata/core';
 import type { Clock } from '../broadcast/clock.js';
-import { runAt, type Cancel } from '../broadcast/run-at.js';
-import { decideThrottle } from '../broadcast/throttle.js';
+import { PacedSlot } from '../broadcast/paced-slot.js';
 import type { Logger } from '../log/logger.js';
 import type { FollowGuard } from './follow-guard.js';
 import type { PathWatch, PathWatches } from './path-watches.js';
@@ -48,6 +54,12 @@ import type { FileIngestTally } from '../metrics/ingest-tally.js';
 
 /** Frames read per signal before switching to "jump to the newest frame". */
 const READ_FRAMES = 64;
+/**
+ * Every-frame reads: frames parsed and published by one read before the next interval's read
+ * goes on. A read is synchronous: 1,024 frames (tens of ms) keep the node answering while a
+ * backlog of several modules is worked off; 8,192 blocked it for seconds on a loaded machine.
+ */
+const EVERY_FRAME_READ_MAX = 1_024;
 /**
  * On a backlog, the newest frame is looked for in this many frames' bytes before EOF: one for
  * the partial frame being written, one for the newest complete frame, and one more so that a
@@ -82,6 +94,10 @@ export interface FollowerOptions {
   guard: FollowGuard;
   /** Frames and bytes read, problems met: for the node's metrics. */
   tally?: FileIngestTally | undefined;
+  /** Whether an every-frame client wants this file's module and data product now (default: never). */
+  everyFrame?: (() => boolean) | undefined;
+  /** 'newest' (default): the first read takes the newest frame only; 'start': from the first frame (a file that appeared later). */
+  startAt?: 'newest' | 'start' | undefined;
 }
 
 interface OpenFile {
@@ -118,22 +134,31 @@ export class FrameFileFollower {
   private refused = false;
   /** Set once a file-level problem was logged, so a broken file is not reported on every append. */
   private failed = false;
-  private lastIdentityCheck: number | null = null;
-  private identityTimer: Cancel | null = null;
-  private lastReadAt: number | null = null;
-  private readTimer: Cancel | null = null;
+  /** Aborted by close(): the paced reads and identity checks stop with it. */
+  private readonly stopped = new AbortController();
+  /** "Something may have been appended", released once per read interval. */
+  private readonly reads: PacedSlot<true>;
+  /** "The path may name another file now", released once per IDENTITY_CHECK_MS. */
+  private readonly identityChecks: PacedSlot<true>;
 
   private constructor(
     readonly path: string,
     readonly name: DataFileName,
     private readonly log: Logger,
-    private readonly clock: Clock,
-    private readonly readIntervalMs: () => number,
+    clock: Clock,
+    readIntervalMs: () => number,
+    private readonly everyFrame: () => boolean,
+    /** 'newest': the first read takes the newest frame only, whoever wants every frame (the file's history is not replayed). */
+    private startAt: 'newest' | 'start',
     private readonly context: Pick<FollowerOptions, 'watches' | 'guard'>,
     private readonly events: FollowerEvents,
     /** Frames and bytes read, problems met: for the node's metrics. */
     private readonly tally?: FileIngestTally,
-  ) {}
+  ) {
+    const signal = this.stopped.signal;
+    this.reads = new PacedSlot({ intervalMs: readIntervalMs, clock, signal, onDue: () => void this.readNow() });
+    this.identityChecks = new PacedSlot({ intervalMs: () => IDENTITY_CHECK_MS, clock, signal, onDue: () => void this.checkIdentity() });
+  }
 
   /** Starts following `path` and delivers its newest complete frame, if any. */
   static async start(
@@ -142,7 +167,7 @@ export class FrameFileFollower {
     opts: FollowerOptions,
     events: FollowerEvents,
   ): Promise<FrameFileFollower> {
-    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, opts, events, opts.tally);
+    const f = new FrameFileFollower(path, name, opts.log.child({ file: name.fileName }), opts.clock, opts.readIntervalMs, opts.everyFrame ?? (() => false), opts.startAt ?? 'newest', opts, events, opts.tally);
     f.watchFile();
     await f.readNow();
     return f;
@@ -173,25 +198,16 @@ export class FrameFileFollower {
       this.again = true;
       return;
     }
-    if (this.readTimer) return; // a read is already scheduled: it will see these bytes too
-    const d = decideThrottle(this.clock(), this.lastReadAt, this.readIntervalMs(), false);
-    if (d.action === 'send-now') void this.readNow();
-    else if (d.action === 'schedule') {
-      this.readTimer = runAt(d.at, this.clock, () => {
-        this.readTimer = null;
-        void this.readNow();
-      });
-    }
+    // A read already due or scheduled will see these bytes too.
+    this.reads.offer(true);
   }
 
   /** Reads at once (start-up, rollover, re-sync), after any read in progress. */
   async readNow(): Promise<void> {
     while (this.reading) await this.reading;
     if (this.closed) return;
-    this.readTimer?.();
-    this.readTimer = null;
+    this.reads.take();
     this.again = false;
-    this.lastReadAt = this.clock();
     this.reading = this.readNewest().finally(() => {
       this.reading = null;
       if (this.refused) return void this.close().then(() => this.events.onGone(this.path));
@@ -228,12 +244,18 @@ export class FrameFileFollower {
     try {
       if (!this.file) {
         this.file = await this.openFile();
-        if (!this.file) return;
+        if (!this.file) {
+          this.startAt = 'start'; // not even a header yet: the file has no history to skip
+          return;
+        }
         this.offset = 0;
         this.failed = false;
         if (this.delivered?.ino !== this.file.ino) this.delivered = undefined;
       }
       const f = this.file;
+      const fromStart = this.startAt === 'start';
+      this.startAt = 'start'; // after the first read of an open file, every frame is new
+      if (this.everyFrame() && fromStart) return this.readEveryFrame(f);
       const bytesRead = readSync(f.handle.fd, f.buffer, 0, f.buffer.length, this.offset);
       const read = this.scan(f, f.buffer.subarray(0, bytesRead), this.offset, this.badRun, false);
       // A backlog (start-up on a grown file, or a long stall): the newest frame is near EOF.
@@ -258,6 +280,25 @@ export class FrameFileFollower {
         });
       }
       await this.dropFile();
+    }
+  }
+
+  /** Every frame after the last one delivered, in order, up to EVERY_FRAME_READ_MAX (then `again`). */
+  private readEveryFrame(f: OpenFile): void {
+    let delivered = 0;
+    for (;;) {
+      const at = this.offset;
+      const bytesRead = readSync(f.handle.fd, f.buffer, 0, f.buffer.length, at);
+      const read = this.scan(f, f.buffer.subarray(0, bytesRead), at, this.badRun, false);
+      this.offset = read.scan.next;
+      this.setBadRun(read.scan.badRun, f.layout);
+      if (bytesRead === 0 && this.mayHaveChanged(f)) this.paceIdentityCheck();
+      for (const { offset } of read.scan.frames) if (this.deliverAt(f, read, offset)) delivered++;
+      if (bytesRead < f.buffer.length || this.offset === at || this.closed) return;
+      if (delivered >= EVERY_FRAME_READ_MAX) {
+        this.again = true;
+        return;
+      }
     }
   }
 
@@ -305,10 +346,14 @@ export class FrameFileFollower {
   }
 
   /** Parses and publishes the newest frame found, unless a frame at or beyond it was already sent from this inode. */
-  private deliver(f: OpenFile, { bytes, at, scan }: ReadScan): void {
-    const { offset } = scan.frames.at(-1)!;
+  private deliver(f: OpenFile, read: ReadScan): void {
+    this.deliverAt(f, read, read.scan.frames.at(-1)!.offset);
+  }
+
+  /** Parses and publishes the frame at file offset `offset` of `read`, unless a frame at or beyond it was already sent from this inode; true if published. */
+  private deliverAt(f: OpenFile, { bytes, at }: ReadScan, offset: number): boolean {
     const index = Math.floor(offset / f.layout.frameSize);
-    if (this.delivered && index <= this.delivered.index) return;
+    if (this.delivered && index <= this.delivered.index) return false;
     let frame: PffFrame;
     try {
       frame = parseFrame(bytes.subarray(offset - at, offset - at + f.layout.frameSize), f.layout, { file: this.name.fileName, offset });
@@ -316,10 +361,12 @@ export class FrameFileFollower {
       if (!isPffError(err)) throw err;
       this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
       this.tally?.malformed();
-      return;
+      return false;
     }
     this.delivered = { ino: f.ino, index };
-    if (!this.closed) this.events.onFrame({ frame, name: this.name });
+    if (this.closed) return false;
+    this.events.onFrame({ frame, name: this.name });
+    return true;
   }
 
   /**
@@ -335,14 +382,7 @@ export class FrameFileFollower {
   }
 
   private paceIdentityCheck(): void {
-    const d = decideThrottle(this.clock(), this.lastIdentityCheck, IDENTITY_CHECK_MS, this.identityTimer !== null);
-    if (d.action === 'send-now') void this.checkIdentity();
-    else if (d.action === 'schedule') {
-      this.identityTimer = runAt(d.at, this.clock, () => {
-        this.identityTimer = null;
-        void this.checkIdentity();
-      });
-    }
+    this.identityChecks.offer(true);
   }
 
   private async dropFile(): Promise<void> {
@@ -357,7 +397,7 @@ export class FrameFileFollower {
   /** Whether the path still names the followed file, unshortened: deleted (stop), replaced or truncated (re-sync). */
   async checkIdentity(): Promise<void> {
     if (this.closed) return;
-    this.lastIdentityCheck = this.clock();
+    this.identityChecks.take();
     let ino: number;
     try {
       ino = (await stat(this.path)).ino;
@@ -408,8 +448,7 @@ export class FrameFileFollower {
     if (this.closed) return;
     this.closed = true;
     this.fileWatch?.close();
-    this.identityTimer?.();
-    this.readTimer?.();
+    this.stopped.abort();
     await this.reading?.catch(() => undefined);
     await this.dropFile();
   }

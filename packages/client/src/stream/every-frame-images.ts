@@ -1,0 +1,59 @@
+// An every-frame host stream as images: each response checked by the host's tracker (no
+// duplicate, resume point kept), its gaps reported on the status stream and to the caller's
+// callback, its images (pano_image, then the batch) yielded one by one with their sequence.
+// Raw mode yields one single-image response per image, so that a consumer parsing elsewhere
+// (the sync face's main thread) sees the same images, sequence included.
+import { parsePanoImage, type ParsedImage, type StreamImagesResponse } from '@daqdata/core';
+import type { EventHub } from '../status/event-hub.js';
+import type { FrameGapEvent } from '../status/stream-event.js';
+import { describeError } from './grpc-errors.js';
+import type { EveryFrameTracker } from './every-frame-tracker.js';
+
+/** A parsed image of an every-frame stream: the node's sequence number and incarnation with it. */
+export type SequencedImage = ParsedImage & { sequence: number; incarnation: string };
+
+export interface RawEveryFrameMessage {
+  host: string;
+  /** One image: pano_image, with every_frame.node_sequence and node_incarnation (batch empty, gap absent). */
+  response: StreamImagesResponse;
+}
+
+/** The sequence and incarnation of a single-image every-frame response, if it is one. */
+export function sequenceOf(response: StreamImagesResponse): { sequence: number; incarnation: string } | null {
+  const ef = response.everyFrame;
+  return ef ? { sequence: ef.nodeSequence, incarnation: ef.nodeIncarnation } : null;
+}
+
+export async function* everyFrameImages(
+  responses: AsyncIterable<StreamImagesResponse>,
+  tracker: EveryFrameTracker,
+  o: { host: string; parse: boolean; events: EventHub; onGap?: (gap: FrameGapEvent) => void },
+): AsyncGenerator<SequencedImage | RawEveryFrameMessage> {
+  const { host, events } = o;
+  for await (const response of responses) {
+    let tracked;
+    try {
+      tracked = tracker.accept(response);
+    } catch (err) {
+      events.emit({ type: 'invalid-image', host, at: new Date(), reason: describeError(err) });
+      continue;
+    }
+    for (const g of tracked.gaps) {
+      const gap: FrameGapEvent = { type: 'gap', host, at: new Date(), ...g };
+      events.emit(gap);
+      o.onGap?.(gap);
+    }
+    for (const { sequence, incarnation, panoImage } of tracked.images) {
+      if (!o.parse) {
+        yield { host, response: { ...response, panoImage, everyFrame: { nodeSequence: sequence, nodeIncarnation: incarnation, batch: [] } } };
+        continue;
+      }
+      try {
+        const image = parsePanoImage(panoImage, { host, ...(response.timestamp ? { serverTimestamp: response.timestamp } : {}) });
+        yield Object.assign(image, { sequence, incarnation });
+      } catch (err) {
+        events.emit({ type: 'invalid-image', host, at: new Date(), reason: describeError(err) });
+      }
+    }
+  }
+}

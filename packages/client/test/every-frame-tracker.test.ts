@@ -1,0 +1,75 @@
+import { DeliveryOptions_Policy, FrameGap_Reason, PanoImage_Type, type PanoImage, type StreamImagesResponse } from '@daqdata/core';
+import { describe, expect, it } from 'vitest';
+import { EveryFrameTracker } from '../src/stream/every-frame-tracker.js';
+
+const pano = (frameNumber: number, file = 'a.pff', moduleId = 1): PanoImage => ({
+  type: PanoImage_Type.PULSE_HEIGHT,
+  header: {},
+  imageArray: [],
+  shape: [16, 16],
+  bytesPerPixel: 2,
+  file,
+  frameNumber,
+  moduleId,
+});
+
+/** A response carrying `images` ([sequence, pano]) from incarnation `inc`. */
+function response(inc: string, images: Array<[number, PanoImage]>, gap?: { first: number; count: number; reason: FrameGap_Reason }): StreamImagesResponse {
+  const [first, ...rest] = images;
+  return {
+    name: 'n',
+    message: '',
+    ...(first ? { panoImage: first[1] } : {}),
+    everyFrame: {
+      nodeSequence: first?.[0] ?? 0,
+      nodeIncarnation: inc,
+      batch: rest.map(([sequence, panoImage]) => ({ sequence, panoImage })),
+      ...(gap ? { gap: { firstMissingSequence: gap.first, count: gap.count, reason: gap.reason } } : {}),
+    },
+  };
+}
+
+const frames = (t: ReturnType<EveryFrameTracker['accept']>) => t.images.map((i) => i.panoImage.frameNumber);
+
+describe('EveryFrameTracker', () => {
+  it('asks to resume after the last sequence delivered, and drops what it already delivered', () => {
+    const t = new EveryFrameTracker(16);
+    expect(t.request({ streamMovieData: false, streamPulseHeightData: true, updateIntervalSeconds: 0, moduleIds: [] }).delivery).toEqual({
+      policy: DeliveryOptions_Policy.EVERY_FRAME,
+      batchLimit: 16,
+      resume: undefined,
+    });
+    expect(frames(t.accept(response('i1', [[1, pano(0)], [2, pano(1)]])))).toEqual([0, 1]);
+    expect(frames(t.accept(response('i1', [[2, pano(1)], [3, pano(2)]])))).toEqual([2]);
+    expect(t.resumePoint).toEqual({ incarnation: 'i1', afterSequence: 3 });
+  });
+
+  it('passes the node’s ring-overrun and re-init records on', () => {
+    const t = new EveryFrameTracker(0);
+    t.accept(response('i1', [[1, pano(0)]]));
+    expect(t.accept(response('i1', [[9, pano(8)]], { first: 2, count: 7, reason: FrameGap_Reason.RING_OVERRUN })).gaps).toEqual([
+      { reason: 'ring-overrun', firstMissingSequence: 2, count: 7 },
+    ]);
+  });
+
+  it('after a restart: drops frames it has, counts lost ones exactly per module and type, once', () => {
+    const t = new EveryFrameTracker(0);
+    t.accept(response('i1', [[1, pano(0)], [2, pano(4, 'b.pff', 2)]]));
+    t.accept(response('i1', [[3, pano(1)]]));
+    // The restarted node's record (count unknown to it) is replaced by the SDK's own count.
+    const r = t.accept(response('i2', [], { first: 4, count: 0, reason: FrameGap_Reason.NODE_RESTART }));
+    expect(r).toEqual({ images: [], gaps: [] });
+    const s = t.accept(response('i2', [[1, pano(1)], [2, pano(5)], [3, pano(6)], [4, pano(0, 'c.pff', 2)]]));
+    expect(frames(s)).toEqual([5, 6, 0]);
+    expect(s.gaps).toEqual([
+      { reason: 'node-restart', count: 3, moduleId: 1, kind: 'pulse-height', file: 'a.pff', firstMissingFrame: 2 },
+      { reason: 'node-restart', count: null, moduleId: 2, kind: 'pulse-height', file: 'c.pff', firstMissingFrame: null },
+    ]);
+    expect(t.accept(response('i2', [[5, pano(9)]])).gaps).toEqual([]);
+  });
+
+  it('a node that does not deliver every frame is an error, not a silent latest stream', () => {
+    const t = new EveryFrameTracker(0);
+    expect(() => t.accept({ name: 'n', message: '', panoImage: pano(0) })).toThrow(/does not support every-frame delivery/);
+  });
+});

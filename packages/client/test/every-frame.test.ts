@@ -1,0 +1,130 @@
+// The SDK's every-frame delivery over real DAQ node processes (issue 13): every frame of many
+// nodes, numbered, in order per node; a node killed and restarted mid-stream resumes with no
+// duplicate and exactly one gap whose count is exact; the sync face gets the same images.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { PffWriter } from '@daqdata/core';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DaqClient, type FrameGapEvent, type SequencedImage, type StreamEvent } from '../src/index.js';
+import { startDaqNode, type DaqNodeProcess } from './helpers/daq-node-process.js';
+import { headerFor, makeRunDir, openFrameFile, packet, pixelsFor } from './helpers/images.js';
+import { until } from './helpers/wait.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+});
+
+const run = promisify(execFile);
+const SYNC_CHILD = fileURLToPath(new URL('./helpers/sync-face-child.mjs', import.meta.url));
+const FAST_RECONNECT = { initialDelayMs: 50, maxDelayMs: 200 };
+
+interface Followed {
+  node: DaqNodeProcess;
+  dataDir: string;
+  writer: PffWriter;
+  written: number;
+}
+
+/** A node process following its own data directory, with a ph256 file for module `moduleId`. */
+async function followedNode(moduleId: number): Promise<Followed> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'daq-client-every-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const writer = await openFrameFile(await makeRunDir(dataDir, moduleId), 'ph256', moduleId);
+  cleanups.push(() => writer.close());
+  const node = await startDaqNode({ dataRoot: dataDir, dataDir, name: `every-${moduleId}` });
+  cleanups.push(() => node.kill());
+  return { node, dataDir, writer, written: 0 };
+}
+
+async function write(f: Followed, n: number): Promise<void> {
+  for (let i = 0; i < n; i++, f.written++) await f.writer.append(headerFor('ph256', packet(1_754_112_728, 1000 * f.written), f.written % 4), pixelsFor('ph256', f.written));
+}
+
+/** Resolves once the node serves `n` streams (it then reads every frame for them). */
+const serving = (node: DaqNodeProcess, n = 1) => until(`${node.address} serving ${n} stream(s)`, async () => (await node.activeStreams()) === n);
+
+describe('every-frame delivery through the SDK', () => {
+  it('delivers every frame of two nodes, numbered and in order per node, parsed', async () => {
+    const a = await followedNode(1);
+    const b = await followedNode(2);
+    await using client = DaqClient.fromAddresses([a.node.address, b.node.address], { reconnect: FAST_RECONNECT });
+    const stream = client.streamImages({ delivery: 'every-frame', movie: false, pulseHeight: true });
+    const first = stream.next();
+    await Promise.all([serving(a.node), serving(b.node)]);
+    await Promise.all([write(a, 150), write(b, 90)]);
+    const images: SequencedImage[] = [(await first).value as SequencedImage];
+    for await (const image of stream) {
+      images.push(image);
+      if (images.length === 240) break;
+    }
+    for (const [f, moduleId] of [[a, 1], [b, 2]] as const) {
+      const mine = images.filter((i) => i.host === f.node.address);
+      expect(mine.every((i) => i.moduleId === moduleId && i.type === 'pulse-height')).toBe(true);
+      expect(mine.map((i) => i.frameNumber)).toEqual(Array.from({ length: f.written }, (_, k) => k));
+      expect(mine.map((i) => i.sequence - mine[0]!.sequence)).toEqual(Array.from({ length: f.written }, (_, k) => k));
+      expect(mine.map((i) => i.pixels[5])).toEqual(Array.from({ length: f.written }, (_, k) => pixelsFor('ph256', k)[5]));
+    }
+  });
+
+  it('a node killed and restarted mid-stream: resumed with no duplicate and one gap whose count is exact', async () => {
+    const a = await followedNode(1);
+    await using client = DaqClient.fromAddresses([a.node.address], { reconnect: FAST_RECONNECT });
+    const events: StreamEvent[] = [];
+    client.onStatus((e) => events.push(e));
+    const gaps: FrameGapEvent[] = [];
+    const stream = client.streamImages({ delivery: 'every-frame', movie: false, pulseHeight: true, onGap: (g) => gaps.push(g) });
+    const images: SequencedImage[] = [];
+    const take = async (n: number) => {
+      for (let i = 0; i < n; i++) images.push((await stream.next()).value as SequencedImage);
+    };
+    const first = take(10);
+    await serving(a.node);
+    await write(a, 10);
+    await first;
+    await a.node.kill();
+    // Written while the node is down: the restarted node starts after them, so they are lost, and said so.
+    await write(a, 7);
+    const port = a.node.port;
+    a.node = await startDaqNode({ port, dataRoot: a.dataDir, dataDir: a.dataDir, name: 'every-1' });
+    cleanups.push(() => a.node.kill());
+    await serving(a.node);
+    const rest = take(5);
+    await write(a, 5);
+    await rest;
+    expect(images.map((i) => i.frameNumber)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 17, 18, 19, 20, 21]);
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toMatchObject({ type: 'gap', host: a.node.address, reason: 'node-restart', count: 7, moduleId: 1, kind: 'pulse-height', firstMissingFrame: 10 });
+    expect(events.filter((e) => e.type === 'gap')).toEqual(gaps);
+    expect(new Set(images.map((i) => i.incarnation)).size).toBe(2);
+    await stream.return(undefined);
+  });
+
+  it('the RxJS face streams every frame with its sequence', async () => {
+    const a = await followedNode(4);
+    await using client = DaqClient.fromAddresses([a.node.address], { reconnect: FAST_RECONNECT });
+    const all = firstValueFrom(client.images$({ delivery: 'every-frame', movie: false, pulseHeight: true }).pipe(take(25), toArray()));
+    await serving(a.node);
+    await write(a, 25);
+    const images = await all;
+    expect(images.map((i) => i.frameNumber)).toEqual(Array.from({ length: 25 }, (_, k) => k));
+    expect(images.map((i) => i.sequence - images[0]!.sequence)).toEqual(Array.from({ length: 25 }, (_, k) => k));
+  });
+
+  it('the sync face streams every frame with its sequence (a script with no await, in its own process)', async () => {
+    const a = await followedNode(3);
+    const script = run(process.execPath, [SYNC_CHILD, 'every-frame', '20', a.node.address], { timeout: 30_000 });
+    await serving(a.node);
+    await write(a, 20);
+    const { stdout } = await script;
+    const { images } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { images: Array<{ frameNumber: number; sequence: number; incarnation: string }> };
+    expect(images.map((i) => i.frameNumber)).toEqual(Array.from({ length: 20 }, (_, k) => k));
+    expect(images.map((i) => i.sequence - images[0]!.sequence)).toEqual(Array.from({ length: 20 }, (_, k) => k));
+    expect(new Set(images.map((i) => i.incarnation)).size).toBe(1);
+  });
+});

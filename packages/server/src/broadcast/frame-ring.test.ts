@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { broadcastImage, type BroadcastImage } from './broadcast-image.js';
+import { FrameRing, RING_ENTRY_OVERHEAD_BYTES } from './frame-ring.js';
+
+let now = 0;
+const clock = () => now;
+
+function image(sequence: number, size: number, moduleId = 1): BroadcastImage {
+  const img = broadcastImage({ moduleId, kind: 'pulse-height', file: 'f', frameNumber: sequence, seenAt: now }, () => new Uint8Array(size));
+  img.sequence = sequence;
+  return img;
+}
+const all = () => true;
+
+describe('FrameRing', () => {
+  it('never holds more than maxBytes, and what a reader gets plus its gap covers every sequence once (any sizes, any reader position)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 20_000 }), fc.nat(), (sizes, maxBytes, startAt) => {
+        now = 0;
+        const ring = new FrameRing({ maxBytes, maxAgeMs: 1e9, clock });
+        sizes.forEach((size, i) => {
+          ring.push(image(i + 1, size), true);
+          expect(ring.heldBytes).toBeLessThanOrEqual(maxBytes);
+        });
+        const from = (startAt % sizes.length) + 1;
+        const got: number[] = [];
+        let cursor = from;
+        let missing = 0;
+        for (;;) {
+          const r = ring.read(cursor, all, 7, 1e9);
+          if (r.gap) {
+            expect(r.gap.firstMissing).toBe(cursor);
+            expect(r.gap.reason).toBe('ring-overrun');
+            missing += r.gap.count;
+          }
+          got.push(...r.images.map((i) => i.sequence));
+          if (r.images.length === 0 && !r.gap) break;
+          cursor = r.next;
+        }
+        expect(missing + got.length).toBe(sizes.length - from + 1);
+        expect(got).toEqual(Array.from({ length: got.length }, (_, k) => sizes.length - got.length + 1 + k));
+      }),
+    );
+  });
+
+  it('counts each entry as its bytes plus the overhead, and drops frames older than maxAgeMs', () => {
+    now = 0;
+    const ring = new FrameRing({ maxBytes: 10 * (100 + RING_ENTRY_OVERHEAD_BYTES), maxAgeMs: 1000, clock });
+    for (let s = 1; s <= 5; s++) ring.push(image(s, 100), true);
+    expect(ring.heldBytes).toBe(5 * (100 + RING_ENTRY_OVERHEAD_BYTES));
+    now = 1500;
+    ring.push(image(6, 100), true);
+    expect(ring.held).toBe(1);
+    expect(ring.oldestHeld).toBe(6);
+    expect(ring.read(1, all, 10, 1e9).gap).toEqual({ firstMissing: 1, count: 5, reason: 'ring-overrun' });
+  });
+
+  it('holds nothing while nobody wants every frame, and a reader starting then gets only what follows', () => {
+    now = 0;
+    const ring = new FrameRing({ maxBytes: 1e6, maxAgeMs: 1e9, clock });
+    for (let s = 1; s <= 3; s++) ring.push(image(s, 10), false);
+    expect(ring.held).toBe(0);
+    expect(ring.oldestHeld).toBe(4);
+    ring.push(image(4, 10), true);
+    const r = ring.read(ring.oldestHeld, all, 10, 1e9);
+    expect(r).toMatchObject({ gap: null, next: 5 });
+    expect(r.images.map((i) => i.sequence)).toEqual([4]);
+  });
+
+  it('skips images the reader does not want, batches within the limit and the byte budget, at least one image each', () => {
+    now = 0;
+    const ring = new FrameRing({ maxBytes: 1e6, maxAgeMs: 1e9, clock });
+    for (let s = 1; s <= 10; s++) ring.push(image(s, 100, s % 2), true);
+    const odd = (i: BroadcastImage) => i.moduleId === 1;
+    expect(ring.read(1, odd, 2, 1e9).images.map((i) => i.sequence)).toEqual([1, 3]);
+    expect(ring.read(1, odd, 10, 250).images.map((i) => i.sequence)).toEqual([1, 3]);
+    expect(ring.read(1, odd, 10, 50).images.map((i) => i.sequence)).toEqual([1]);
+    expect(ring.read(4, odd, 10, 1e9)).toMatchObject({ next: 11 });
+  });
+
+  it('reports frames dropped by a re-initialisation as re-init', () => {
+    now = 0;
+    const ring = new FrameRing({ maxBytes: 1e6, maxAgeMs: 1e9, clock });
+    for (let s = 1; s <= 4; s++) ring.push(image(s, 10), true);
+    ring.clearForReinit();
+    ring.push(image(5, 10), true);
+    expect(ring.read(3, all, 10, 1e9)).toMatchObject({ gap: { firstMissing: 3, count: 2, reason: 're-init' } });
+  });
+});

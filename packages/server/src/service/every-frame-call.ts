@@ -1,0 +1,69 @@
+// The EVERY_FRAME side of StreamImages: where a stream starts (resume point, or the oldest
+// frame held), the bounds on what the request may ask, and each batch as the response the wire
+// serializer writes. The LATEST side is ClientImageStream; DaqNode picks one per call.
+import { type DeliveryOptions } from '@daqdata/core';
+import { ServerError, Status } from 'nice-grpc';
+import type { ImageSelection, StreamEnd } from '../broadcast/client-image-stream.js';
+import type { Clock } from '../broadcast/clock.js';
+import { EveryFrameStream } from '../broadcast/every-frame-stream.js';
+import type { FrameGap, FrameRing } from '../broadcast/frame-ring.js';
+import { everyFrameResponseParts } from './every-frame-response-encoding.js';
+import type { ImageResponse } from './image-response-encoding.js';
+
+/** Images per response when the request leaves batch_limit 0. */
+export const DEFAULT_BATCH_LIMIT = 1_024;
+export const MAX_BATCH_LIMIT = 65_536;
+/** Encoded image bytes per response: below the 4 MiB a gRPC client accepts by default. */
+export const MAX_BATCH_BYTES = 3 * 1024 * 1024;
+
+export interface EveryFrameNode {
+  incarnation: string;
+  incarnationField: Uint8Array;
+  nameField: Uint8Array;
+  ring: FrameRing;
+  clock: Clock;
+}
+
+/** Where a stream starts and what it says first; throws INVALID_ARGUMENT for a resume point this node never gave. */
+function startOf(node: EveryFrameNode, delivery: DeliveryOptions): { from: number; gap: FrameGap | null } {
+  const resume = delivery.resume;
+  if (!resume) return { from: node.ring.oldestHeld, gap: null };
+  const after = resume.afterSequence;
+  if (resume.nodeIncarnation !== node.incarnation) {
+    // Another incarnation's numbering: what was lost between is not the node's to count.
+    return { from: node.ring.oldestHeld, gap: { firstMissing: after + 1, count: 0, reason: 'node-restart' } };
+  }
+  if (after > node.ring.newestSequence) {
+    throw new ServerError(Status.INVALID_ARGUMENT, `delivery.resume.after_sequence ${after} is beyond this node's newest sequence ${node.ring.newestSequence}`);
+  }
+  return { from: after + 1, gap: null };
+}
+
+export function openEveryFrameStream(node: EveryFrameNode, delivery: DeliveryOptions, selection: ImageSelection, intervalMs: number): EveryFrameStream {
+  const limit = delivery.batchLimit;
+  if (limit > MAX_BATCH_LIMIT) throw new ServerError(Status.INVALID_ARGUMENT, `delivery.batch_limit ${limit} is above the maximum of ${MAX_BATCH_LIMIT}`);
+  const { from, gap } = startOf(node, delivery);
+  return new EveryFrameStream({
+    selection,
+    ring: node.ring,
+    from,
+    initialGap: gap,
+    batchLimit: limit || DEFAULT_BATCH_LIMIT,
+    maxBatchBytes: MAX_BATCH_BYTES,
+    intervalMs,
+    clock: node.clock,
+  });
+}
+
+/** The next response of an every-frame stream, or why it ended. */
+export async function nextEveryFrameResponse(node: EveryFrameNode, stream: EveryFrameStream): Promise<ImageResponse | StreamEnd> {
+  const next = await stream.next();
+  if ('reason' in next) return next;
+  const [first] = next.images;
+  return {
+    nameField: node.nameField,
+    sentAtMs: next.sentAt,
+    ...(first ? { panoImage: first.encoded() } : {}),
+    everyFrame: everyFrameResponseParts(node.incarnationField, next.images, next.gap),
+  };
+}
