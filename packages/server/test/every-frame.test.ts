@@ -24,7 +24,7 @@ async function nodeFollowing(config: Partial<ServerConfig> = {}): Promise<{ node
   const dataDir = join(node.root, 'data');
   const file = await RecorderFile.create(await runDir(dataDir, 1), 'ph256', 1);
   cleanups.push(() => file.close());
-  const res = await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0 });
+  const res = await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0.001 });
   expect(res).toEqual({ success: true, errorMessage: '' });
   return { node, file };
 }
@@ -171,7 +171,7 @@ describe('every-frame delivery', () => {
     const old = await RecorderFile.create(dir, 'ph256', 1);
     cleanups.push(() => old.close());
     await old.write(30, 2000);
-    expect((await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0 })).success).toBe(true);
+    expect((await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0.001 })).success).toBe(true);
     const s = stream(node, everyFrame());
     await streamsStarted(node, 1);
     await old.write(5, 700);
@@ -226,7 +226,7 @@ describe('every-frame delivery', () => {
     const last = flatten(a.received).items.at(-1)!.sequence;
     await file.write(4, 500);
     await published(node, last + 4);
-    const res = await node.client.initHpIo({ dataDir: join(node.root, 'data'), updateIntervalSeconds: 0 });
+    const res = await node.client.initHpIo({ dataDir: join(node.root, 'data'), updateIntervalSeconds: 0.001 });
     expect(res.success).toBe(true);
     const b = stream(node, everyFrame({ resume: { nodeIncarnation: node.server.node.incarnation, afterSequence: last } }));
     await b.until((rs) => flatten(rs).gaps.length > 0, 'a gap record');
