@@ -1,6 +1,7 @@
 // `daq coincide` as a real child process against real nodes (`daq up`, two node processes,
 // each injecting the same coincident pulses into its own modules): every group it prints is an
-// injected pulse, exactly (modules, quabos, nanosecond times), seen across both nodes. And the
+// injected pulse, exactly (modules, quabos, nanosecond times), seen across both nodes, and no
+// injected pulse between them is missed (every-frame delivery). And the
 // flags that shape coincidences and injection are checked before anything starts.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -74,6 +75,12 @@ describe('daq coincide', () => {
       // The brightest pixel of a blob of amplitude >= 150 and width >= 0.5 px is >= 150/e = 55, plus noise of sd 6.
       for (const m of g.members) expect(m.peak.value).toBeGreaterThan(20);
     }
+    // Every event is delivered (every-frame): no injected pulse between the first and the last
+    // group printed is missing.
+    const times = [...truth.values()].map((p) => p.members.reduce((t, m) => (BigInt(m.timeNs) < t ? BigInt(m.timeNs) : t), BigInt(p.members[0]!.timeNs))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const first = BigInt(groups[0]!.startNs);
+    const last = BigInt(groups.at(-1)!.startNs);
+    expect(times.filter((t) => t >= first && t <= last)).toHaveLength(groups.length);
   }, 120_000);
 
   it('rejects bad coincidence and injection flags with a clear message and exit code 2, before contacting a node', async () => {

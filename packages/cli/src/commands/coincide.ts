@@ -18,7 +18,6 @@ interface CoincideFlags extends TargetFlags {
   json?: boolean;
   lateness: bigint;
   unsynchronised: 'exclude' | 'arrival';
-  refreshPeriod: number;
   idleFlush: number;
   count?: number;
   duration?: number;
@@ -31,12 +30,12 @@ function parseNs(value: string): bigint {
 }
 
 /**
- * The pulse-height stream the matcher reads: the one place its delivery is chosen. Until
- * every-frame delivery (issue 13 item 3) lands, nodes send the newest event per module and
- * refresh period, so the matcher sees a sample; then `delivery: 'every-frame'` goes here.
+ * The pulse-height stream the matcher reads: every event of every node, in order, resumed
+ * after a reconnect (every-frame delivery); a gap a node reports is printed on stderr by
+ * runImageStream, so a coincidence can only be missed where the stream says frames were lost.
  */
 function pulseHeightImages(client: DaqClient, hosts: string[], flags: CoincideFlags, signal: AbortSignal): AsyncIterable<ParsedImage> {
-  return client.streamImages({ hosts, movie: false, pulseHeight: true, moduleIds: flags.moduleIds, updateIntervalSeconds: flags.refreshPeriod, signal });
+  return client.streamImages({ hosts, movie: false, pulseHeight: true, moduleIds: flags.moduleIds, delivery: 'every-frame', signal });
 }
 
 export function coincideCommand(): Command {
@@ -47,7 +46,6 @@ export function coincideCommand(): Command {
     .option('--json', 'NDJSON: one object per group (nanosecond times as strings)')
     .addOption(new Option('--lateness <ns>', 'how far behind the newest event an event may arrive and still be matched').default(DEFAULT_LATENESS_NS, String(DEFAULT_LATENESS_NS)).argParser(argParser(parseNs)))
     .addOption(new Option('--unsynchronised <mode>', 'events whose White Rabbit clock is unsynchronised: exclude them, or match them among themselves on arrival time (flagged)').choices(['exclude', 'arrival']).default('exclude'))
-    .option('--refresh-period <seconds>', 'until every-frame delivery: nodes send the newest event per module per this many seconds', argParser(parsePositiveNumber), 0.01)
     .option('--idle-flush <ms>', 'after this many ms without an event, print the groups still waiting for stragglers', argParser(parsePositiveNumber), 1000)
     .option('--count <n>', 'stop after n groups', argParser(parseCount))
     .option('--duration <seconds>', 'stop after this many seconds', argParser(parsePositiveNumber))
