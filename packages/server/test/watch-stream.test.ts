@@ -241,9 +241,11 @@ describe('watching and streaming', () => {
 
     // Truncation: the file restarts; frames the clients already had (#0..#4) are not sent again,
     // the new data's frames beyond them are.
+    // The node must see the file short before it grows again: appended at once, 7 frames over
+    // the 5 it had would look like plain growth (a loaded node may not read in between).
     await truncate(f.path, 0);
-    await writeFile(f.path, Buffer.concat([100, 101, 102, 103, 104, 105, 106].map((n) => frameBytes('img16', n))), { flag: 'a' });
     await node.logs.waitFor(/file truncated/);
+    await writeFile(f.path, Buffer.concat([100, 101, 102, 103, 104, 105, 106].map((n) => frameBytes('img16', n))), { flag: 'a' });
     await s.until((r) => r.at(-1)!.response.panoImage!.imageArray[0] === pixelsFor('img16', 106)[0] && r.at(-1)!.response.panoImage!.frameNumber === 6, 'frame after truncation');
 
     // Replacement: another file renamed over it.
