@@ -134,7 +134,7 @@ export function addServeOptions(cmd: Command): Command {
     .addOption(new Option('--auth-token <token>', 'bearer token for InitHpIo and UploadImages').env('DAQ_AUTH_TOKEN'))
     .option('--tls-cert <file>', 'PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
-    .addOption(new Option('--log-format <format>', 'log format').choices(['human', 'json']))
+    .addOption(new Option('--log-format <format>', 'log format (default auto: human on a terminal, JSON lines otherwise)').choices(['human', 'json', 'auto']))
     .option('--grace <seconds>', 'shutdown grace period in seconds (default 5)')
     .option('--data-dir <dir>', 'follow this data directory from start-up (must be inside an allowed root)')
     .option('--recorder-socket [template]', `accept frames from the recorder on Unix sockets at this path, {dp_name} replaced (default ${REFERENCE_RECORDER_SOCKETS.socketPathTemplate})`)
