@@ -7,7 +7,7 @@ import { COMMAND_TABLE, invokedCommand } from '../src/command-table.js';
 import { EXIT } from '../src/exit-codes.js';
 import { runCli } from './support/cli-process.js';
 
-const TRACE_IMPORTS = fileURLToPath(new URL('./fixtures/trace-imports.mjs', import.meta.url));
+const TRACE_IMPORTS = fileURLToPath(new URL('../../../scripts/trace-imports.mjs', import.meta.url));
 
 /** The files under packages/cli/dist a `daq` command line loads, from the import trace on stderr. */
 async function cliFilesLoaded(args: string[]): Promise<{ code: number | null; stdout: string; files: string[] }> {
