@@ -9,17 +9,26 @@
 import { pino, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LogFormat } from '../config/server-config.js';
 
+/** The levels the node logs at, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Fields of a line: flat values (undefined ones are left out of the line). */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
+/** What the node and the CLI log through; {@link createLogger} makes one. */
 export interface Logger {
+  /** Detail for debugging (off at the default level, info). */
   debug(msg: string, fields?: LogFields): void;
+  /** What the node does: listening, following a directory, a stream started. */
   info(msg: string, fields?: LogFields): void;
+  /** Something went wrong that the node works around (a malformed frame, a refused call). */
   warn(msg: string, fields?: LogFields): void;
+  /** Something failed (a start, a shutdown). */
   error(msg: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line (e.g. the client of a stream). */
   child(fields: LogFields): Logger;
 }
 
+/** Where finished lines go, one call per line without its newline (default: stderr). */
 export type LogSink = (line: string) => void;
 
 /**
@@ -35,6 +44,7 @@ export type LineFormat = LogFormat | 'short';
  */
 export const REDACTED_FIELDS = ['authorization', 'authToken', 'token', 'auth_token'] as const;
 const REDACT_PATHS = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`]);
+/** What a redacted field's value is written as. */
 export const REDACTED = '[redacted]';
 
 /** `auto` resolved against the stream the lines go to. */
@@ -57,6 +67,7 @@ function reformat(format: 'human' | 'short', jsonLine: string): string {
   return formatLogLine(format, new Date(time), level, msg, fields, name);
 }
 
+/** A pino logger behind the {@link Logger} interface, writing `format` lines at `level` and above to `sink`. */
 export function createLogger(options: {
   format: LineFormat;
   level?: LogLevel | 'silent';
