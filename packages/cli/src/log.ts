@@ -1,14 +1,12 @@
-// --log-level: diagnostics on stderr, so stdout stays data (summary lines, NDJSON).
+// --log-level: diagnostics on stderr, so stdout stays data (summary lines, NDJSON). The logger is
+// the node's (pino underneath, one logger for server and CLI), writing `daq <level>: message`
+// lines; imported from its own entry so a client command does not load the whole server.
+import { createLogger, type Logger } from '@daqdata/server/log';
+
+export type { Logger };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 export function parseLogLevel(value: string): LogLevel {
   const v = value.toLowerCase();
@@ -22,9 +20,5 @@ export function parseLogLevel(value: string): LogLevel {
 }
 
 export function stderrLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const threshold = LOG_LEVELS.indexOf(level);
-  const at = (l: LogLevel) => (message: string) => {
-    if (LOG_LEVELS.indexOf(l) >= threshold) write(`daq ${l}: ${message}\n`);
-  };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return createLogger({ format: 'short', name: 'daq', level, sink: (line) => write(`${line}\n`) });
 }

@@ -1,8 +1,9 @@
-// @daqdata/server: the DAQ-node daemon as a library.
+// @daqdata/server: the DAQ node as a library (the node, watcher, hub, RPCs, config schema, logger).
+// The daemon around it (flags, config files, signals, exit, the simulator plug-in) is
+// `@daqdata/server/daemon` (src/daemon/).
 export * from './config/server-config.js';
 export * from './log/logger.js';
 export * from './server.js';
-export * from './serve-command.js';
 export * from './service/simulator.js';
 export * from './service/daq-node.js';
 export * from './service/image-response-encoding.js';

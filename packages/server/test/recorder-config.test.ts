@@ -12,7 +12,7 @@ import { DaqDataDefinition } from '@daqdata/core';
 import { createChannel, createClient } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REFERENCE_RECORDER_SOCKETS, resolveServerConfig } from '../src/config/server-config.js';
-import { addServeOptions, flagsToOverrides, type ServeFlags } from '../src/serve-command.js';
+import { addServeOptions, flagsToOverrides, type ServeFlags } from '../src/daemon/serve-command.js';
 import { StreamRecorder, tempDir } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -12,7 +12,7 @@ import { createChannel, createClient } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServerChild } from '../src/bench/server-child.js';
 import { resolveServerConfig } from '../src/config/server-config.js';
-import { addServeOptions, flagsToOverrides, type ServeFlags } from '../src/serve-command.js';
+import { addServeOptions, flagsToOverrides, type ServeFlags } from '../src/daemon/serve-command.js';
 import { startTestNode, StreamRecorder, tempDir, type Received } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,6 @@
 // `daq serve`: run this machine's DAQ-node server (same flags as the server's daq-server).
 import { Command } from 'commander';
-import { addServeOptions, runServe, type ServeFlags } from '@daqdata/server';
+import { addServeOptions, runServe, type ServeFlags } from '@daqdata/server/daemon';
 import { CliError, EXIT } from '../exit-codes.js';
 
 export function serveCommand(): Command {

@@ -8,7 +8,7 @@
 // (e) recorder socket beside the file path in one run: write-to-client latency at 20 and 1,000
 //     frames/s, and the most frames/s one recorder connection sustains (the writer blocks when
 //     the node falls behind) next to a recorder appending to a file as fast as it can.
-// The server is a real child process (dist/main.js); recorders run in worker threads.
+// The server is a real child process (the daq-server bundle); recorders run in worker threads.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -21,7 +21,7 @@ async function configFile(content: string): Promise<string> {
 describe('server configuration', () => {
   it('has documented defaults', async () => {
     const c = await loadServerConfig(undefined);
-    expect(c).toMatchObject({ port: DEFAULT_PORT, host: '0.0.0.0', nodeName: hostname(), logFormat: 'human', unixSocket: null, authToken: null, allowedDataRoots: [] });
+    expect(c).toMatchObject({ port: DEFAULT_PORT, host: '0.0.0.0', nodeName: hostname(), logFormat: 'auto', unixSocket: null, authToken: null, allowedDataRoots: [] });
     expect(c.minUpdateIntervalSeconds).toBeGreaterThan(0);
   });
 
@@ -35,7 +35,7 @@ describe('server configuration', () => {
     const path = await configFile(JSON.stringify({ port: 70000 }));
     await expect(loadServerConfig(path)).rejects.toThrow(/server\.json: "port" must be an integer port 0-65535/);
     await expect(loadServerConfig(undefined, { minUpdateIntervalSeconds: -1 })).rejects.toThrow(/command line: "minUpdateIntervalSeconds" must be a positive number/);
-    await expect(loadServerConfig(undefined, { logFormat: 'xml' })).rejects.toThrow(/"logFormat" must be "human" or "json"/);
+    await expect(loadServerConfig(undefined, { logFormat: 'xml' })).rejects.toThrow(/"logFormat" must be "human", "json" or "auto"/);
     await expect(loadServerConfig(await configFile('{"prot": 1}'))).rejects.toThrow(/"prot" is not a known setting/);
     await expect(loadServerConfig(await configFile('{port'))).rejects.toThrow(/is not valid JSON/);
     await expect(loadServerConfig(await configFile('[1]'))).rejects.toThrow(/must hold a JSON object/);

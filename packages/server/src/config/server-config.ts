@@ -13,7 +13,8 @@ import { HpIoConfigError, INITIAL_HP_IO_SCHEMA, initHpIoRequestFrom, readHpIoCon
 import { isReferenceServerConfig, ReferenceConfigError, translateReferenceServerConfig, type IgnoredSetting, type ReferenceTranslation } from './reference-server-config.js';
 import { DAY_SECONDS, firstIssue, flag, integerBetween, moduleId, nonEmptyString, nonNegativeNumberUpTo, positiveIntegerUpTo, positiveNumberUpTo, settingsObject, stringList } from './schema-rules.js';
 
-export type LogFormat = 'human' | 'json';
+/** `auto`: human lines on a terminal, JSON lines otherwise (a daemon's stderr goes to the journal or a file). */
+export type LogFormat = 'human' | 'json' | 'auto';
 
 export const RECORDER_SOCKETS_SCHEMA = settingsObject(
   {
@@ -76,7 +77,10 @@ const SETTINGS = {
   authToken: nonEmptyString().nullable().default(null).describe('when set, InitHpIo and UploadImages need `authorization: Bearer <token>`'),
   tlsCertFile: nonEmptyString().nullable().default(null).describe('PEM certificate chain; with tlsKeyFile'),
   tlsKeyFile: nonEmptyString().nullable().default(null).describe('PEM private key; with tlsCertFile'),
-  logFormat: z.enum(['human', 'json'], { error: 'must be "human" or "json"' }).default('human').describe('log lines on stderr'),
+  logFormat: z
+    .enum(['human', 'json', 'auto'], { error: 'must be "human", "json" or "auto"' })
+    .default('auto')
+    .describe('log lines on stderr: auto = human on a terminal, JSON lines otherwise'),
   shutdownGraceSeconds: nonNegativeNumberUpTo(3_600).default(5).describe('seconds streams get to end cleanly at shutdown before they are cut'),
   initialDataDir: nonEmptyString().nullable().default(null).describe('data directory to follow from start-up (as if InitHpIo had been called)'),
   initialHpIo: INITIAL_HP_IO_SCHEMA.nullable()

@@ -1,52 +1,107 @@
-// Logging for the node: human lines by default, JSON lines on request. A child logger carries
-// fields (e.g. the per-client id) so every line of a stream names its client without each
-// call site repeating it. The sink is injectable so tests and embedders can capture lines.
+// Logging for the node and the CLI: one logger, pino underneath. JSON lines for a daemon (the
+// journal, a log shipper), human lines on a terminal, `daq warn: ...` lines for the CLI's
+// diagnostics. A child logger carries fields (e.g. the per-client id) so every line of a stream
+// names its client without each call site repeating it. The sink is injectable so tests and
+// embedders can capture lines. The human formats are our own formatter over pino's JSON line,
+// not pino-pretty: pino-pretty brings about fifteen packages and runs as a worker-thread
+// transport, which the single-file daq-server bundle cannot carry, and it would change the
+// human lines operators and tests read.
+import { pino, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LogFormat } from '../config/server-config.js';
 
+/** The levels the node logs at, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Fields of a line: flat values (undefined ones are left out of the line). */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
+/** What the node and the CLI log through; {@link createLogger} makes one. */
 export interface Logger {
+  /** Detail for debugging (off at the default level, info). */
   debug(msg: string, fields?: LogFields): void;
+  /** What the node does: listening, following a directory, a stream started. */
   info(msg: string, fields?: LogFields): void;
+  /** Something went wrong that the node works around (a malformed frame, a refused call). */
   warn(msg: string, fields?: LogFields): void;
+  /** Something failed (a start, a shutdown). */
   error(msg: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line (e.g. the client of a stream). */
   child(fields: LogFields): Logger;
 }
 
+/** Where finished lines go, one call per line without its newline (default: stderr). */
 export type LogSink = (line: string) => void;
 
-const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/**
+ * How a line is written: `json` (pino's line: time, level, fields, msg), `human`
+ * (`<time> INFO  msg key=value`), `short` (`<name> info: msg key=value`, the CLI's diagnostics),
+ * or `auto`: human when stderr is a terminal, JSON otherwise.
+ */
+export type LineFormat = LogFormat | 'short';
 
-/** One log line in the given format: pure, so the format is testable. */
-export function formatLogLine(format: LogFormat, time: Date, level: LogLevel, msg: string, fields: LogFields): string {
+/**
+ * Field names whose values never reach a log line, at the top level or one object down: the
+ * auth token (a node started with --auth-token) and request metadata that carries it.
+ */
+export const REDACTED_FIELDS = ['authorization', 'authToken', 'token', 'auth_token'] as const;
+const REDACT_PATHS = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`]);
+/** What a redacted field's value is written as. */
+export const REDACTED = '[redacted]';
+
+/** `auto` resolved against the stream the lines go to. */
+export function resolveLogFormat(format: LineFormat, stream: { isTTY?: boolean } = process.stderr): Exclude<LineFormat, 'auto'> {
+  if (format !== 'auto') return format;
+  return stream.isTTY ? 'human' : 'json';
+}
+
+/** One human or short line from its parts: pure, so the format is testable. */
+export function formatLogLine(format: 'human' | 'short', time: Date, level: LogLevel, msg: string, fields: LogFields, name = 'daq'): string {
   const defined = Object.entries(fields).filter(([, v]) => v !== undefined);
-  if (format === 'json') {
-    return JSON.stringify({ time: time.toISOString(), level, msg, ...Object.fromEntries(defined) });
-  }
   const tail = defined.map(([k, v]) => `${k}=${typeof v === 'string' && /\s|"/.test(v) ? JSON.stringify(v) : v}`);
+  if (format === 'short') return [`${name} ${level}: ${msg}`, ...tail].join(' ');
   return [time.toISOString(), level.toUpperCase().padEnd(5), msg, ...tail].join(' ');
 }
 
+/** pino's JSON line rewritten as a human or short line. */
+function reformat(format: 'human' | 'short', jsonLine: string): string {
+  const { time, level, msg, name, ...fields } = JSON.parse(jsonLine) as LogFields & { time: string; level: LogLevel; msg: string; name?: string };
+  return formatLogLine(format, new Date(time), level, msg, fields, name);
+}
+
+/** A pino logger behind the {@link Logger} interface, writing `format` lines at `level` and above to `sink`. */
 export function createLogger(options: {
-  format: LogFormat;
-  level?: LogLevel;
+  format: LineFormat;
+  level?: LogLevel | 'silent';
   sink?: LogSink;
   fields?: LogFields;
+  /** Names the program in `short` lines (and as `name` in JSON lines when given). */
+  name?: string;
 }): Logger {
-  const minRank = LEVEL_RANK[options.level ?? 'info'];
+  const format = resolveLogFormat(options.format);
   const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const base = options.fields ?? {};
-  const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
-    if (LEVEL_RANK[level] < minRank) return;
-    sink(formatLogLine(options.format, new Date(), level, msg, { ...base, ...fields }));
+  // pino writes each line whole, ending in a newline, with one write() call.
+  const destination: DestinationStream = {
+    write: format === 'json' ? (line) => sink(line.trimEnd()) : (line) => sink(reformat(format, line)),
   };
+  const root = pino(
+    {
+      level: options.level ?? 'info',
+      base: options.name === undefined ? null : { name: options.name },
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+    },
+    destination,
+  );
+  return wrapPino(options.fields ? root.child(options.fields) : root);
+}
+
+function wrapPino(p: PinoLogger): Logger {
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ ...options, sink, fields: { ...base, ...fields } }),
+    debug: (m, f) => p.debug(f ?? {}, m),
+    info: (m, f) => p.info(f ?? {}, m),
+    warn: (m, f) => p.warn(f ?? {}, m),
+    error: (m, f) => p.error(f ?? {}, m),
+    child: (fields) => wrapPino(p.child(fields)),
   };
 }
 

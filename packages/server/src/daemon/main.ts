@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// daq-server: the DAQ-node daemon's own entry point (same flags as `daq serve`).
+// daq-server: the DAQ-node daemon's own entry point (same flags as `daq serve`); bundled into
+// dist/bundle/daq-server.js (rolldown.config.mjs).
 import { Command } from 'commander';
 import { addServeOptions, runServe, type ServeFlags } from './serve-command.js';
 

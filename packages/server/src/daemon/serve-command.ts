@@ -1,13 +1,15 @@
-// The `serve` command line, shared by the server's own entry point (daq-server) and the CLI's
-// `daq serve`: the flags, their mapping onto config keys, and the process lifecycle
-// (start, SIGINT/SIGTERM -> graceful shutdown -> exit 0).
+// The daemon around the library: the `serve` command line, shared by the server's own entry
+// point (daq-server, main.ts) and the CLI's `daq serve`: the flags, their mapping onto config
+// keys, config files, the simulator plugged in (loaded on first use), and the process lifecycle
+// (start, SIGINT/SIGTERM -> graceful shutdown -> exit 0). The library (`@daqdata/server`) has
+// none of these; this is `@daqdata/server/daemon`.
 import { Command, Option } from 'commander';
-import { ConfigError, DEFAULT_PORT, loadServerConfigWithNotes, REFERENCE_RECORDER_SOCKETS, type LoadedServerConfig, type ServerConfig } from './config/server-config.js';
-import { createLogger } from './log/logger.js';
-import { startServer, type RunningServer } from './server.js';
-import type { DaqSimulator } from './service/simulator.js';
-import { createNodeSimulator } from '@daqdata/sim';
+import { ConfigError, DEFAULT_PORT, loadServerConfigWithNotes, REFERENCE_RECORDER_SOCKETS, type LoadedServerConfig, type ServerConfig } from '../config/server-config.js';
+import { createLogger } from '../log/logger.js';
+import { startServer, type RunningServer } from '../server.js';
+import type { DaqSimulator } from '../service/simulator.js';
 
+/** The options of `daq-server` / `daq serve` as commander parses them (strings, checked by the config schema). */
 export interface ServeFlags {
   config?: string;
   host?: string;
@@ -121,6 +123,7 @@ export function flagsToOverrides(f: ServeFlags): Partial<Record<keyof ServerConf
   };
 }
 
+/** Adds every `serve` flag to `cmd` (daq-server's own command and the CLI's `daq serve`). */
 export function addServeOptions(cmd: Command): Command {
   const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
   return cmd
@@ -140,7 +143,7 @@ export function addServeOptions(cmd: Command): Command {
     .addOption(new Option('--auth-token <token>', 'bearer token for InitHpIo and UploadImages').env('DAQ_AUTH_TOKEN'))
     .option('--tls-cert <file>', 'PEM certificate chain (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
-    .addOption(new Option('--log-format <format>', 'log format').choices(['human', 'json']))
+    .addOption(new Option('--log-format <format>', 'log format (default auto: human on a terminal, JSON lines otherwise)').choices(['human', 'json', 'auto']))
     .option('--grace <seconds>', 'shutdown grace period in seconds (default 5)')
     .option('--data-dir <dir>', 'follow this data directory from start-up (must be inside an allowed root)')
     .option('--recorder-socket [template]', `accept frames from the recorder on Unix sockets at this path, {dp_name} replaced (default ${REFERENCE_RECORDER_SOCKETS.socketPathTemplate})`)
@@ -193,8 +196,9 @@ export async function runServe(flags: ServeFlags, options: { simulator?: DaqSimu
   for (const { key, why } of loaded.ignored) log.info(`ignored: ${key} — ${why}`);
   let server: RunningServer;
   try {
-    // InitHpIo(simulate_daq) replays the bundled archive unless the caller plugs in another simulator.
-    server = await startServer(config, { logger: log, simulator: options.simulator ?? createNodeSimulator() });
+    // InitHpIo(simulate_daq) replays the bundled archive unless the caller plugs in another
+    // simulator; @daqdata/sim is imported by the first InitHpIo(simulate_daq), not at start.
+    server = await startServer(config, { logger: log, simulator: options.simulator ?? lazySimDaqSimulator });
   } catch (err) {
     log.error('cannot start', { error: (err as Error).message });
     process.exitCode = 1;
