@@ -12,6 +12,7 @@ import type { EveryFrameTracker } from './every-frame-tracker.js';
 /** A parsed image of an every-frame stream: the node's sequence number and incarnation with it. */
 export type SequencedImage = ParsedImage & { sequence: number; incarnation: string };
 
+/** One response of an every-frame stream as it came from a node, split to a single image (see the response field). */
 export interface RawEveryFrameMessage {
   host: string;
   /** One image: pano_image, with every_frame.node_sequence and node_incarnation (batch empty, gap absent). */

@@ -4,6 +4,7 @@
 
 const utf8 = new TextEncoder();
 
+/** Bytes the protobuf varint encoding of `n` (a non-negative safe integer) takes. */
 export function varintLength(n: number): number {
   let len = 1;
   while (n >= 0x80) {
@@ -13,6 +14,7 @@ export function varintLength(n: number): number {
   return len;
 }
 
+/** Writes `n` as a protobuf varint into `out` at `pos`; returns the position after it. */
 export function writeVarint(out: Uint8Array, pos: number, n: number): number {
   while (n >= 0x80) {
     out[pos++] = (n % 128) | 0x80;
