@@ -8,3 +8,4 @@ export * from './nats-image-feed.js';
 export * from './nats-server-process.js';
 export * from './node-publisher.js';
 export * from './subjects.js';
+export * from './nats-daq-client.js';

@@ -41,14 +41,17 @@ export interface ImageFilter {
 }
 
 /**
- * The narrowest single subject that covers `filter` (NATS 2.9 consumers take one filter
- * subject): a part with exactly one value is that token, otherwise '*'. The rest of the filter
- * is applied to each message by `matchesFilter`.
+ * The narrowest single subject that covers `filter` on a stream of `products` (NATS 2.9
+ * consumers take one filter subject, and it must be a subset of one of the stream's subjects or
+ * cover them all): with one product, a part with exactly one value is that token, otherwise
+ * '*'; with several products, every subject. The rest of the filter is applied to each message
+ * by `matchesFilter`.
  */
 export function filterSubject(filter: ImageFilter, products: readonly DataProduct[]): string {
-  const one = <T>(values: readonly T[] | undefined, token: (v: T) => string) => (values && values.length === 1 ? token(values[0]!) : '*');
   const wanted = filter.products && filter.products.length ? products.filter((p) => filter.products!.includes(p)) : products;
-  return `${SUBJECT_ROOT}.${one(filter.nodes, nodeToken)}.${one(filter.modules, String)}.${one(wanted, String)}`;
+  if (wanted.length !== 1) return `${SUBJECT_ROOT}.*.*.*`;
+  const one = <T>(values: readonly T[] | undefined, token: (v: T) => string) => (values && values.length === 1 ? token(values[0]!) : '*');
+  return `${SUBJECT_ROOT}.${one(filter.nodes, nodeToken)}.${one(filter.modules, String)}.${wanted[0]}`;
 }
 
 export function matchesFilter(filter: ImageFilter, parts: SubjectParts): boolean {
