@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { coincideCommand } from './commands/coincide.js';
+import { gatewayCommand } from './commands/gateway.js';
 import { initSimCommand } from './commands/init-sim.js';
 import { initCommand } from './commands/init.js';
 import { listHostsCommand } from './commands/list-hosts.js';
@@ -39,6 +40,7 @@ program.addCommand(replayCommand());
 program.addCommand(plotCommand());
 program.addCommand(simulateCommand());
 program.addCommand(upCommand());
+program.addCommand(gatewayCommand());
 program.addCommand(upNodeCommand(), { hidden: true });
 
 /** Commander errors throw instead of exiting, on every command (addCommand does not inherit it). */
