@@ -1,5 +1,11 @@
 // Nodes -> gateway -> NATS JetStream -> gateway -> viewers, all real: three simulated DAQ node
 // processes, Debian's nats-server with JetStream in a temporary store, gateways over real gRPC.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DaqClient, type RawImageMessage } from '@daqdata/client';
 import { PanoImage } from '@daqdata/core';
 import { silentLogger } from '@daqdata/server';
@@ -14,6 +20,10 @@ const MODULES: readonly (readonly number[])[] = [[1, 2], [3, 4], [5, 6]];
 /** Every module of every node, in both image types. */
 const EVERY_SLOT = MODULES.flat().flatMap((m) => [`${m}:MOVIE`, `${m}:PULSE_HEIGHT`]);
 const NODE_OF_MODULE = new Map(MODULES.flatMap((ms, i) => ms.map((m) => [m, `node-${i + 1}`] as const)));
+
+const run = promisify(execFile);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const protoDir = resolve(here, '../../../proto');
 
 const slot = (r: RawImageMessage) => `${r.response.panoImage!.moduleId}:${r.response.panoImage!.type === 2 ? 'MOVIE' : 'PULSE_HEIGHT'}`;
 
@@ -57,6 +67,40 @@ describe('gateway relay', () => {
       const seen = await firstOfEverySlot(gateway.server!.address, 0.01);
       for (const [key, r] of seen) expect(r.response.name, key).toBe(NODE_OF_MODULE.get(r.response.panoImage!.moduleId));
       expect([...seen.keys()].sort()).toEqual([...EVERY_SLOT].sort());
+    }
+  });
+
+  it('a Python grpcio client (as reference users have) on each gateway sees every module of every node; InitHpIo and UploadImages name the nodes', async () => {
+    const stubs = await mkdtemp(join(tmpdir(), 'daq-py-stubs-'));
+    try {
+      await run('/usr/bin/python3', ['-m', 'grpc_tools.protoc', `-I${protoDir}`, `--python_out=${stubs}`, `--grpc_python_out=${stubs}`, join(protoDir, 'daq_data.proto')]);
+      const expected = EVERY_SLOT.map((s) => [Number(s.split(':')[0]), s.split(':')[1]]);
+      for (const gateway of [publishing, second]) {
+        const { stdout } = await run('/usr/bin/python3', [join(here, 'fixtures/gateway_viewer.py'), stubs, gateway.server!.address, JSON.stringify(expected)], { timeout: 60_000 });
+        const seen = JSON.parse(stdout) as { ping: boolean; no_flags: [string, string]; images: Array<[string, number, string]>; init: [string, string]; upload: [string, string] };
+        expect(seen.ping).toBe(true);
+        expect(seen.no_flags[0]).toBe('INVALID_ARGUMENT');
+        expect(new Set(seen.images.map(([, m, t]) => `${m}:${t}`))).toEqual(new Set(EVERY_SLOT));
+        for (const [name, module] of seen.images) expect(name).toBe(NODE_OF_MODULE.get(module));
+        for (const refusal of [seen.init, seen.upload]) {
+          expect(refusal[0]).toBe('FAILED_PRECONDITION');
+          for (const node of nodes) expect(refusal[1]).toContain(node.address);
+        }
+      }
+    } finally {
+      await rm(stubs, { recursive: true, force: true });
+    }
+  });
+
+  it('answers reflection and health like a node', async () => {
+    const address = second.server!.address;
+    const client = DaqClient.fromAddresses([address]);
+    try {
+      const [reflection] = await client.reflectServices([address]);
+      expect(reflection!.services).toEqual(expect.arrayContaining(['daqdata.DaqData', 'grpc.health.v1.Health']));
+      expect(reflection!.daqDataMethods.map((m) => m.name).sort()).toEqual(['InitHpIo', 'Ping', 'StreamImages', 'UploadImages']);
+    } finally {
+      await client.close();
     }
   });
 
