@@ -22,6 +22,8 @@ export interface GatewayOptions {
   minUpdateIntervalSeconds?: number;
   maxStreams?: number;
   eventRetention?: EventRetention;
+  /** Bytes of images held while NATS is away, past which images are dropped (default 64 MiB). */
+  awayBufferBytes?: number;
   log: Logger;
 }
 
@@ -51,7 +53,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (options.nodes) {
       client = new DaqClient(options.nodes);
       client.onStatus((e) => log.info(`node ${e.type}`, { node: e.host, ...('reason' in e ? { reason: e.reason } : {}) }));
-      publisher = startNodePublisher({ client, nc, updateIntervalSeconds: options.nodeUpdateIntervalSeconds ?? 0.001, log, signal: lifetime.signal });
+      publisher = startNodePublisher({
+        client,
+        nc,
+        updateIntervalSeconds: options.nodeUpdateIntervalSeconds ?? 0.001,
+        log,
+        signal: lifetime.signal,
+        ...(options.awayBufferBytes === undefined ? {} : { awayBufferBytes: options.awayBufferBytes }),
+      });
       publisher.done.catch((err: Error) => log.error('node streams ended', { reason: err.message }));
     }
     if (options.port !== undefined) {

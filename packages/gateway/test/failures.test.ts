@@ -69,7 +69,8 @@ describe('mid-run', () => {
     let nats = await startTestNats({ port, storeDir });
     cleanups.push(() => nats.stop());
     const node = later(await startSimNode({ name: 'node-1', modules: [1] }));
-    const gateway = later(await startGateway({ natsUrl: nats.url, nodes: { addresses: [node.address] }, port: 0, log: silentLogger }));
+    // No reconnect buffer: what the node sends while NATS is away is dropped and counted.
+    const gateway = later(await startGateway({ natsUrl: nats.url, nodes: { addresses: [node.address] }, port: 0, log: silentLogger, awayBufferBytes: 0 }));
     const viewer = later(await natsDaqClient(nats.url));
     const viewed: number[] = [];
     const signal = AbortSignal.timeout(25_000);
@@ -91,6 +92,9 @@ describe('mid-run', () => {
     const before = viewed.length;
     await count(before + 5);
     expect(viewed.length).toBeGreaterThanOrEqual(before + 5);
+    // The node went on sending while the gateway had no NATS (it reconnects 250 ms apart at
+    // the soonest): with no buffer budget those images were dropped and counted, not held.
+    expect(gateway.publisher!.counts.droppedWhileAway).toBeGreaterThan(0);
     const client = DaqClient.fromAddresses([gateway.server!.address]);
     cleanups.push(() => client.close());
     expect(await client.ping(gateway.server!.address)).toBe(true);
