@@ -82,8 +82,10 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     hub.publish(image);
   };
   const nodesToAsk = (): string => {
-    const names = new Set([...(options.nodes ?? []), ...nodesSeen]);
-    return names.size ? [...names].join(', ') : 'the DAQ nodes (none has published through NATS yet)';
+    const names = [...new Set([...(options.nodes ?? []), ...nodesSeen])];
+    if (names.length === 0) return 'the DAQ nodes (none has published through NATS yet)';
+    // At most 10, as the node names its streaming clients: the status stays small.
+    return names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', ');
   };
   const refuse = (method: string) => async (): Promise<never> => {
     throw new ServerError(Status.FAILED_PRECONDITION, `this is a gateway relaying NATS: send ${method} to the DAQ nodes: ${nodesToAsk()}`);

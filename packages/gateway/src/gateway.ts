@@ -38,6 +38,9 @@ export interface RunningGateway {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { log } = options;
+  const interval = options.nodeUpdateIntervalSeconds;
+  // A node refuses more than a day (INVALID_ARGUMENT), which would end its stream for good.
+  if (interval !== undefined && !(interval > 0 && interval <= 86_400)) throw new RangeError(`node update interval ${interval} s is outside (0, 86400]`);
   const nc = await connectNats(options.natsUrl, { name: 'daqdata-gateway' });
   const lifetime = new AbortController();
   let client: DaqClient | null = null;

@@ -69,6 +69,7 @@ async function gateway(positional: { daqConfig: string | undefined; networkConfi
   } catch (err) {
     if (err instanceof NatsUnavailableError) throw new CliError(err.message, EXIT.unreachable);
     if (err instanceof StreamSetupError) throw new CliError(err.message, EXIT.config);
+    if (err instanceof RangeError) throw new CliError(err.message, EXIT.usage);
     throw err;
   }
   const serving = running.server ? `serving DaqData on ${running.server.address}` : 'not serving (no --port)';
