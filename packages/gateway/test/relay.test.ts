@@ -13,6 +13,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../src/gateway.js';
 import { EVENTS_STREAM, PREVIEWS_STREAM } from '../src/jetstream-streams.js';
+import { natsDaqClient } from '../src/nats-daq-client.js';
 import { startSimNode, type SimNode } from './helpers/sim-node.js';
 import { startTestNats, type TestNats } from './helpers/nats.js';
 
@@ -135,6 +136,31 @@ describe('gateway relay', () => {
     } finally {
       controller.abort();
       await client.close();
+    }
+  });
+
+  it('natsDaqClient reads the same parsed images straight from NATS, filtered by node, module and product', async () => {
+    const cases = [
+      { filter: { modules: [3], products: ['ph256' as const] }, want: (m: number, t: string) => m === 3 && t === 'pulse-height' },
+      { filter: { nodes: [nodes[2]!.address] }, want: (m: number) => m === 5 || m === 6 },
+      { filter: { modules: [1, 4], products: ['img16' as const] }, want: (m: number, t: string) => (m === 1 || m === 4) && t === 'movie' },
+    ];
+    for (const { filter, want } of cases) {
+      const viewer = await natsDaqClient(nats.url, filter);
+      const seen = new Set<string>();
+      try {
+        let n = 0;
+        for await (const image of viewer.streamImages()) {
+          expect(want(image.moduleId, image.type), `${JSON.stringify(filter)}: ${image.moduleId} ${image.type}`).toBe(true);
+          expect(image.host).toBe(nodes[MODULES.findIndex((ms) => ms.includes(image.moduleId))]!.address);
+          expect(image.pixels.length).toBe(image.shape[0] * image.shape[1]);
+          seen.add(`${image.moduleId}:${image.type}`);
+          if (++n === 5) break;
+        }
+      } finally {
+        await viewer.close();
+      }
+      expect(seen.size).toBeGreaterThan(0);
     }
   });
 

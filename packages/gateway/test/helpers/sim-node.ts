@@ -14,7 +14,8 @@ export async function startSimNode(o: { name: string; modules: readonly number[]
     // per address across channels, and it may still be in its reconnect backoff. Retried,
     // bounded, with a pause between tries (there is no event for the subchannel's readiness).
     for (let attempt = 1; ; attempt++) {
-      const result = await client.initSim(node.address, { moduleIds: [...o.modules], updateIntervalSeconds: 0.01 });
+      // force: a gateway may have reconnected to a restarted node before this call.
+      const result = await client.initSim(node.address, { moduleIds: [...o.modules], updateIntervalSeconds: 0.01, force: true });
       if (result.success) break;
       const reason = JSON.stringify(result.hosts);
       if (!reason.includes('UNAVAILABLE') || attempt === 50) throw new Error(`InitHpIo(simulate_daq) on ${o.name}: ${reason}`);
