@@ -99,6 +99,12 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     load: async () => (await import('./commands/up.js')).upCommand(),
   },
   {
+    name: 'gateway',
+    term: 'gateway [options] [daq_config] [network_config]',
+    description: 'relay the DAQ nodes to NATS JetStream (one stream per node) and serve DaqData from NATS (--port), so viewers never touch a node',
+    load: async () => (await import('./commands/gateway.js')).gatewayCommand(),
+  },
+  {
     name: 'up-node',
     term: 'up-node [options]',
     description: 'one node of `daq up` (started by daq up)',

@@ -17,6 +17,8 @@ export { DEFAULT_RECONNECT, backoffDelayMs, reconnectOptions } from './stream/ba
 export type { ReconnectOptions } from './stream/backoff.js';
 export { HostGoneError } from './stream/host-image-stream.js';
 export { AllHostsFailedError } from './stream/merge-in-arrival-order.js';
+export { EventHub } from './status/event-hub.js';
+export { AsyncQueue } from './stream/async-queue.js';
 export { SyncDaqClient } from './sync/sync-client.js';
 export { UploadError } from './upload-error.js';
 export type { UploadFailure } from './upload-error.js';

@@ -14,3 +14,11 @@ export type { BroadcastImage } from './broadcast/broadcast-image.js';
 export type { WatchCounts, WatchFunction } from './watch/path-watches.js';
 export * from './config/hp-io-config.js';
 export type { IgnoredSetting } from './config/reference-server-config.js';
+// What a gateway (packages/gateway) reuses to serve DaqData from another source of images:
+// the same hub, per-client throttled streams, request bounds, response encoding and reflection.
+export { ImageHub } from './broadcast/image-hub.js';
+export { ClientImageStream } from './broadcast/client-image-stream.js';
+export { broadcastImage } from './broadcast/broadcast-image.js';
+export { requestBoundsProblem } from './service/request-bounds.js';
+export { reflectionImplementation, ServerReflectionV1AlphaService } from './service/server-reflection.js';
+export { loadDaqDataDescriptorSet } from './service/descriptor-set.js';

@@ -15,12 +15,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DATA_PRODUCTS, type DataProduct } from '@daqdata/core';
+import { freePort, startNatsServer } from '@daqdata/gateway';
 import { createLogger, DEFAULT_PORT, ListenError, loadServerConfig, startServer, type RunningServer } from '@daqdata/server';
 import { flagsToOverrides } from '@daqdata/server/daemon';
 import { createNodeSimulator, nodeSimulationOptions, scanArchive, startSimulation, type Simulation } from '@daqdata/sim';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { argParser, parseCount, parseModuleIds } from '../options/option-parsers.js';
 import { addSimulationOptions, simulationArgs, simulationOptions, type SimulationFlags } from './simulate.js';
+import { GATEWAY_READY_PREFIX } from './gateway.js';
 
 /** Node i's own loopback address is 127.0.0.(FIRST_LOOPBACK_HOST + i): 127.0.0.1 stays free for anything else. */
 const FIRST_LOOPBACK_HOST = 2;
@@ -36,6 +38,8 @@ interface UpFlags extends SimulationFlags {
   modulesPerNode: number;
   dir?: string;
   host?: string;
+  gateway?: boolean;
+  gatewayPort?: number;
 }
 
 function parsePort(value: string): number {
@@ -92,7 +96,9 @@ export function upCommand(): Command {
     .option('--base-port <port>', `put every node on one address (--host, default 127.0.0.1) at consecutive ports from this one, instead of each on its own loopback address at ${DEFAULT_PORT}`, argParser(parsePort))
     .option('--modules-per-node <n>', 'modules each node simulates (node 1: 1..M, node 2: M+1..2M, ...)', argParser(parseCount), 2)
     .option('--host <host>', 'with --base-port: the interface the nodes listen on (default 127.0.0.1)')
-    .option('--dir <dir>', 'directory for daq_config.json, network_config.json and node data (default: a new temporary directory, removed on exit)');
+    .option('--dir <dir>', 'directory for daq_config.json, network_config.json and node data (default: a new temporary directory, removed on exit)')
+    .option('--gateway', 'also start a local nats-server (JetStream, its store under the directory) and a gateway relaying every node to it and serving DaqData (packages/gateway)')
+    .option('--gateway-port <port>', 'with --gateway: the port the gateway serves DaqData on, on 127.0.0.1 (default: a free one)', argParser(parsePort));
   return addSimulationOptions(cmd).action((flags: UpFlags) => up(flags));
 }
 
@@ -103,12 +109,12 @@ interface RunningNode extends UpNode {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Forwards a child's output line by line, prefixed with its name; resolves on its ready line with the node's metrics URL. */
-function follow(child: ChildProcess, name: string): Promise<string> {
+/** Forwards a child's output line by line, prefixed with its name; resolves on its ready line with what follows `readyPrefix` on it. */
+function follow(child: ChildProcess, name: string, readyPrefix = READY_PREFIX): Promise<string> {
   return new Promise((resolveReady, reject) => {
     const prefix = (line: string) => process.stderr.write(`[${name}] ${line}\n`);
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith(READY_PREFIX)) resolveReady(line.slice(READY_PREFIX.length).split(' ')[1] ?? '');
+      if (line.startsWith(readyPrefix)) resolveReady(line.slice(readyPrefix.length));
       else prefix(line);
     });
     createInterface({ input: child.stderr! }).on('line', prefix);
@@ -146,8 +152,10 @@ async function up(flags: UpFlags): Promise<void> {
   process.on('SIGTERM', requestStop);
   let stopping = false;
   /** Stops the running nodes; one line per node on how it ended (SIGKILL only after 10 s without exiting). */
+  let gatewayUp: UpGateway | undefined;
   const stopAll = async (): Promise<string[]> => {
     stopping = true;
+    const gatewayEnds = gatewayUp ? await gatewayUp.stop() : [];
     const running = nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
     for (const n of running) n.child.kill('SIGTERM');
     const ends = await Promise.all(
@@ -166,7 +174,7 @@ async function up(flags: UpFlags): Promise<void> {
     await rm(own ? dir : join(dir, 'nodes'), { recursive: true, force: true });
     process.off('SIGINT', requestStop);
     process.off('SIGTERM', requestStop);
-    return ends;
+    return [...gatewayEnds, ...ends];
   };
 
   // Injected pulses are seen by every node's modules unless told otherwise: each node injects into its own.
@@ -184,7 +192,8 @@ async function up(flags: UpFlags): Promise<void> {
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
       const node: RunningNode = { name, address: ipAddr, listen: `${host}:${port}`, port, modules, dataDir, child, exited };
       nodes.push(node);
-      node.metricsUrl = (await Promise.race([follow(child, name), stopSignalled])) ?? undefined;
+      const ready = await Promise.race([follow(child, name), stopSignalled]);
+      node.metricsUrl = ready === undefined ? undefined : (ready.split(' ')[1] ?? '');
     }
   } catch (err) {
     await stopAll();
@@ -198,6 +207,14 @@ async function up(flags: UpFlags): Promise<void> {
 
   await writeFile(join(dir, 'daq_config.json'), `${JSON.stringify(daqConfig(nodes), null, 2)}\n`);
   await writeFile(join(dir, 'network_config.json'), `${JSON.stringify(networkConfig(nodes), null, 2)}\n`);
+  if (flags.gateway) {
+    try {
+      gatewayUp = await startUpGateway(dir, flags.gatewayPort);
+    } catch (err) {
+      for (const line of await stopAll()) out(line);
+      throw err;
+    }
+  }
   out(`local observatory up: ${nodes.length} node${nodes.length > 1 ? 's' : ''} in ${dir}`);
   for (const n of nodes) out(`  ${n.name}  ${n.listen}  modules ${n.modules.join(',')}  pid ${n.child.pid}  metrics ${n.metricsUrl}/metrics`);
   out(`config: ${join(dir, 'daq_config.json')}`);
@@ -207,6 +224,12 @@ async function up(flags: UpFlags): Promise<void> {
   out(`  npx daq list-hosts ${config}`);
   out(`  npx daq stream ${config}`);
   out(`  npx daq plot view ${config}`);
+  if (gatewayUp) {
+    out(`gateway: DaqData on ${gatewayUp.address} relaying every node through NATS ${gatewayUp.natsUrl} (JetStream store in ${gatewayUp.storeDir}); viewers there never touch a node:`);
+    out(`  npx daq stream --hosts ${gatewayUp.address}`);
+    out(`  npx daq plot view --hosts ${gatewayUp.address}`);
+    out(`  npx daq gateway --nats ${gatewayUp.natsUrl} --port 0      # another gateway on the same NATS`);
+  }
   if (flags.coincidentRate !== undefined) {
     out(`  npx daq coincide ${config} --window 1000 --min-modules 2`);
     out(`injected coincidences: truth in ${join(dir, 'nodes', '<node>', '<run dir>.coincidences.truth.jsonl')} (each node lists its own modules)`);
@@ -343,4 +366,39 @@ function untilStopRequested(): Promise<void> {
     process.on('SIGTERM', stop);
     process.stdin.once('end', stop).resume();
   });
+}
+
+interface UpGateway {
+  address: string;
+  natsUrl: string;
+  storeDir: string;
+  /** Stops the gateway, then NATS; one line each on how it ended. */
+  stop(): Promise<string[]>;
+}
+
+/** `daq up --gateway`: Debian's nats-server (JetStream, store under `dir`) and a `daq gateway` child relaying daq_config's nodes. */
+async function startUpGateway(dir: string, port: number | undefined): Promise<UpGateway> {
+  const storeDir = join(dir, 'nats');
+  await mkdir(storeDir, { recursive: true });
+  const nats = await startNatsServer({ storeDir }).catch((err: Error) => {
+    throw new CliError(`--gateway: ${err.message}`, EXIT.unreachable);
+  });
+  const args = [BIN, 'gateway', join(dir, 'daq_config.json'), '--nats', nats.url, '--port', String(port ?? (await freePort())), '--stop-on-stdin-end'];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<string>((r) => child.once('exit', (code, signal) => r(signal ?? `exit code ${code}`)));
+  const stop = async (): Promise<string[]> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const gatewayEnd = await exited;
+    await nats.stop();
+    await rm(storeDir, { recursive: true, force: true });
+    return [`  gateway stopped (${gatewayEnd})`, '  nats-server stopped'];
+  };
+  try {
+    const ready = await follow(child, 'gateway', GATEWAY_READY_PREFIX);
+    const address = /serving DaqData on (\S+);/.exec(ready)?.[1] ?? '';
+    return { address, natsUrl: nats.url, storeDir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

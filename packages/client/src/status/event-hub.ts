@@ -9,11 +9,13 @@ interface Subscription {
   complete(): void;
 }
 
+/** One source of StreamEvents for callbacks, async iterators and observables; remembers each host's last state. */
 export class EventHub {
   readonly #subscriptions = new Set<Subscription>();
   readonly #states = new Map<string, HostState>();
   #closed = false;
 
+  /** Hands `event` to every subscriber (and records the host's state, except for image problems and gaps). */
   emit(event: StreamEvent): void {
     if (event.type !== 'invalid-image' && event.type !== 'gap') this.#states.set(event.host, event.type);
     for (const s of [...this.#subscriptions]) s.next(event);

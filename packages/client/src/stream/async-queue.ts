@@ -1,6 +1,7 @@
 // A bounded queue between producers (one pump per host) and one async consumer. push() resolves
 // when there is room again, so a slow consumer slows the pumps instead of growing memory.
 
+/** A bounded queue between producers and one async consumer: push() waits for room, so a slow consumer slows its producers. */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   readonly #items: T[] = [];
   readonly #spaceWaiters: Array<() => void> = [];
@@ -47,6 +48,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     for (const w of this.#spaceWaiters.splice(0)) w();
   }
 
+  /** The items in order, until the queue ends (or fails). */
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
     try {
       while (true) {

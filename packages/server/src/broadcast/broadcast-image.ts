@@ -19,6 +19,7 @@ export interface BroadcastImage {
   encoded(): Uint8Array;
 }
 
+/** An image on its way to clients, encoded at most once and only on demand. */
 export function broadcastImage(
   meta: { moduleId: number; kind: ImageKind; file: string; frameNumber: number; seenAt: number },
   /** The PanoImage's protobuf bytes; called at most once. */

@@ -31,6 +31,7 @@ export interface SentImage {
 
 export type StreamEnd = { reason: 'aborted' } | { reason: 'ended'; error: Error };
 
+/** One latest-policy client: a latest-wins slot per module and type, released at the client's interval. */
 export class ClientImageStream {
   private readonly slots = new Map<string, Slot>();
   private readonly readyQueue: Slot[] = [];

@@ -15,6 +15,7 @@ export interface PublishedImageSink {
 
 export type ImageSubscriber = (image: BroadcastImage) => void;
 
+/** Where a node's images meet its clients: numbers each published image, keeps the newest per module and type, and hands images to the ring and the subscribers. */
 export class ImageHub {
   private readonly subscribers = new Set<ImageSubscriber>();
   private readonly latest = new Map<string, BroadcastImage>();
@@ -32,6 +33,7 @@ export class ImageHub {
     return () => this.subscribers.delete(subscriber);
   }
 
+  /** Gives `image` the node's next sequence number and passes it on (ring first, then subscribers). */
   publish(image: BroadcastImage): void {
     image.sequence = ++this.published;
     this.ring?.push(image, this.holdEveryFrame());

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
+/** The descriptor set reflection serves (DaqData and the standard health service), from the built core or its sources. */
 export async function loadDaqDataDescriptorSet(): Promise<Uint8Array> {
   const require = createRequire(import.meta.url);
   const candidates: string[] = [];
