@@ -101,7 +101,7 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
   {
     name: 'gateway',
     term: 'gateway [options] [daq_config] [network_config]',
-    description: 'relay the DAQ nodes to NATS JetStream (one stream per node) and serve DaqData from NATS (--port), so viewers never touch a node',
+    description: 'relay the DAQ nodes to NATS JetStream (two streams per node: movie previews, every pulse-height event) and serve DaqData from NATS (--port), so viewers never touch a node',
     load: async () => (await import('./commands/gateway.js')).gatewayCommand(),
   },
   {

@@ -17,7 +17,7 @@ async function activeStreams(metricsUrl: string): Promise<number> {
 }
 
 describe('daq up --gateway', () => {
-  it('starts NATS and a gateway beside the nodes, prints how to connect; 20 viewers there cost each node one stream', async () => {
+  it('starts NATS and a gateway beside the nodes, prints how to connect; 20 viewers there cost each node two streams (previews, every event)', async () => {
     const base = await freePort();
     const up = new CliProcess(['up', '--nodes', '2', '--base-port', String(base), '--gateway']);
     cleanup.push(async () => {
@@ -44,7 +44,7 @@ describe('daq up --gateway', () => {
     expect([...seen].sort()).toEqual(['1:movie', '1:pulse-height', '2:movie', '2:pulse-height', '3:movie', '3:pulse-height', '4:movie', '4:pulse-height']);
     const viewers = Array.from({ length: 20 }, () => client.streamImages({ hosts: [address], updateIntervalSeconds: 0.5, signal: controller.signal }));
     await Promise.all(viewers.map((v) => v.next()));
-    for (const url of metrics) expect(await activeStreams(url), url).toBe(1);
+    for (const url of metrics) expect(await activeStreams(url), url).toBe(2);
 
     up.kill('SIGINT');
     const result = await up.exited;

@@ -1,9 +1,9 @@
-// Gateway core: one SDK stream over every DAQ node (the SDK's fan-in: reconnects, status
-// events), each image published to daqdata.<node>.<module>.<product> with the PanoImage's
+// Gateway core: two SDK streams over every DAQ node (the SDK's fan-in: reconnects, status
+// events; movie previews, and every pulse-height event: node-stream-options.ts), each image published to daqdata.<node>.<module>.<product> with the PanoImage's
 // bytes as the payload and node, sequence and times in headers. Publishing is NATS core
 // publish: JetStream stores what falls on its streams' subjects, and the client buffers while
 // the NATS server is away.
-import type { DaqClient, RawImageMessage } from '@daqdata/client';
+import type { DaqClient, FrameGapEvent, RawImageMessage } from '@daqdata/client';
 import { dataProductFor, isDataProduct, PanoImage, PanoImage_Type, type DataProduct } from '@daqdata/core';
 import { aggregateRepeatedLines, type Logger } from '@daqdata/server';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -18,6 +18,8 @@ export interface PublisherCounts {
   skipped: number;
   /** Images dropped while NATS was away and the reconnect buffer budget was spent. */
   droppedWhileAway: number;
+  /** Pulse-height events the nodes reported lost (every-frame gaps; a restart whose loss is unknown counts 0). */
+  eventsLost: number;
 }
 
 /** Default bytes of images published while NATS is away (the client holds them until it reconnects); past this, images are dropped and counted. */
@@ -48,7 +50,7 @@ export function startNodePublisher(options: { client: DaqClient; nc: NatsConnect
   // One line per node and reason now and then, not one per image.
   const log = aggregateRepeatedLines(options.log);
   const clock = options.clock ?? (() => performance.timeOrigin + performance.now());
-  const counts: PublisherCounts = { published: Object.fromEntries(client.hosts.map((h) => [h, 0])), skipped: 0, droppedWhileAway: 0 };
+  const counts: PublisherCounts = { published: Object.fromEntries(client.hosts.map((h) => [h, 0])), skipped: 0, droppedWhileAway: 0, eventsLost: 0 };
   // While NATS is away the client buffers every publish in memory: a short outage loses
   // nothing, a long one must not grow the gateway without bound.
   let awayBytes: number | null = null;
@@ -87,8 +89,17 @@ export function startNodePublisher(options: { client: DaqClient; nc: NatsConnect
   };
   const done = (async () => {
     // Every configured node, answering now or not (no hosts = only those answering a ping).
+    const onGap = (gap: FrameGapEvent) => {
+      counts.eventsLost += gap.count ?? 0;
+      log.log('warn', 'pulse-height events lost at the node', `${gap.host} ${gap.reason}`, { node: gap.host, reason: gap.reason, count: gap.count ?? 'unknown' });
+    };
     try {
-      for await (const raw of client.streamImages({ ...nodeStreamOptions(options.updateIntervalSeconds, options.signal), hosts: client.hosts })) publish(raw);
+      // Movie previews and every pulse-height event: two streams per node, however many viewers.
+      await Promise.all(
+        nodeStreamOptions(options.updateIntervalSeconds, options.signal, onGap).map(async (streamOptions) => {
+          for await (const raw of client.streamImages({ ...streamOptions, hosts: client.hosts })) publish(raw);
+        }),
+      );
     } finally {
       log.close();
     }

@@ -1,18 +1,19 @@
-// THE place where the gateway says how it streams from each DAQ node. Today a node's stream is
-// latest-wins throttled (the SDK's only policy), so the events stream receives every
-// pulse-height event the gateway is handed, not necessarily every event the node recorded.
-// When the SDK's every-frame delivery lands (issue 13: streamImages({ delivery: 'every-frame' })),
-// pulse-height is requested here with it, and the events stream then holds every event.
+// THE place where the gateway says how it streams from each DAQ node: two streams per node,
+// whatever the number of viewers. Movie images are previews (latest-wins at the gateway's node
+// interval: the previews stream keeps only the newest per subject anyway); pulse-height images
+// are events, requested with every-frame delivery, so the events stream holds every event the
+// node published, in order, resumed after a reconnect, and a gap the node reports is counted.
 import type { StreamImagesOptions } from '@daqdata/client';
 
-export function nodeStreamOptions(updateIntervalSeconds: number, signal: AbortSignal): StreamImagesOptions & { parse: false } {
-  return {
-    parse: false,
-    movie: true,
-    pulseHeight: true,
-    updateIntervalSeconds,
-    // A node that is down now is retried until the gateway stops: a gateway outlives its nodes.
-    endWhenAllGone: false,
-    signal,
-  };
+type RawStreamOptions = StreamImagesOptions & { parse: false };
+
+/** A node that is down now is retried until the gateway stops: a gateway outlives its nodes. */
+const common = (signal: AbortSignal) => ({ parse: false as const, endWhenAllGone: false, signal });
+
+/** The per-node streams: movie previews, and every pulse-height event. */
+export function nodeStreamOptions(updateIntervalSeconds: number, signal: AbortSignal, onGap: NonNullable<StreamImagesOptions['onGap']>): RawStreamOptions[] {
+  return [
+    { ...common(signal), movie: true, pulseHeight: false, updateIntervalSeconds },
+    { ...common(signal), movie: false, pulseHeight: true, delivery: 'every-frame', onGap },
+  ];
 }

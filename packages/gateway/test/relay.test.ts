@@ -124,7 +124,7 @@ describe('gateway relay', () => {
     expect(Buffer.from(PanoImage.encode(image).finish()).equals(Buffer.from(last!.data))).toBe(true);
   });
 
-  it('100 viewers on the gateway: each node serves exactly one stream', async () => {
+  it('100 viewers on the gateway: each node serves exactly two streams (movie previews, every pulse-height event)', async () => {
     const client = DaqClient.fromAddresses([publishing.server!.address], { reconnect: false });
     const controller = new AbortController();
     try {
@@ -132,7 +132,7 @@ describe('gateway relay', () => {
       const held = Array.from({ length: 100 }, () => client.streamImages({ hosts: [publishing.server!.address], signal: controller.signal, updateIntervalSeconds: 0.5 }));
       await Promise.all(held.map((s) => s.next()));
       expect(publishing.server!.activeStreamCount).toBe(100);
-      for (const node of nodes) expect(await node.activeStreams(), node.name).toBe(1);
+      for (const node of nodes) expect(await node.activeStreams(), node.name).toBe(2);
     } finally {
       controller.abort();
       await client.close();

@@ -1,5 +1,5 @@
 // `daq gateway`: relay DAQ nodes to NATS JetStream and/or serve DaqData from NATS
-// (@daqdata/gateway). With nodes (daq_config or --hosts): one stream per node, published. With
+// (@daqdata/gateway). With nodes (daq_config or --hosts): two streams per node (previews, every event), published. With
 // --port: DaqData served from NATS. Runs until Ctrl-C (or, under daq up, until stdin ends).
 import { Command, Option } from 'commander';
 import type { DaqClientSource } from '@daqdata/client';
@@ -33,7 +33,7 @@ function parsePort(value: string): number {
 
 export function gatewayCommand(): Command {
   return new Command('gateway')
-    .description('relay the DAQ nodes to NATS JetStream (one stream per node) and serve DaqData from NATS (--port), so viewers never touch a node')
+    .description('relay the DAQ nodes to NATS JetStream (two streams per node: movie previews, every pulse-height event) and serve DaqData from NATS (--port), so viewers never touch a node')
     .argument('[daq_config]', 'daq_config.json listing the DAQ nodes to relay (omit, with no --hosts, to only serve)')
     .argument('[network_config]', 'network_config.json (port forwarding)')
     .requiredOption('--nats <url>', 'NATS server with JetStream, e.g. nats://127.0.0.1:4222')
