@@ -1,12 +1,12 @@
 // ROI model: validation names the ROI and the rule; stats equal a brute-force reference.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_ROIS, MAX_ROI_NAME_LENGTH, formatRoiProblem, parseRoiRect, roiSetProblem, roiStats, type RoiRect } from '../src/index.js';
+import { MAX_ROIS, MAX_ROI_NAME_LENGTH, formatRoiProblem, parseRoiRect, roiSetProblem, roiStats, type PsenRect } from '../src/index.js';
 
 /** The definition, pixel by pixel: independent of roiStats' loops. */
-function reference(pixels: number[], side: number, rect: RoiRect, background?: RoiRect) {
+function reference(pixels: number[], side: number, rect: PsenRect, background?: PsenRect) {
   const [ox, sx, oy, sy] = rect;
-  const inRect = (r: RoiRect, row: number, col: number) => col >= r[0] && col < r[0] + r[1] && row >= r[2] && row < r[2] + r[3];
+  const inRect = (r: PsenRect, row: number, col: number) => col >= r[0] && col < r[0] + r[1] && row >= r[2] && row < r[2] + r[3];
   const inside: Array<{ row: number; col: number; v: number }> = [];
   const bg: number[] = [];
   for (let row = 0; row < side; row++) {
@@ -31,7 +31,7 @@ function reference(pixels: number[], side: number, rect: RoiRect, background?: R
   };
 }
 
-const rectArb = (side: number): fc.Arbitrary<RoiRect> =>
+const rectArb = (side: number): fc.Arbitrary<PsenRect> =>
   fc
     .tuple(fc.integer({ min: 0, max: side - 1 }), fc.integer({ min: 0, max: side - 1 }))
     .chain(([ox, oy]) => fc.tuple(fc.constant(ox), fc.integer({ min: 1, max: side - ox }), fc.constant(oy), fc.integer({ min: 1, max: side - oy })));
@@ -98,7 +98,7 @@ describe('roiSetProblem', () => {
     [[31, 2, 0, 2], 'beyond the image\'s 32 columns'],
     [[0, 2, 30, 3], 'beyond the image\'s 32 rows'],
     [[0.5, 2, 0, 2], 'offset_x 0.5 is not an integer'],
-  ] as Array<[RoiRect, string]>)('refuses %j naming the ROI and the rule', (rect, rule) => {
+  ] as Array<[PsenRect, string]>)('refuses %j naming the ROI and the rule', (rect, rule) => {
     const p = roiSetProblem([{ name: 'ok', rect: [0, 1, 0, 1] }, { name: 'star', rect }]);
     expect(p).toMatchObject({ roi: 'star', part: 'rect' });
     expect(formatRoiProblem(p!)).toContain('ROI "star": ');
@@ -111,7 +111,7 @@ describe('roiSetProblem', () => {
   });
 
   it('bounds the count and the name, and refuses duplicate and empty names', () => {
-    const many = Array.from({ length: MAX_ROIS + 1 }, (_, i) => ({ name: `r${i}`, rect: [0, 1, 0, 1] as RoiRect }));
+    const many = Array.from({ length: MAX_ROIS + 1 }, (_, i) => ({ name: `r${i}`, rect: [0, 1, 0, 1] as PsenRect }));
     expect(roiSetProblem(many)?.rule).toBe(`${MAX_ROIS + 1} ROIs given; at most ${MAX_ROIS} are allowed`);
     expect(roiSetProblem([])?.part).toBe('count');
     expect(roiSetProblem([{ name: 'x'.repeat(MAX_ROI_NAME_LENGTH + 1), rect: [0, 1, 0, 1] }])?.rule).toContain(`at most ${MAX_ROI_NAME_LENGTH}`);

@@ -4,13 +4,13 @@
 // browser-safe: the node computes these per frame, the SDK and the CLI validate and name them.
 
 /** psen's order: [offset_x, size_x, offset_y, size_y]. */
-export type RoiRect = readonly [offsetX: number, sizeX: number, offsetY: number, sizeY: number];
+export type PsenRect = readonly [offsetX: number, sizeX: number, offsetY: number, sizeY: number];
 
-export interface Roi {
+export interface NamedRoi {
   name: string;
-  rect: RoiRect;
+  rect: PsenRect;
   /** Subtracted from the signal, scaled by the ratio of the areas. */
-  background?: RoiRect | undefined;
+  background?: PsenRect | undefined;
 }
 
 /** The largest module image (img16/img8 are 32×32; ph256 16×16, ph1024 32×32). */
@@ -32,7 +32,7 @@ export function formatRoiProblem(p: RoiProblem): string {
 }
 
 /** Why a rectangle does not fit a rows×cols image (offsets ≥ 0, sizes ≥ 1, inside), or null. */
-export function rectProblem(rect: RoiRect, rows: number, cols: number): string | null {
+export function rectProblem(rect: PsenRect, rows: number, cols: number): string | null {
   if (!Array.isArray(rect) || rect.length !== 4) return `must be [offset_x, size_x, offset_y, size_y] (4 integers), got ${JSON.stringify(rect)}`;
   const [ox, sx, oy, sy] = rect;
   const names = ['offset_x', 'size_x', 'offset_y', 'size_y'] as const;
@@ -49,7 +49,7 @@ export function rectProblem(rect: RoiRect, rows: number, cols: number): string |
 }
 
 /** The first problem of a set of ROIs on a rows×cols image (default: the largest module image), or null. */
-export function roiSetProblem(rois: readonly Roi[], rows = MAX_IMAGE_SIDE, cols = MAX_IMAGE_SIDE): RoiProblem | null {
+export function roiSetProblem(rois: readonly NamedRoi[], rows = MAX_IMAGE_SIDE, cols = MAX_IMAGE_SIDE): RoiProblem | null {
   if (rois.length === 0) return { roi: '', part: 'count', rule: 'no ROI given: ask for at least one' };
   if (rois.length > MAX_ROIS) return { roi: '', part: 'count', rule: `${rois.length} ROIs given; at most ${MAX_ROIS} are allowed` };
   const seen = new Set<string>();
@@ -86,7 +86,7 @@ export interface RoiStats {
 }
 
 /** Sum of a rectangle of a row-major image. */
-function rectSum(pixels: ArrayLike<number>, cols: number, [ox, sx, oy, sy]: RoiRect): number {
+function rectSum(pixels: ArrayLike<number>, cols: number, [ox, sx, oy, sy]: PsenRect): number {
   let sum = 0;
   for (let y = oy; y < oy + sy; y++) {
     const row = y * cols;
@@ -96,7 +96,7 @@ function rectSum(pixels: ArrayLike<number>, cols: number, [ox, sx, oy, sy]: RoiR
 }
 
 /** The ROI's stats on a row-major image of `cols` columns; the ROI must fit (see roiSetProblem). */
-export function roiStats(pixels: ArrayLike<number>, cols: number, roi: Pick<Roi, 'rect' | 'background'>): RoiStats {
+export function roiStats(pixels: ArrayLike<number>, cols: number, roi: Pick<NamedRoi, 'rect' | 'background'>): RoiStats {
   const [ox, sx, oy, sy] = roi.rect;
   const profileX = new Array<number>(sx).fill(0);
   const profileY = new Array<number>(sy).fill(0);
@@ -124,15 +124,15 @@ export function roiStats(pixels: ArrayLike<number>, cols: number, roi: Pick<Roi,
 }
 
 /** A key equal for two ROIs exactly when they compute the same numbers (names aside). */
-export function roiGeometryKey(roi: Pick<Roi, 'rect' | 'background'>): string {
+export function roiGeometryKey(roi: Pick<NamedRoi, 'rect' | 'background'>): string {
   return roi.background ? `${roi.rect.join(',')}-${roi.background.join(',')}` : roi.rect.join(',');
 }
 
 /** Parses psen's `ox,sx,oy,sy` (as the CLI takes it); throws naming the text. */
-export function parseRoiRect(text: string): RoiRect {
+export function parseRoiRect(text: string): PsenRect {
   const parts = text.split(',').map((s) => s.trim());
   if (parts.length !== 4 || parts.some((p) => !/^-?\d+$/.test(p))) {
     throw new Error(`${JSON.stringify(text)} is not offset_x,size_x,offset_y,size_y (4 integers)`);
   }
-  return parts.map(Number) as unknown as RoiRect;
+  return parts.map(Number) as unknown as PsenRect;
 }
