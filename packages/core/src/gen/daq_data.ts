@@ -335,6 +335,11 @@ export interface RoiFrameRecord {
   wrSynchronised: boolean;
   /** One per requested ROI, in the request's order. */
   rois: RoiValues[];
+  /**
+   * PFF file name the frame came from (with frame_number, how a client counts what a node
+   * restart lost, as for images).
+   */
+  file: string;
 }
 
 export interface RoiValues {
@@ -2344,6 +2349,7 @@ function createBaseRoiFrameRecord(): RoiFrameRecord {
     timeNanos: 0,
     wrSynchronised: false,
     rois: [],
+    file: "",
   };
 }
 
@@ -2372,6 +2378,9 @@ export const RoiFrameRecord: MessageFns<RoiFrameRecord> = {
     }
     for (const v of message.rois) {
       RoiValues.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.file !== "") {
+      writer.uint32(74).string(message.file);
     }
     return writer;
   },
@@ -2453,6 +2462,14 @@ export const RoiFrameRecord: MessageFns<RoiFrameRecord> = {
             message.rois.push(RoiValues.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.file = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2501,6 +2518,7 @@ export const RoiFrameRecord: MessageFns<RoiFrameRecord> = {
       rois: globalThis.Array.isArray(object?.rois)
         ? object.rois.map((e: any) => RoiValues.fromJSON(e))
         : [],
+      file: isSet(object.file) ? globalThis.String(object.file) : "",
     };
   },
 
@@ -2530,6 +2548,9 @@ export const RoiFrameRecord: MessageFns<RoiFrameRecord> = {
     if (message.rois?.length) {
       obj.rois = message.rois.map((e) => RoiValues.toJSON(e));
     }
+    if (message.file !== "") {
+      obj.file = message.file;
+    }
     return obj;
   },
 
@@ -2546,6 +2567,7 @@ export const RoiFrameRecord: MessageFns<RoiFrameRecord> = {
     message.timeNanos = object.timeNanos ?? 0;
     message.wrSynchronised = object.wrSynchronised ?? false;
     message.rois = object.rois?.map((e) => RoiValues.fromPartial(e)) || [];
+    message.file = object.file ?? "";
     return message;
   },
 };
