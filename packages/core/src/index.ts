@@ -15,3 +15,4 @@ export * from './image/pano-image.js';
 export * from './image/quabo-quadrant.js';
 export * from './time/white-rabbit.js';
 export * from './roi/roi.js';
+export * from './roi/light-curve.js';

@@ -1,7 +1,7 @@
 // ROI model: validation names the ROI and the rule; stats equal a brute-force reference.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_ROIS, MAX_ROI_NAME_LENGTH, formatRoiProblem, parseRoiRect, roiSetProblem, roiStats, type PsenRect } from '../src/index.js';
+import { MAX_ROIS, MAX_ROI_NAME_LENGTH, foldLightCurve, formatRoiProblem, parseRoiRect, roiSetProblem, roiStats, strongestFrequency, type PsenRect } from '../src/index.js';
 
 /** The definition, pixel by pixel: independent of roiStats' loops. */
 function reference(pixels: number[], side: number, rect: PsenRect, background?: PsenRect) {
@@ -135,5 +135,33 @@ describe('parseRoiRect', () => {
     expect(parseRoiRect('1, 2,3,4')).toEqual([1, 2, 3, 4]);
     expect(() => parseRoiRect('1,2,3')).toThrow('"1,2,3" is not offset_x,size_x,offset_y,size_y');
     expect(() => parseRoiRect('1,2,x,4')).toThrow('is not offset_x');
+  });
+});
+
+describe('light curves', () => {
+  it('strongestFrequency recovers a noisy sinusoid’s frequency (10 cycles or more) far inside the resolution of 0.5 Hz', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 5, max: 200, noNaN: true }), fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }), fc.integer({ min: 1, max: 1000 }), (f, phase, seed) => {
+        let state = seed;
+        const noise = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.4;
+        const t = Array.from({ length: 2000 }, (_, i) => i / 1000);
+        const y = t.map((s) => 100 + Math.sin(2 * Math.PI * f * s + phase) + noise());
+        expect(Math.abs(strongestFrequency(t, y, { minHz: 1, maxHz: 400 }).frequencyHz - f)).toBeLessThan(0.01);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('foldLightCurve averages per phase bin', () => {
+    const t = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75];
+    const y = [1, 2, 3, 4, 3, 4, 5, 6];
+    expect(foldLightCurve(t, y, 1, 4)).toEqual([2, 3, 4, 5]);
+    expect(foldLightCurve([0], [7], 1, 2)).toEqual([7, NaN]);
+    expect(() => foldLightCurve(t, y, 1, 0)).toThrow('bins must be an integer');
+  });
+
+  it('refuses curves it cannot search', () => {
+    expect(() => strongestFrequency([0, 1], [1, 2], { minHz: 1, maxHz: 2 })).toThrow('at least 3 points');
+    expect(() => strongestFrequency([0, 1, 2], [1, 2, 3], { minHz: 2, maxHz: 1 })).toThrow('is empty');
   });
 });
