@@ -1,6 +1,6 @@
 // The async client: promises, async iterables and RxJS observables over every configured DAQ
 // node. The sync-style face (sync/) runs this same class in a worker thread.
-import { formatRoiProblem, roiSetProblem, type InitHpIoRequest, type NamedRoi, type PanoImage, type ParsedImage, type PsenRect, type RoiRect, type StreamImagesRequest, type StreamImagesResponse, type StreamRoiStatsRequest } from '@daqdata/core';
+import { formatRoiProblem, roiSetProblem, type InitHpIoRequest, type NamedRoi, type PanoImage, type ParsedImage, type PsenRect, type RoiRect, type RoiStatistics, type StreamImagesRequest, type StreamImagesResponse, type StreamRoiStatsRequest } from '@daqdata/core';
 import { Observable } from 'rxjs';
 import { nodesFromAddresses, nodesFromDaqConfig, type DaqConfig, type DaqNode, type NetworkConfig } from './config/daq-config.js';
 import { NodeConnection, OpenCallCounter } from './grpc/node-connection.js';
@@ -179,6 +179,12 @@ export class DaqClient implements AsyncDisposable {
   async probe(host: string, options: { timeoutMs?: number } = {}): Promise<ProbeResult> {
     const [node] = selectNodes(this.nodes, host);
     return this.#probe(node!, options.timeoutMs ?? this.#defaultPingTimeoutMs);
+  }
+
+  /** `host`'s ROI processing statistics (GetRoiStatistics, psen's /statistics): start time, frames processed, ROI computations, last frame time, active ROI streams, records sent. */
+  async roiStatistics(host: string): Promise<RoiStatistics> {
+    const [node] = selectNodes(this.nodes, host);
+    return this.#connection(node!).daq.getRoiStatistics({}, { signal: this.#callSignal() });
   }
 
   /** Whether `host` answers within `timeoutMs` (default 1000): probe() without the details. */

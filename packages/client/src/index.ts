@@ -21,7 +21,7 @@ export { AllHostsFailedError } from './stream/merge-in-arrival-order.js';
 export { SyncDaqClient } from './sync/sync-client.js';
 export { UploadError } from './upload-error.js';
 export type { UploadFailure } from './upload-error.js';
-export type { ParsedImage, PanoImage, StreamImagesResponse } from '@daqdata/core';
+export type { ParsedImage, PanoImage, RoiStatistics, StreamImagesResponse } from '@daqdata/core';
 export { CoincidenceMatcher, DEFAULT_LATENESS_NS, DEFAULT_MAX_PENDING_PER_MODULE, peakPixel } from './stream/coincidences.js';
 export type { CoincidenceEvent, CoincidenceGroup, CoincidenceMember, CoincidenceOptions, CoincidenceStats, PeakPixel } from './stream/coincidences.js';
 export { coincidences, coincidences$ } from './stream/coincidence-stream.js';

@@ -55,6 +55,8 @@ describe('roiStats through the SDK', () => {
       const mine = records.filter((r) => r.host === f.node.address);
       expect(mine.every((r) => r.moduleId === moduleId)).toBe(true);
       check(mine, f.written);
+      const stats = await client.roiStatistics(f.node.address);
+      expect(stats).toMatchObject({ framesProcessed: f.written, roiComputations: 3 * f.written, recordsSent: f.written });
     }
   });
 
