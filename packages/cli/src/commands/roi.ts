@@ -11,7 +11,7 @@ import { addTargetOptions, type TargetFlags } from '../options/target-options.js
 import { roiJsonLine, roiSummaryLine } from '../output/roi-output.js';
 import { stopOnBrokenPipe, writeLine } from '../output/write-line.js';
 
-interface RoiFlags extends TargetFlags {
+export interface RoiFlags extends TargetFlags {
   roi: Array<[string, PsenRect]>;
   background: Array<[string, PsenRect]>;
   movie: boolean;
@@ -31,7 +31,9 @@ function parseNamedRect(value: string): [string, PsenRect] {
 const collect = (value: string, previous: Array<[string, PsenRect]>) => [...previous, argParser(parseNamedRect)(value)];
 
 /** The ROIs of the flags, each with its background; a usage error names the ROI and the rule. */
-export function roisOfFlags(flags: Pick<RoiFlags, 'roi' | 'background'>): NamedRoi[] {
+export function roisOfFlags(flags: Pick<RoiFlags, 'roi' | 'background' | 'movie' | 'pulseHeight'>): NamedRoi[] {
+  if (flags.roi.length === 0) throw new CliError('give at least one --roi NAME=offset_x,size_x,offset_y,size_y', EXIT.usage);
+  if (!flags.movie && !flags.pulseHeight) throw new CliError('--no-movie without --pulse-height leaves nothing to compute', EXIT.usage);
   const rois: NamedRoi[] = flags.roi.map(([name, rect]) => ({ name, rect }));
   for (const [name, rect] of flags.background) {
     const roi = rois.find((r) => r.name === name);
@@ -43,20 +45,23 @@ export function roisOfFlags(flags: Pick<RoiFlags, 'roi' | 'background'>): NamedR
   return rois;
 }
 
-export function roiCommand(): Command {
-  return addTargetOptions(new Command('roi').description('ROI photometry of every frame, computed at the nodes: one line (or JSON object) per frame with each ROI\'s sum, mean, max, profiles and signal; Ctrl-C stops'))
+/** The ROI and product options `daq roi` and `daq plot lightcurve` share. */
+export function roiOptions(cmd: Command): Command {
+  return cmd
     .option('--roi <NAME=ox,sx,oy,sy>', 'a region of interest in psen\'s [offset_x, size_x, offset_y, size_y] (repeat for more)', collect, [])
     .option('--background <NAME=ox,sx,oy,sy>', 'the background region of ROI NAME: its mean is subtracted from the signal (repeatable)', collect, [])
     .option('--no-movie', 'leave out movie-mode frames')
-    .option('--pulse-height', 'include pulse-height frames')
+    .option('--pulse-height', 'include pulse-height frames');
+}
+
+export function roiCommand(): Command {
+  return roiOptions(addTargetOptions(new Command('roi').description('ROI photometry of every frame, computed at the nodes: one line (or JSON object) per frame with each ROI\'s sum, mean, max, profiles and signal; Ctrl-C stops')))
     .option('--json', 'NDJSON: one object per frame (time ISO-8601 with nanoseconds; timeNs as a string)')
     .option('--count <n>', 'stop after n frames', argParser(parseCount))
     .option('--duration <seconds>', 'stop after this many seconds', argParser(parsePositiveNumber))
     .action((daqConfig: string | undefined, networkConfig: string | undefined, flags: RoiFlags) =>
       withClient({ daqConfig, networkConfig }, flags, async (ctx) => {
-        if (flags.roi.length === 0) throw new CliError('give at least one --roi NAME=offset_x,size_x,offset_y,size_y', EXIT.usage);
         const rois = roisOfFlags(flags);
-        if (!flags.movie && !flags.pulseHeight) throw new CliError('--no-movie without --pulse-height leaves nothing to compute', EXIT.usage);
         const hosts = await reachableHosts(ctx.client, ctx.target, flags.timeout, ctx.log);
         const controller = new AbortController();
         const release = stopOnBrokenPipe(process.stdout, controller);
