@@ -1,7 +1,7 @@
 // StreamRoiStats: the every-frame delivery (ring, interest, gap rules, resume, batching) with
 // each frame turned into a compact record of its ROI stats instead of its image. The checks of
 // a request (ROIs named and inside the image, bounded counts), and each batch as a response.
-import { DeliveryOptions_Policy, formatRoiProblem, roiSetProblem, type NamedRoi, type PsenRect, type RoiFrameRecord, type RoiRect, type StreamRoiStatsRequest, type StreamRoiStatsResponse } from '@daqdata/core';
+import { DeliveryOptions_Policy, MAX_ROIS, formatRoiProblem, roiSetProblem, type NamedRoi, type PsenRect, type RoiFrameRecord, type RoiRect, type StreamRoiStatsRequest, type StreamRoiStatsResponse } from '@daqdata/core';
 import { ServerError, Status } from 'nice-grpc';
 import type { StreamEnd } from '../broadcast/client-image-stream.js';
 import type { EveryFrameStream } from '../broadcast/every-frame-stream.js';
@@ -15,6 +15,8 @@ function psenRect(r: RoiRect): PsenRect {
 
 /** The request's ROIs, or INVALID_ARGUMENT naming the ROI and the rule. */
 export function roisOfRequest(request: Pick<StreamRoiStatsRequest, 'rois'>): NamedRoi[] {
+  // Counted before anything is built from them: a request may carry a message's worth of ROIs.
+  if (request.rois.length > MAX_ROIS) throw new ServerError(Status.INVALID_ARGUMENT, `${request.rois.length} ROIs given; at most ${MAX_ROIS} are allowed`);
   const rois: NamedRoi[] = [];
   for (const r of request.rois) {
     if (!r.rect) throw new ServerError(Status.INVALID_ARGUMENT, `ROI ${JSON.stringify(r.name.slice(0, 64))}: rect is missing`);
