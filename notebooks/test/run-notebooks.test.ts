@@ -34,7 +34,7 @@ describe('notebooks', () => {
 
   it('all execute against a fresh simulated observatory, every cell ok and every plot cell with an image', async () => {
     const { code, output } = await runNode([join(REPO, 'scripts', 'notebooks', 'run.mjs')]);
-    for (const nb of ['quickstart', 'pulse-height', 'record-and-replay']) expect(output, output).toContain(`ok    notebooks/${nb}.ipynb`);
+    for (const nb of ['quickstart', 'pulse-height', 'record-and-replay', 'pulsar-light-curve']) expect(output, output).toContain(`ok    notebooks/${nb}.ipynb`);
     expect(output).toMatch(/notebooks ok: \d+ of \d+ notebooks ran cleanly in [\d.]+ s/);
     expect(code, output).toBe(0);
   });

@@ -73,6 +73,13 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     load: async () => (await import('./commands/coincide.js')).coincideCommand(),
   },
   {
+    name: 'roi',
+    term: `roi ${TARGETS}`,
+    description:
+      "ROI photometry of every frame, computed at the nodes: one line (or JSON object) per frame with each ROI's sum, mean, max, profiles and signal; Ctrl-C stops",
+    load: async () => (await import('./commands/roi.js')).roiCommand(),
+  },
+  {
     name: 'replay',
     term: 'replay [options] <file> [daq_config] [network_config]',
     description:

@@ -1,6 +1,6 @@
 // The async client: promises, async iterables and RxJS observables over every configured DAQ
 // node. The sync-style face (sync/) runs this same class in a worker thread.
-import { type InitHpIoRequest, type PanoImage, type ParsedImage, type StreamImagesRequest, type StreamImagesResponse } from '@daqdata/core';
+import { formatRoiProblem, roiSetProblem, type InitHpIoRequest, type NamedRoi, type PanoImage, type ParsedImage, type PsenRect, type RoiRect, type RoiStatistics, type StreamImagesRequest, type StreamImagesResponse, type StreamRoiStatsRequest } from '@daqdata/core';
 import { Observable } from 'rxjs';
 import { nodesFromAddresses, nodesFromDaqConfig, type DaqConfig, type DaqNode, type NetworkConfig } from './config/daq-config.js';
 import { NodeConnection, OpenCallCounter } from './grpc/node-connection.js';
@@ -13,7 +13,8 @@ import { reconnectOptions, type ReconnectOptions } from './stream/backoff.js';
 import { describeError } from './stream/grpc-errors.js';
 import { everyFrameImages, type SequencedImage } from './stream/every-frame-images.js';
 import { EveryFrameTracker } from './stream/every-frame-tracker.js';
-import { hostImageStream } from './stream/host-image-stream.js';
+import { hostImageStream, hostStream } from './stream/host-image-stream.js';
+import { roiRecords, type RoiRecord } from './stream/roi-records.js';
 import { mergeInArrivalOrder } from './stream/merge-in-arrival-order.js';
 import { teeAsync } from './stream/tee-async.js';
 import { imageFromResponse } from './image-from-response.js';
@@ -72,6 +73,15 @@ export interface StreamImagesOptions {
   /** Images buffered ahead of a slow consumer (default 256). */
   bufferSize?: number;
 }
+
+/** What `client.roiStats()` asks: ROIs, and which images (the stream options of an every-frame streamImages). */
+export type RoiStatsOptions = Pick<
+  StreamImagesOptions,
+  'hosts' | 'movie' | 'pulseHeight' | 'moduleIds' | 'batchLimit' | 'onGap' | 'updateIntervalSeconds' | 'signal' | 'reconnect' | 'endWhenAllGone' | 'bufferSize'
+> & {
+  /** Named rectangles in psen's [offset_x, size_x, offset_y, size_y], each with an optional background. */
+  rois: readonly NamedRoi[];
+};
 
 /** What `parse: false` yields: the protocol message as received, and the node it came from. */
 export interface RawImageMessage {
@@ -169,6 +179,12 @@ export class DaqClient implements AsyncDisposable {
   async probe(host: string, options: { timeoutMs?: number } = {}): Promise<ProbeResult> {
     const [node] = selectNodes(this.nodes, host);
     return this.#probe(node!, options.timeoutMs ?? this.#defaultPingTimeoutMs);
+  }
+
+  /** `host`'s ROI processing statistics (GetRoiStatistics, psen's /statistics): start time, frames processed, ROI computations, last frame time, active ROI streams, records sent. */
+  async roiStatistics(host: string): Promise<RoiStatistics> {
+    const [node] = selectNodes(this.nodes, host);
+    return this.#connection(node!).daq.getRoiStatistics({}, { signal: this.#callSignal() });
   }
 
   /** Whether `host` answers within `timeoutMs` (default 1000): probe() without the details. */
@@ -287,25 +303,45 @@ export class DaqClient implements AsyncDisposable {
     yield* mergeInArrivalOrder(sources, { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal });
   }
 
+  /**
+   * Every frame's ROI stats (StreamRoiStats) from every selected host, merged in arrival order:
+   * per host in sequence order, resumed after a reconnect from the last record delivered (the
+   * every-frame tracker: no duplicate, gaps reported as 'gap' events and to `onGap`).
+   */
+  async *roiStats(options: RoiStatsOptions): AsyncGenerator<RoiRecord> {
+    const base = roiStatsRequest(options);
+    const reconnect = options.reconnect === undefined ? this.#reconnect : reconnectOptions(options.reconnect);
+    const nodes = await this.#nodesFor(options.hosts);
+    const events = this.#events;
+    const sources = nodes.map((node) => {
+      const conn = this.#connection(node);
+      const tracker = new EveryFrameTracker(base.batchLimit);
+      const request = (): StreamRoiStatsRequest => {
+        const at = tracker.resumePoint;
+        return { ...base, resume: at ? { nodeIncarnation: at.incarnation, afterSequence: at.afterSequence } : undefined };
+      };
+      return (signal: AbortSignal) =>
+        roiRecords(
+          hostStream(conn, { request, reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal }, (daq, r, s) => daq.streamRoiStats(r, { signal: s })),
+          tracker,
+          { host: node.name, rois: options.rois, events, onGap: options.onGap },
+        );
+    });
+    const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
+    yield* mergeInArrivalOrder(sources, { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal });
+  }
+
+  /** roiStats as an Observable; unsubscribing cancels every RPC. */
+  roiStats$(options: RoiStatsOptions): Observable<RoiRecord> {
+    return observableOf(options.signal, (signal) => this.roiStats({ ...options, signal }));
+  }
+
   /** streamImages as an Observable; unsubscribing cancels every RPC. */
   images$(options: StreamImagesOptions & { delivery: 'every-frame'; parse?: true }): Observable<SequencedImage>;
   images$(options?: StreamImagesOptions & { parse?: true }): Observable<ParsedImage>;
   images$(options: StreamImagesOptions & { parse: false }): Observable<RawImageMessage>;
   images$(options: StreamImagesOptions = {}): Observable<ParsedImage | RawImageMessage> {
-    return new Observable((subscriber) => {
-      const controller = new AbortController();
-      const outer = options.signal;
-      const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
-      void (async () => {
-        try {
-          for await (const image of this.streamImages({ ...options, signal })) subscriber.next(image);
-          subscriber.complete();
-        } catch (err) {
-          subscriber.error(err);
-        }
-      })();
-      return () => controller.abort();
-    });
+    return observableOf(options.signal, (signal) => this.streamImages({ ...options, signal }));
   }
 
   /** Host events (connected, disconnected, reconnecting, gone, invalid-image) of every stream of this client. */
@@ -355,6 +391,40 @@ function streamRequest(o: StreamImagesOptions): StreamImagesRequest {
   const badId = moduleIds.find((id) => !Number.isInteger(id) || id < 0 || id > 0xffffffff);
   if (badId !== undefined) throw new RangeError(`streamImages: moduleIds must be non-negative integers, got ${badId}`);
   return { streamMovieData: movie, streamPulseHeightData: pulseHeight, updateIntervalSeconds: interval, moduleIds };
+}
+
+/** An async iterable as an Observable: unsubscribing (or the caller's signal) aborts it. */
+function observableOf<T>(outer: AbortSignal | undefined, open: (signal: AbortSignal) => AsyncIterable<T>): Observable<T> {
+  return new Observable((subscriber) => {
+    const controller = new AbortController();
+    const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+    void (async () => {
+      try {
+        for await (const item of open(signal)) subscriber.next(item);
+        subscriber.complete();
+      } catch (err) {
+        subscriber.error(err);
+      }
+    })();
+    return () => controller.abort();
+  });
+}
+
+const protoRect = ([offsetX, sizeX, offsetY, sizeY]: PsenRect): RoiRect => ({ offsetX, sizeX, offsetY, sizeY });
+
+/** The StreamRoiStats request of roiStats' options (no resume point); throws naming the ROI and the rule. */
+function roiStatsRequest(o: RoiStatsOptions): Omit<StreamRoiStatsRequest, 'resume'> & { resume?: undefined } {
+  const images = streamRequest({ ...o, delivery: 'every-frame' });
+  const problem = roiSetProblem(o.rois);
+  if (problem) throw new RangeError(`roiStats: ${formatRoiProblem(problem)}`);
+  return {
+    rois: o.rois.map((r) => ({ name: r.name, rect: protoRect(r.rect), background: r.background && protoRect(r.background) })),
+    moduleIds: images.moduleIds,
+    movie: images.streamMovieData,
+    pulseHeight: images.streamPulseHeightData,
+    batchLimit: everyFrameBatchLimit(o.batchLimit),
+    updateIntervalSeconds: images.updateIntervalSeconds,
+  };
 }
 
 /** The batch limit an every-frame request carries (0: the node's default). */

@@ -1,6 +1,7 @@
 // @daqdata/client: the SDK for DaqData nodes.
 export { DaqClient, SIMULATED_HP_IO } from './daq-client.js';
-export type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, StreamImagesOptions } from './daq-client.js';
+export type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, RoiStatsOptions, StreamImagesOptions } from './daq-client.js';
+export type { RoiRecord } from './stream/roi-records.js';
 export { ClientConfigError } from './config/client-config-error.js';
 export { nodesFromAddresses, nodesFromDaqConfig } from './config/daq-config.js';
 export type { DaqConfig, DaqNode, DaqNodeConfig, NetworkConfig, PortForwarding } from './config/daq-config.js';
@@ -22,7 +23,7 @@ export { AsyncQueue } from './stream/async-queue.js';
 export { SyncDaqClient } from './sync/sync-client.js';
 export { UploadError } from './upload-error.js';
 export type { UploadFailure } from './upload-error.js';
-export type { ParsedImage, PanoImage, StreamImagesResponse } from '@daqdata/core';
+export type { ParsedImage, PanoImage, RoiStatistics, StreamImagesResponse } from '@daqdata/core';
 export { CoincidenceMatcher, DEFAULT_LATENESS_NS, DEFAULT_MAX_PENDING_PER_MODULE, peakPixel } from './stream/coincidences.js';
 export type { CoincidenceEvent, CoincidenceGroup, CoincidenceMember, CoincidenceOptions, CoincidenceStats, PeakPixel } from './stream/coincidences.js';
 export { coincidences, coincidences$ } from './stream/coincidence-stream.js';

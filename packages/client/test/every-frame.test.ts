@@ -2,18 +2,14 @@
 // nodes, numbered, in order per node; a node killed and restarted mid-stream resumes with no
 // duplicate and exactly one gap whose count is exact; the sync face gets the same images.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { PffWriter } from '@daqdata/core';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaqClient, type FrameGapEvent, type SequencedImage, type StreamEvent } from '../src/index.js';
-import { startDaqNode, type DaqNodeProcess } from './helpers/daq-node-process.js';
-import { headerFor, makeRunDir, openFrameFile, packet, pixelsFor } from './helpers/images.js';
-import { until } from './helpers/wait.js';
+import { startDaqNode } from './helpers/daq-node-process.js';
+import { pixelsFor } from './helpers/images.js';
+import { followedNode, serving, write } from './helpers/followed-node.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -24,35 +20,10 @@ const run = promisify(execFile);
 const SYNC_CHILD = fileURLToPath(new URL('./helpers/sync-face-child.mjs', import.meta.url));
 const FAST_RECONNECT = { initialDelayMs: 50, maxDelayMs: 200 };
 
-interface Followed {
-  node: DaqNodeProcess;
-  dataDir: string;
-  writer: PffWriter;
-  written: number;
-}
-
-/** A node process following its own data directory, with a ph256 file for module `moduleId`. */
-async function followedNode(moduleId: number): Promise<Followed> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'daq-client-every-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const writer = await openFrameFile(await makeRunDir(dataDir, moduleId), 'ph256', moduleId);
-  cleanups.push(() => writer.close());
-  const node = await startDaqNode({ dataRoot: dataDir, dataDir, name: `every-${moduleId}` });
-  cleanups.push(() => node.kill());
-  return { node, dataDir, writer, written: 0 };
-}
-
-async function write(f: Followed, n: number): Promise<void> {
-  for (let i = 0; i < n; i++, f.written++) await f.writer.append(headerFor('ph256', packet(1_754_112_728, 1000 * f.written), f.written % 4), pixelsFor('ph256', f.written));
-}
-
-/** Resolves once the node serves `n` streams (it then reads every frame for them). */
-const serving = (node: DaqNodeProcess, n = 1) => until(`${node.address} serving ${n} stream(s)`, async () => (await node.activeStreams()) === n);
-
 describe('every-frame delivery through the SDK', () => {
   it('delivers every frame of two nodes, numbered and in order per node, parsed', async () => {
-    const a = await followedNode(1);
-    const b = await followedNode(2);
+    const a = await followedNode(1, 'every', cleanups);
+    const b = await followedNode(2, 'every', cleanups);
     await using client = DaqClient.fromAddresses([a.node.address, b.node.address], { reconnect: FAST_RECONNECT });
     const stream = client.streamImages({ delivery: 'every-frame', movie: false, pulseHeight: true });
     const first = stream.next();
@@ -73,7 +44,7 @@ describe('every-frame delivery through the SDK', () => {
   });
 
   it('a node killed and restarted mid-stream: resumed with no duplicate and one gap whose count is exact', async () => {
-    const a = await followedNode(1);
+    const a = await followedNode(1, 'every', cleanups);
     await using client = DaqClient.fromAddresses([a.node.address], { reconnect: FAST_RECONNECT });
     const events: StreamEvent[] = [];
     client.onStatus((e) => events.push(e));
@@ -106,7 +77,7 @@ describe('every-frame delivery through the SDK', () => {
   });
 
   it('the RxJS face streams every frame with its sequence', async () => {
-    const a = await followedNode(4);
+    const a = await followedNode(4, 'every', cleanups);
     await using client = DaqClient.fromAddresses([a.node.address], { reconnect: FAST_RECONNECT });
     const all = firstValueFrom(client.images$({ delivery: 'every-frame', movie: false, pulseHeight: true }).pipe(take(25), toArray()));
     await serving(a.node);
@@ -117,7 +88,7 @@ describe('every-frame delivery through the SDK', () => {
   });
 
   it('the sync face streams every frame with its sequence (a script with no await, in its own process)', async () => {
-    const a = await followedNode(3);
+    const a = await followedNode(3, 'every', cleanups);
     const script = run(process.execPath, [SYNC_CHILD, 'every-frame', '20', a.node.address], { timeout: 30_000 });
     await serving(a.node);
     await write(a, 20);

@@ -101,7 +101,7 @@ describe('discovery and unary calls', () => {
     await using client = DaqClient.fromAddresses([live[0]!.address]);
     const [r] = await client.reflectServices(live[0]!.address);
     expect(r!.services).toContain('daqdata.DaqData');
-    expect(r!.daqDataMethods.map((m) => m.name).sort()).toEqual(['InitHpIo', 'Ping', 'StreamImages', 'UploadImages']);
+    expect(r!.daqDataMethods.map((m) => m.name).sort()).toEqual(['GetRoiStatistics', 'InitHpIo', 'Ping', 'StreamImages', 'StreamRoiStats', 'UploadImages']);
     expect(r!.daqDataMethods.find((m) => m.name === 'StreamImages')).toEqual({
       name: 'StreamImages',
       requestType: 'daqdata.StreamImagesRequest',

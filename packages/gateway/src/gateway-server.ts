@@ -144,7 +144,19 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   const health = HealthState();
   const reflection = reflectionImplementation(await loadDaqDataDescriptorSet());
   const server = createServer({ 'grpc.max_send_message_length': 16 * 1024 * 1024, 'grpc.enable_channelz': 0 });
-  server.add(DaqDataWireDefinition, { streamImages, ping: async () => ({}), initHpIo: refuse('InitHpIo'), uploadImages: refuse('UploadImages') });
+  // ROI photometry is computed where the frames are (every frame, at the node): a gateway relays images only.
+  const refuseStream = (method: string) =>
+    async function* (): AsyncGenerator<never> {
+      await refuse(method)();
+    };
+  server.add(DaqDataWireDefinition, {
+    streamImages,
+    ping: async () => ({}),
+    initHpIo: refuse('InitHpIo'),
+    uploadImages: refuse('UploadImages'),
+    streamRoiStats: refuseStream('StreamRoiStats'),
+    getRoiStatistics: refuse('GetRoiStatistics'),
+  });
   server.add(HealthDefinition, HealthServiceImpl(health));
   server.add(ServerReflectionService, reflection);
   server.add(ServerReflectionV1AlphaService, reflection);

@@ -148,7 +148,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     prefaceTimeoutMs: config.prefaceTimeoutSeconds * 1000,
     stallTimeoutMs: config.stallTimeoutSeconds * 1000,
     authPaths: config.authToken ? PROTECTED : new Set(),
-    limitedPaths: new Set([DaqDataWireDefinition.streamImages.path]),
+    limitedPaths: new Set([DaqDataWireDefinition.streamImages.path, DaqDataWireDefinition.streamRoiStats.path]),
     streamStarts: new StreamStartLimit(config.streamStartsPerPeerPerSecond, options.clock ?? unixClockMs),
     repeated,
   });
@@ -162,6 +162,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       initHpIo: (req, ctx) => node.initHpIo(req, ctx),
       ping: async () => ({}),
       uploadImages: (req, ctx) => node.uploadImages(req, ctx),
+      streamRoiStats: (req, ctx) => node.streamRoiStats(req, ctx),
+      getRoiStatistics: async () => node.roiStatistics(),
     });
     server.add(HealthDefinition, HealthServiceImpl(health));
     server.add(ServerReflectionService, reflection);

@@ -48,6 +48,10 @@ const DAQ_METRICS = [
   'daq_newest_frame_age_seconds',
   'daq_init_hp_io_calls_total',
   'daq_upload_queue_depth',
+  'daq_roi_frames_processed_total',
+  'daq_roi_computations_total',
+  'daq_roi_records_sent_total',
+  'daq_roi_last_frame_timestamp_seconds',
 ];
 /** Zero here by nature: nothing in the watcher falls back to polling, and no recorder connection was turned away. */
 const ZERO_HERE = new Set(['daq_watched_paths_polled', 'daq_watch_polling_fallbacks', 'daq_recorder_connections_refused_total']);
@@ -88,6 +92,14 @@ describe('/metrics', () => {
       await file.write(1);
       samples = await scrape(n.url);
     }
+    // A StreamRoiStats client: frames processed, ROI stats computed and records sent.
+    const rois = n.client.streamRoiStats({ rois: [{ name: 'a', rect: { offsetX: 0, sizeX: 2, offsetY: 0, sizeY: 2 } }], moduleIds: [3], movie: true, pulseHeight: false })[Symbol.asyncIterator]();
+    const firstRecords = rois.next();
+    cleanups.push(async () => rois.return?.());
+    await streamsStarted(n, 2);
+    await file.write(1);
+    expect((await firstRecords).value.records.length).toBeGreaterThan(0);
+    await untilScraped(n.url, (s) => some(s, 'daq_roi_records_sent_total') && some(s, 'daq_roi_last_frame_timestamp_seconds'), 'ROI records counted');
     // Refused without force while a stream is open (FAILED_PRECONDITION, as the reference);
     // a data_dir that is a file fails the reconfiguration: outcome "failure".
     await expect(init({})).rejects.toThrow(/FAILED_PRECONDITION/);
@@ -111,7 +123,7 @@ describe('/metrics', () => {
     expect(await init({ force: true, updateIntervalSeconds: 30 })).toEqual({ success: true, errorMessage: '' });
     const open = new StreamRecorder(n.client, { streamMovieData: true, streamPulseHeightData: true, updateIntervalSeconds: 0, moduleIds: [] });
     cleanups.push(() => open.cancel());
-    await streamsStarted(n, 2);
+    await streamsStarted(n, 3);
     await n.client.uploadImages((async function* () {
       for (let i = 0; i < 3; i++) yield { panoImage: movieImage(9, i) };
     })());

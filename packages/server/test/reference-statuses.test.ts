@@ -69,7 +69,7 @@ describe('statuses as the reference gives them, to a Python client of a daq serv
       expect(r.services.sort(), version).toEqual(['daqdata.DaqData', 'grpc.health.v1.Health']);
       expect(r.files, version).toEqual([
         { name: 'grpc/health/v1/health.proto', services: ['Health'], methods: ['Check', 'Watch'] },
-        { name: 'daq_data.proto', services: ['DaqData'], methods: ['StreamImages', 'InitHpIo', 'Ping', 'UploadImages'] },
+        { name: 'daq_data.proto', services: ['DaqData'], methods: ['StreamImages', 'InitHpIo', 'Ping', 'UploadImages', 'StreamRoiStats', 'GetRoiStatistics'] },
       ]);
     }
   });

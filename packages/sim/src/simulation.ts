@@ -19,6 +19,7 @@ import type { TimedFrame } from './schedule/timed-frame.js';
 import { CoincidenceTruthLog, truthFilePath } from './synth/coincidence-truth.js';
 import { checkInjection, type CoincidenceInjection } from './synth/coincident-pulses.js';
 import { syntheticTimeline } from './synth/synthetic-timeline.js';
+import type { PulsarOptions } from './synth/sky-model.js';
 
 export interface ReplaySource {
   kind: 'replay';
@@ -49,6 +50,8 @@ export interface SyntheticSource {
   firstPktNum?: number;
   /** Coincident pulses on top of the background events, their truth written beside the run. */
   coincidences?: CoincidenceInjection;
+  /** A pulsing star at a chosen frequency in every module's movie frames (issue 17). */
+  pulsar?: PulsarOptions;
 }
 
 export interface SimulationOptions {
@@ -152,6 +155,7 @@ function synthetic(source: SyntheticSource, modules: readonly number[], dataProd
     ...(source.seed !== undefined ? { seed: source.seed } : {}),
     ...(source.firstPktNum !== undefined ? { firstPktNum: source.firstPktNum } : {}),
     ...(source.coincidences ? { coincidences: checkInjection(source.coincidences) } : {}),
+    ...(source.pulsar ? { pulsar: source.pulsar } : {}),
     startNs: BigInt(Date.now()) * 1_000_000n,
   });
   return { frames, moduleIds: [...modules], streams: new Set(modules.flatMap((moduleId) => dataProducts.map((dataProduct) => streamKey({ moduleId, dataProduct })))) };

@@ -1,5 +1,5 @@
 // `daq plot view` and `daq plot phdist`: live terminal views. q or Ctrl-C quits.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { reachableHosts, withClient } from '../client-session.js';
 import { addPlotOptions, type PlotFlags } from '../options/plot-options.js';
 import { argParser, parsePositiveNumber, parseWindows } from '../options/option-parsers.js';
@@ -10,6 +10,8 @@ import { ModuleTracks } from '../plot/module-track.js';
 import { renderPhdist } from '../plot/phdist-render.js';
 import { DEFAULT_WINDOWS_S, eventMaximum, formatWindow, PulseHeightEvents } from '../plot/pulse-height-distribution.js';
 import { renderView } from '../plot/view-render.js';
+import { LightCurves, renderLightCurves, type LightCurveStat } from '../plot/light-curve-render.js';
+import { roiOptions, roisOfFlags, type RoiFlags } from './roi.js';
 
 function colourMode(flags: PlotFlags) {
   const out = process.stdout;
@@ -31,7 +33,7 @@ function viewCommand(): Command {
       const tracks = new ModuleTracks();
       const title = `daq plot view · ${hosts.join(', ')} · every ${flags.refreshPeriod} s · q quits`;
       await runLiveScreen(ctx, {
-        stream: { hosts, updateIntervalSeconds: flags.refreshPeriod, moduleIds: flags.moduleIds },
+        open: (signal) => ctx.client.streamImages({ hosts, updateIntervalSeconds: flags.refreshPeriod, moduleIds: flags.moduleIds, endWhenAllGone: false, signal }),
         refreshPeriodS: flags.refreshPeriod,
         add: (image, arrivalMs) => tracks.add(image, arrivalMs),
         render: (size, nowMs, status) => renderView(tracks.list(), { ...size, mode, nowMs, title, status }),
@@ -60,13 +62,8 @@ function phdistCommand(): Command {
         const store = new PulseHeightEvents(Math.max(...flags.windows) * 1000);
         const title = `daq plot phdist · ${hosts.join(', ')} · windows ${flags.windows.map(formatWindow).join(' / ')} · q quits`;
         await runLiveScreen(ctx, {
-          stream: {
-            hosts,
-            movie: false,
-            pulseHeight: true,
-            updateIntervalSeconds: flags.sampleInterval,
-            moduleIds: flags.moduleIds,
-          },
+          open: (signal) =>
+            ctx.client.streamImages({ hosts, movie: false, pulseHeight: true, updateIntervalSeconds: flags.sampleInterval, moduleIds: flags.moduleIds, endWhenAllGone: false, signal }),
           refreshPeriodS: flags.refreshPeriod,
           add: (image, arrivalMs) => store.add(image.moduleId, { arrivalMs, maxPixel: eventMaximum(image.pixels) }),
           render: (size, nowMs, status) => {
@@ -78,6 +75,35 @@ function phdistCommand(): Command {
     );
 }
 
+function lightCurveCommand(): Command {
+  return roiOptions(
+    addPlotOptions(
+      addTargetOptions(new Command('lightcurve').description('live ROI light curves computed at the nodes (StreamRoiStats): one sparkline per node, module and ROI over a sliding window; q or Ctrl-C quits')),
+      { colour: false },
+    ),
+  )
+    .option('--window <seconds>', 'the time span each curve shows', argParser(parsePositiveNumber), 10)
+    .addOption(new Option('--stat <name>', 'the ROI statistic drawn').choices(['sum', 'mean', 'max', 'signal']).default('sum'))
+    .action((daqConfig: string | undefined, networkConfig: string | undefined, flags: TargetFlags & Pick<PlotFlags, 'refreshPeriod'> & RoiFlags & { window: number; stat: LightCurveStat }) =>
+      withClient({ daqConfig, networkConfig }, flags, async (ctx) => {
+        const rois = roisOfFlags(flags);
+        const hosts = await reachableHosts(ctx.client, ctx.target, flags.timeout, ctx.log);
+        const windowMs = flags.window * 1000;
+        const curves = new LightCurves(windowMs, flags.stat);
+        const title = `daq plot lightcurve · ${hosts.join(', ')} · ${flags.stat} over ${flags.window} s · q quits`;
+        await runLiveScreen(ctx, {
+          open: (signal) => ctx.client.roiStats({ hosts, rois, moduleIds: flags.moduleIds, movie: flags.movie, pulseHeight: flags.pulseHeight ?? false, endWhenAllGone: false, signal }),
+          refreshPeriodS: flags.refreshPeriod,
+          add: (record, arrivalMs) => curves.add(record, arrivalMs),
+          render: (size, nowMs, status) => {
+            curves.prune(nowMs);
+            return renderLightCurves(curves, { ...size, nowMs, windowMs, stat: flags.stat, title, status });
+          },
+        });
+      }),
+    );
+}
+
 export function plotCommand(): Command {
-  return new Command('plot').description('live terminal plots').addCommand(viewCommand()).addCommand(phdistCommand());
+  return new Command('plot').description('live terminal plots').addCommand(viewCommand()).addCommand(phdistCommand()).addCommand(lightCurveCommand());
 }

@@ -21,6 +21,7 @@ export interface SimulationFlags {
   maxFileSize?: number;
   chunkBytes?: number;
   coincidentRate?: number;
+  pulsarFrequency?: number;
   coincidentModules?: number[];
   coincidentSpread?: number;
 }
@@ -74,13 +75,14 @@ export function addSimulationOptions(cmd: Command): Command {
     .option('--chunk-bytes <size>', 'write in buffered chunks of this size (frames may be split across writes, as a recorder does)', argParser(parseByteSize))
     .option('--coincident-rate <per-s>', `synthetic: inject pulses seen by several modules at once, this many per second (at most ${MAX_COINCIDENT_RATE}); truth in DATA_DIR/<run>.coincidences.truth.jsonl`, argParser(parseCoincidentRate))
     .option('--coincident-modules <ids>', 'modules each injected pulse is seen by (default: every simulated module; daq up: every node\'s)', argParser(parseModuleIds))
-    .option('--coincident-spread <ns>', 'each module sees a pulse 0..this many ns after its time (default 100)', argParser(parseSpreadNs));
+    .option('--coincident-spread <ns>', 'each module sees a pulse 0..this many ns after its time (default 100)', argParser(parseSpreadNs))
+    .option('--pulsar-frequency <hz>', 'synthetic: a star at the module centre pulsing at this frequency in movie frames (depth 0.5; sample it faster than twice that with --rate)', argParser(parsePositiveNumber));
 }
 
 /** What the flags ask for, checked for contradictions. */
 export function simulationOptions(flags: SimulationFlags): Omit<SimulationOptions, 'dataDir'> {
   if (flags.synthetic && flags.archive) throw new CliError('--synthetic and --archive contradict each other: generate or replay, not both', EXIT.usage);
-  const syntheticOnly = (['products', 'rate', 'eventRate', 'seed', 'coincidentRate', 'coincidentModules', 'coincidentSpread'] as const).filter((k) => flags[k] !== undefined);
+  const syntheticOnly = (['products', 'rate', 'eventRate', 'seed', 'coincidentRate', 'coincidentModules', 'coincidentSpread', 'pulsarFrequency'] as const).filter((k) => flags[k] !== undefined);
   if (!flags.synthetic && syntheticOnly.length > 0) {
     const names = syntheticOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     throw new CliError(`${names.join(', ')} ${names.length > 1 ? 'apply' : 'applies'} only to synthetic frames: add --synthetic`, EXIT.usage);
@@ -96,6 +98,7 @@ export function simulationOptions(flags: SimulationFlags): Omit<SimulationOption
         ...(flags.rate !== undefined ? { frameRate: flags.rate } : {}),
         ...(flags.eventRate !== undefined ? { eventRate: flags.eventRate } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        ...(flags.pulsarFrequency !== undefined ? { pulsar: { frequencyHz: flags.pulsarFrequency } } : {}),
         ...(flags.coincidentRate !== undefined
           ? {
               coincidences: {
@@ -135,6 +138,7 @@ export function simulationArgs(flags: SimulationFlags): string[] {
     chunkBytes: '--chunk-bytes',
     coincidentRate: '--coincident-rate',
     coincidentSpread: '--coincident-spread',
+    pulsarFrequency: '--pulsar-frequency',
   } as const;
   for (const [key, flag] of Object.entries(numeric) as Array<[keyof typeof numeric, string]>) {
     if (flags[key] !== undefined) args.push(flag, String(flags[key]));

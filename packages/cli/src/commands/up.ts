@@ -234,6 +234,10 @@ async function up(flags: UpFlags): Promise<void> {
     out(`  npx daq coincide ${config} --window 1000 --min-modules 2`);
     out(`injected coincidences: truth in ${join(dir, 'nodes', '<node>', '<run dir>.coincidences.truth.jsonl')} (each node lists its own modules)`);
   }
+  if (flags.pulsarFrequency !== undefined) {
+    out(`  npx daq plot lightcurve ${config} --roi pulsar=13,6,13,6 --background pulsar=0,32,0,4`);
+    out(`pulsar: a star at each module's centre pulsing at ${flags.pulsarFrequency} Hz in movie frames`);
+  }
 
   let alive = nodes.length;
   const died: string[] = [];

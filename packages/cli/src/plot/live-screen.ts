@@ -1,20 +1,19 @@
-// The loop both live plots share: hold the terminal, fold each arriving image into the
-// plot's state, redraw every refresh period and on resize, show host trouble on screen, and
+// The loop the live plots share: hold the terminal, fold each arriving item (an image, a ROI
+// record) into the plot's state, redraw every refresh period and on resize, show host trouble on screen, and
 // give the terminal back however the loop ends.
-import type { ParsedImage } from '@daqdata/core';
 import type { ClientContext } from '../client-session.js';
 import { runImageStream } from '../image-stream-run.js';
 import { TerminalSession, type TerminalSize } from '../terminal/terminal-session.js';
-import type { StreamImagesOptions } from '@daqdata/client';
 
-export interface LiveScreenOptions {
-  stream: Omit<StreamImagesOptions, 'signal' | 'parse'>;
+export interface LiveScreenOptions<T> {
+  /** Opens the stream (with endWhenAllGone false: a host coming back is shown, not fatal). */
+  open(signal: AbortSignal): AsyncIterable<T>;
   refreshPeriodS: number;
-  add(image: ParsedImage, arrivalMs: number): void;
+  add(item: T, arrivalMs: number): void;
   render(size: TerminalSize, nowMs: number, status: readonly string[]): string[];
 }
 
-export async function runLiveScreen(ctx: ClientContext, o: LiveScreenOptions): Promise<void> {
+export async function runLiveScreen<T>(ctx: ClientContext, o: LiveScreenOptions<T>): Promise<void> {
   const session = new TerminalSession(process.stdout, process.stdin);
   const controller = new AbortController();
   const status = new Map<string, string>();
@@ -25,8 +24,8 @@ export async function runLiveScreen(ctx: ClientContext, o: LiveScreenOptions): P
     redraw();
     await runImageStream(
       ctx,
-      (signal) => ctx.client.streamImages({ ...o.stream, endWhenAllGone: false, signal }),
-      (image) => o.add(image, Date.now()),
+      (signal) => o.open(signal),
+      (item) => o.add(item, Date.now()),
       {
         controller,
         handleSignals: false,

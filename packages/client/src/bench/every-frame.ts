@@ -9,26 +9,11 @@
 //     another daq-server executable (e.g. one built from the commit before this change), with
 //     that one: every-frame support must not make a preview-only node cost more.
 // Each figure is min / median / max of 3 runs, with `uptime` beside.
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import {
-  DATA_PRODUCTS,
-  PffWriter,
-  encodeFrame,
-  formatDataFileName,
-  formatRunDirName,
-  readPffFile,
-  type DataProduct,
-  type FrameHeader,
-} from '@daqdata/core';
+import { DATA_PRODUCTS, readPffFile, type DataProduct } from '@daqdata/core';
 import { cpuSeconds, now, rssMb, startServerChild } from '@daqdata/server/bench/server-child';
 import { DaqClient } from '../daq-client.js';
+import { MODULES, filePath, mmm, serverMain, startWriter, uptime, waitForStream, withDataDir } from './frame-writer.js';
 
-const MODULES = 8;
 const RUNS = Number(process.env.BENCH_EVERY_RUNS ?? 3);
 const FRAMES_PER_MODULE = Number(process.env.BENCH_EVERY_FRAMES ?? 20_000);
 /** Appended per write call when writing as fast as possible (a recorder's buffered write). */
@@ -36,85 +21,6 @@ const FRAMES_PER_WRITE = 64;
 
 /** Preview-only run: small writes, so the node reads (and its per-read cost shows) often: 125 reads/s per module. */
 const PREVIEW_FRAMES_PER_WRITE = 8;
-
-interface WriterJob {
-  dataDir: string;
-  dp: DataProduct;
-  framesPerModule: number;
-  /** Frames per second per module; 0: as fast as possible. */
-  rate: number;
-  /** Frames appended per write call (a recorder's buffered write). */
-  framesPerWrite: number;
-}
-
-function header(dp: DataProduct, n: number): FrameHeader {
-  const p = { pkt_num: n & 0xffff, pkt_tai: (1_754_112_728 + 37) % 1024, pkt_nsec: (n * 1000) % 1e9, tv_sec: 1_754_112_728, tv_usec: n % 1e6 };
-  return DATA_PRODUCTS[dp].headerLayout === 'flat' ? { ...p, quabo_num: n % 4 } : { quabo_0: p, quabo_1: p, quabo_2: p, quabo_3: p };
-}
-
-function pixels(dp: DataProduct, n: number): number[] {
-  const info = DATA_PRODUCTS[dp];
-  return Array.from({ length: info.rows * info.cols }, (_, i) => ((i * 7919 + n) % 4096) - (info.signed ? 2048 : 0));
-}
-
-function runDir(dataDir: string, moduleId: number): string {
-  return join(dataDir, `module_${moduleId}`, formatRunDirName({ obs: 'Bench', start: '2025-08-02T05:31:00Z', runtype: 'sci-data' }));
-}
-
-function filePath(dataDir: string, dp: DataProduct, moduleId: number): string {
-  return join(runDir(dataDir, moduleId), formatDataFileName({ start: '2025-08-02T05:31:36Z', dataProduct: dp, moduleId, seqno: 0 }));
-}
-
-/** The writer thread: appends every module's frames in rounds of FRAMES_PER_WRITE; reports the seconds it took. */
-async function writerThread(job: WriterJob): Promise<void> {
-  const chunk = Buffer.concat(Array.from({ length: job.framesPerWrite }, (_, n) => encodeFrame(header(job.dp, n), pixels(job.dp, n), DATA_PRODUCTS[job.dp])));
-  const writers = await Promise.all(Array.from({ length: MODULES }, (_, m) => PffWriter.open(filePath(job.dataDir, job.dp, m + 1), DATA_PRODUCTS[job.dp])));
-  parentPort!.postMessage({ ready: true });
-  await new Promise((resolve) => parentPort!.once('message', resolve));
-  const start = now();
-  for (let written = 0; written < job.framesPerModule; written += job.framesPerWrite) {
-    if (job.rate > 0) {
-      const due = start + (written / job.rate) * 1000;
-      if (due > now()) await new Promise((resolve) => setTimeout(resolve, due - now()));
-    }
-    await Promise.all(writers.map((w) => w.appendRaw(chunk)));
-  }
-  await Promise.all(writers.map((w) => w.close()));
-  parentPort!.postMessage({ seconds: (now() - start) / 1000 });
-}
-
-function startWriter(job: WriterJob): { ready: Promise<void>; go(): void; done: Promise<number> } {
-  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: job });
-  let go = () => {};
-  const ready = new Promise<void>((resolve) => {
-    worker.once('message', () => {
-      go = () => worker.postMessage('go');
-      resolve();
-    });
-  });
-  const done = ready.then(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        worker.once('message', (m: { seconds: number }) => resolve(m.seconds));
-        worker.once('error', reject);
-      }),
-  );
-  return { ready, go: () => go(), done };
-}
-
-// The daq-server executable as shipped, beside the server package's entry point (dist/index.js).
-const serverMain = join(dirname(fileURLToPath(import.meta.resolve('@daqdata/server'))), 'bundle', 'daq-server.js');
-
-async function withDataDir<T>(dp: DataProduct, fn: (dataDir: string) => Promise<T>): Promise<T> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'daq-bench-every-'));
-  try {
-    for (let m = 1; m <= MODULES; m++) await mkdir(runDir(dataDir, m), { recursive: true });
-    void dp;
-    return await fn(dataDir);
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
 
 interface ThroughputRun {
   delivered: number;
@@ -130,7 +36,7 @@ interface ThroughputRun {
 
 /** One run: a fresh node following a fresh directory, one SDK client with `delivery`, the writer as fast as it can. */
 async function throughputRun(dp: DataProduct, delivery: 'every-frame' | 'latest'): Promise<ThroughputRun> {
-  return withDataDir(dp, async (dataDir) => {
+  return withDataDir(async (dataDir) => {
     const writer = startWriter({ dataDir, dp, framesPerModule: FRAMES_PER_MODULE, rate: 0, framesPerWrite: FRAMES_PER_WRITE });
     await writer.ready;
     const server = await startServerChild(serverMain, ['--allow-root', dataDir, '--data-dir', dataDir, '--min-interval', '0.001']);
@@ -187,29 +93,9 @@ async function throughputRun(dp: DataProduct, delivery: 'every-frame' | 'latest'
   });
 }
 
-/**
- * Resolves once the stream is open on the node, near enough: the SDK says 'connected' just
- * before it sends StreamImages, and pings sent after that on the same connection are answered
- * after the node has taken the stream's request.
- */
-async function waitForStream(client: DaqClient, port: number): Promise<void> {
-  const host = `127.0.0.1:${port}`;
-  if (client.hostStates()[host] !== 'connected') {
-    await new Promise<void>((resolve) => {
-      const off = client.onStatus((e) => {
-        if (e.type === 'connected' && e.host === host) {
-          off();
-          resolve();
-        }
-      });
-    });
-  }
-  for (let i = 0; i < 3; i++) await client.ping(host, { timeoutMs: 5000 });
-}
-
 /** A preview-only node's CPU for fixed work: 8 img16 modules at `rate` frames/s each, one latest client at 0.1 s. */
 async function previewRun(main: string, rate: number, seconds: number): Promise<number> {
-  return withDataDir('img16', async (dataDir) => {
+  return withDataDir(async (dataDir) => {
     const writer = startWriter({ dataDir, dp: 'img16', framesPerModule: rate * seconds, rate, framesPerWrite: PREVIEW_FRAMES_PER_WRITE });
     await writer.ready;
     const server = await startServerChild(main, ['--allow-root', dataDir, '--data-dir', dataDir]);
@@ -234,13 +120,6 @@ async function previewRun(main: string, rate: number, seconds: number): Promise<
       await server.stop();
     }
   });
-}
-
-const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
-const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-function mmm(values: number[], d = 0): string {
-  const s = [...values].sort((a, b) => a - b);
-  return `${fmt(s[0]!, d)} / ${fmt(s[Math.floor(s.length / 2)]!, d)} / ${fmt(s.at(-1)!, d)}`;
 }
 
 async function main(): Promise<void> {
@@ -271,5 +150,4 @@ async function main(): Promise<void> {
   if (!process.env.DAQ_BENCH_BASE_SERVER) console.log('preview-only before/after: set DAQ_BENCH_BASE_SERVER to a daq-server built without this change to compare');
 }
 
-if (isMainThread) await main();
-else await writerThread(workerData as WriterJob);
+await main();

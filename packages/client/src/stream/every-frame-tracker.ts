@@ -11,13 +11,28 @@
 //   is compared with it. The same file and a frame number at or below the last one: a frame
 //   the caller already has (dropped); above the next one: exactly that many frames were lost,
 //   reported once. Another file: the loss cannot be counted from here (count null).
-import { DeliveryOptions_Policy, FrameGap_Reason, PanoImage_Type, type PanoImage, type StreamImagesRequest, type StreamImagesResponse } from '@daqdata/core';
+// The same tracker serves StreamRoiStats (its records carry the same sequence, module, type,
+// file and frame number as an image): acceptItems is the mechanism, accept its image face.
+import { DeliveryOptions_Policy, FrameGap_Reason, PanoImage_Type, type FrameGap, type PanoImage, type StreamImagesRequest, type StreamImagesResponse } from '@daqdata/core';
 import type { FrameGapEvent } from '../status/stream-event.js';
 
 export interface SequencedPano {
   sequence: number;
   incarnation: string;
   panoImage: PanoImage;
+}
+
+/** What identifies a frame to the tracker: a PanoImage, or a ROI record. */
+export interface FrameIdentity {
+  moduleId: number;
+  type: PanoImage_Type;
+  file: string;
+  frameNumber: number;
+}
+
+export interface TrackedItems<T> {
+  items: Array<{ sequence: number; incarnation: string; item: T }>;
+  gaps: Array<Omit<FrameGapEvent, 'type' | 'host' | 'at'>>;
 }
 
 export interface TrackedResponse {
@@ -55,27 +70,37 @@ export class EveryFrameTracker {
   accept(response: StreamImagesResponse): TrackedResponse {
     const ef = response.everyFrame;
     if (!ef) throw new Error('the node answered without every_frame: it does not support every-frame delivery');
-    const out: TrackedResponse = { images: [], gaps: [] };
-    if (this.#incarnation !== ef.nodeIncarnation) {
+    const sequenced: Array<[number, PanoImage | undefined]> = [[ef.nodeSequence, response.panoImage], ...ef.batch.map((b): [number, PanoImage | undefined] => [b.sequence, b.panoImage])];
+    const tracked = this.acceptItems(
+      ef.nodeIncarnation,
+      ef.gap,
+      sequenced.flatMap(([sequence, item]) => (item ? [{ sequence, item }] : [])),
+    );
+    return { images: tracked.items.map(({ sequence, incarnation, item }) => ({ sequence, incarnation, panoImage: item })), gaps: tracked.gaps };
+  }
+
+  /** The items of one response to deliver (duplicates dropped), in sequence order, and the gaps to report. */
+  acceptItems<T extends FrameIdentity>(incarnation: string, gap: FrameGap | undefined, sequenced: ReadonlyArray<{ sequence: number; item: T }>): TrackedItems<T> {
+    const out: TrackedItems<T> = { items: [], gaps: [] };
+    if (this.#incarnation !== incarnation) {
       // A first connection, or a restarted node: its numbering starts afresh.
       if (this.#incarnation !== null) this.#sinceRestart = new Set(this.#lastFrame.keys());
-      this.#incarnation = ef.nodeIncarnation;
+      this.#incarnation = incarnation;
       this.#lastSequence = 0;
     }
-    if (ef.gap && ef.gap.reason !== FrameGap_Reason.NODE_RESTART) {
-      out.gaps.push({ reason: REASONS[ef.gap.reason] ?? 'ring-overrun', firstMissingSequence: ef.gap.firstMissingSequence, count: ef.gap.count });
+    if (gap && gap.reason !== FrameGap_Reason.NODE_RESTART) {
+      out.gaps.push({ reason: REASONS[gap.reason] ?? 'ring-overrun', firstMissingSequence: gap.firstMissingSequence, count: gap.count });
     }
-    const sequenced: Array<[number, PanoImage | undefined]> = [[ef.nodeSequence, response.panoImage], ...ef.batch.map((b): [number, PanoImage | undefined] => [b.sequence, b.panoImage])];
-    for (const [sequence, panoImage] of sequenced) {
-      if (!panoImage || sequence <= this.#lastSequence) continue;
+    for (const { sequence, item } of sequenced) {
+      if (sequence <= this.#lastSequence) continue;
       this.#lastSequence = sequence;
-      if (this.#deliverable(panoImage, out)) out.images.push({ sequence, incarnation: ef.nodeIncarnation, panoImage });
+      if (this.#deliverable(item, out)) out.items.push({ sequence, incarnation, item });
     }
     return out;
   }
 
   /** Compares a frame with the last of its module and type after a restart; records it. */
-  #deliverable(p: PanoImage, out: TrackedResponse): boolean {
+  #deliverable(p: FrameIdentity, out: Pick<TrackedItems<unknown>, 'gaps'>): boolean {
     const key = `${p.moduleId}:${p.type}`;
     const last = this.#lastFrame.get(key);
     if (last && this.#sinceRestart?.has(key)) {

@@ -1,17 +1,18 @@
 // One host's images, across disconnects: ping, open StreamImages, yield what arrives; on a
 // failure or an ended stream wait (exponential backoff with jitter) and do it again, telling
 // the event hub every step. Ends when the signal aborts, or with the host gone for good.
+// hostStream is the mechanism for any server-streaming call (StreamRoiStats uses it too).
 import { setTimeout as delay } from 'node:timers/promises';
-import type { StreamImagesRequest, StreamImagesResponse } from '@daqdata/core';
+import type { DaqDataClient, StreamImagesRequest, StreamImagesResponse } from '@daqdata/core';
 import type { NodeConnection } from '../grpc/node-connection.js';
 import type { EventHub } from '../status/event-hub.js';
 import { backoffDelayMs, type ReconnectOptions } from './backoff.js';
 import { pingFailureReason } from '../grpc/probe-node.js';
 import { describeError, isRetryable } from './grpc-errors.js';
 
-export interface HostStreamOptions {
+export interface HostStreamOptions<Req = StreamImagesRequest> {
   /** The request, or what to ask at each (re)connect (an every-frame stream resumes where it was). */
-  request: StreamImagesRequest | (() => StreamImagesRequest);
+  request: Req | (() => Req);
   reconnect: ReconnectOptions;
   /** How long the liveness ping before each (re)connect may take. */
   connectTimeoutMs: number;
@@ -32,7 +33,16 @@ export class HostGoneError extends Error {
   }
 }
 
-export async function* hostImageStream(conn: NodeConnection, o: HostStreamOptions): AsyncGenerator<StreamImagesResponse> {
+export function hostImageStream(conn: NodeConnection, o: HostStreamOptions): AsyncGenerator<StreamImagesResponse> {
+  return hostStream(conn, o, (daq, request, signal) => daq.streamImages(request, { signal }));
+}
+
+/** A server-streaming call of one host across disconnects: `call` opens it on each (re)connect. */
+export async function* hostStream<Req, Res>(
+  conn: NodeConnection,
+  o: HostStreamOptions<Req>,
+  call: (daq: DaqDataClient, request: Req, signal: AbortSignal) => AsyncIterable<Res>,
+): AsyncGenerator<Res> {
   const host = conn.node.name;
   const { events, signal } = o;
   let attempt = 0;
@@ -49,8 +59,8 @@ export async function* hostImageStream(conn: NodeConnection, o: HostStreamOption
       const openedAt = Date.now();
       let delivered = false;
       try {
-        const request = typeof o.request === 'function' ? o.request() : o.request;
-        for await (const response of conn.daq.streamImages(request, { signal })) {
+        const request = typeof o.request === 'function' ? (o.request as () => Req)() : o.request;
+        for await (const response of call(conn.daq, request, signal)) {
           delivered = true;
           yield response;
         }

@@ -264,6 +264,119 @@ export interface UploadImageRequest {
   panoImage?: PanoImage | undefined;
 }
 
+/**
+ * A rectangle on a module image in PSI psen's terms (extension): columns offset_x ..
+ * offset_x + size_x - 1, rows offset_y .. offset_y + size_y - 1; offsets >= 0, sizes >= 1,
+ * inside the image.
+ */
+export interface RoiRect {
+  offsetX: number;
+  sizeX: number;
+  offsetY: number;
+  sizeY: number;
+}
+
+/** A named region of interest with an optional background region (extension). */
+export interface Roi {
+  /** Unique in the request; at most the node's maximum length. */
+  name: string;
+  rect?:
+    | RoiRect
+    | undefined;
+  /** Absent: signal = sum. Present: signal = sum - background sum * (area / background area). */
+  background?: RoiRect | undefined;
+}
+
+export interface StreamRoiStatsRequest {
+  /** At most the node's maximum count. */
+  rois: Roi[];
+  /** Modules to compute; empty means all. */
+  moduleIds: number[];
+  movie: boolean;
+  pulseHeight: boolean;
+  /** Continue after this point; absent, start with the oldest frame the node holds. */
+  resume?:
+    | ResumePoint
+    | undefined;
+  /** Most records in one response; 0 means the node's default, and the node's maximum applies. */
+  batchLimit: number;
+  /**
+   * Minimum seconds between two responses while records trickle in; never below the node's
+   * interval (a backlog goes out at once).
+   */
+  updateIntervalSeconds: number;
+}
+
+export interface StreamRoiStatsResponse {
+  /** Name of the DAQ node. */
+  name: string;
+  /** The incarnation the records' sequences belong to (as EveryFrameResponse's). */
+  nodeIncarnation: string;
+  /** One per frame, in sequence order. */
+  records: RoiFrameRecord[];
+  /** Frames this client will never receive, reported before the records. */
+  gap?: FrameGap | undefined;
+}
+
+/** What one frame says inside each requested ROI (extension). */
+export interface RoiFrameRecord {
+  moduleId: number;
+  type: PanoImage_Type;
+  /** The node's sequence number of the frame (as EveryFrameResponse's node_sequence). */
+  nodeSequence: number;
+  /** 0-based index of the frame in its file. */
+  frameNumber: number;
+  /**
+   * Frame time: White Rabbit when synchronised, else the DAQ computer's arrival time; both 0
+   * when the frame's header has no timing fields.
+   */
+  timeUnixSeconds: number;
+  timeNanos: number;
+  wrSynchronised: boolean;
+  /** One per requested ROI, in the request's order. */
+  rois: RoiValues[];
+  /**
+   * PFF file name the frame came from (with frame_number, how a client counts what a node
+   * restart lost, as for images).
+   */
+  file: string;
+}
+
+export interface RoiValues {
+  sum: number;
+  mean: number;
+  max: number;
+  pixels: number;
+  /** Column sums, left to right (size_x of them). */
+  profileX: number[];
+  /** Row sums, top to bottom (size_y of them). */
+  profileY: number[];
+  signal: number;
+  /** The ROI does not fit this frame's image (a 16x16 product): no values. */
+  outsideImage: boolean;
+}
+
+/** ROI processing statistics of the node (extension), as psen's /statistics. */
+export interface RoiStatistics {
+  /** When the node started (its incarnation). */
+  startTime?:
+    | Date
+    | undefined;
+  /** Frames whose ROI stats the node computed (each once, whatever the number of clients). */
+  framesProcessed: number;
+  /** ROI computations: one per frame and distinct ROI geometry. */
+  roiComputations: number;
+  /** When the newest processed frame reached the node (absent before the first). */
+  lastFrameTime?:
+    | Date
+    | undefined;
+  /** StreamRoiStats calls being served. */
+  activeStreams: number;
+  /** Records sent over all StreamRoiStats calls. */
+  recordsSent: number;
+  nodeIncarnation: string;
+}
+
 function createBasePanoImage(): PanoImage {
   return {
     type: 0,
@@ -1662,6 +1775,1225 @@ export const UploadImageRequest: MessageFns<UploadImageRequest> = {
   },
 };
 
+function createBaseRoiRect(): RoiRect {
+  return { offsetX: 0, sizeX: 0, offsetY: 0, sizeY: 0 };
+}
+
+export const RoiRect: MessageFns<RoiRect> = {
+  encode(message: RoiRect, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.offsetX !== 0) {
+      writer.uint32(8).uint32(message.offsetX);
+    }
+    if (message.sizeX !== 0) {
+      writer.uint32(16).uint32(message.sizeX);
+    }
+    if (message.offsetY !== 0) {
+      writer.uint32(24).uint32(message.offsetY);
+    }
+    if (message.sizeY !== 0) {
+      writer.uint32(32).uint32(message.sizeY);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoiRect {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoiRect();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.offsetX = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sizeX = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.offsetY = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sizeY = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoiRect {
+    return {
+      offsetX: isSet(object.offsetX)
+        ? globalThis.Number(object.offsetX)
+        : isSet(object.offset_x)
+        ? globalThis.Number(object.offset_x)
+        : 0,
+      sizeX: isSet(object.sizeX)
+        ? globalThis.Number(object.sizeX)
+        : isSet(object.size_x)
+        ? globalThis.Number(object.size_x)
+        : 0,
+      offsetY: isSet(object.offsetY)
+        ? globalThis.Number(object.offsetY)
+        : isSet(object.offset_y)
+        ? globalThis.Number(object.offset_y)
+        : 0,
+      sizeY: isSet(object.sizeY)
+        ? globalThis.Number(object.sizeY)
+        : isSet(object.size_y)
+        ? globalThis.Number(object.size_y)
+        : 0,
+    };
+  },
+
+  toJSON(message: RoiRect): unknown {
+    const obj: any = {};
+    if (message.offsetX !== 0) {
+      obj.offsetX = Math.round(message.offsetX);
+    }
+    if (message.sizeX !== 0) {
+      obj.sizeX = Math.round(message.sizeX);
+    }
+    if (message.offsetY !== 0) {
+      obj.offsetY = Math.round(message.offsetY);
+    }
+    if (message.sizeY !== 0) {
+      obj.sizeY = Math.round(message.sizeY);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RoiRect>): RoiRect {
+    return RoiRect.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RoiRect>): RoiRect {
+    const message = createBaseRoiRect();
+    message.offsetX = object.offsetX ?? 0;
+    message.sizeX = object.sizeX ?? 0;
+    message.offsetY = object.offsetY ?? 0;
+    message.sizeY = object.sizeY ?? 0;
+    return message;
+  },
+};
+
+function createBaseRoi(): Roi {
+  return { name: "", rect: undefined, background: undefined };
+}
+
+export const Roi: MessageFns<Roi> = {
+  encode(message: Roi, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.rect !== undefined) {
+      RoiRect.encode(message.rect, writer.uint32(18).fork()).join();
+    }
+    if (message.background !== undefined) {
+      RoiRect.encode(message.background, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Roi {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoi();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rect = RoiRect.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.background = RoiRect.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Roi {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      rect: isSet(object.rect) ? RoiRect.fromJSON(object.rect) : undefined,
+      background: isSet(object.background) ? RoiRect.fromJSON(object.background) : undefined,
+    };
+  },
+
+  toJSON(message: Roi): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.rect !== undefined) {
+      obj.rect = RoiRect.toJSON(message.rect);
+    }
+    if (message.background !== undefined) {
+      obj.background = RoiRect.toJSON(message.background);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Roi>): Roi {
+    return Roi.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Roi>): Roi {
+    const message = createBaseRoi();
+    message.name = object.name ?? "";
+    message.rect = (object.rect !== undefined && object.rect !== null) ? RoiRect.fromPartial(object.rect) : undefined;
+    message.background = (object.background !== undefined && object.background !== null)
+      ? RoiRect.fromPartial(object.background)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStreamRoiStatsRequest(): StreamRoiStatsRequest {
+  return {
+    rois: [],
+    moduleIds: [],
+    movie: false,
+    pulseHeight: false,
+    resume: undefined,
+    batchLimit: 0,
+    updateIntervalSeconds: 0,
+  };
+}
+
+export const StreamRoiStatsRequest: MessageFns<StreamRoiStatsRequest> = {
+  encode(message: StreamRoiStatsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rois) {
+      Roi.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.moduleIds.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.moduleIds) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.movie !== false) {
+      writer.uint32(24).bool(message.movie);
+    }
+    if (message.pulseHeight !== false) {
+      writer.uint32(32).bool(message.pulseHeight);
+    }
+    if (message.resume !== undefined) {
+      ResumePoint.encode(message.resume, writer.uint32(42).fork()).join();
+    }
+    if (message.batchLimit !== 0) {
+      writer.uint32(48).uint32(message.batchLimit);
+    }
+    if (message.updateIntervalSeconds !== 0) {
+      writer.uint32(57).double(message.updateIntervalSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamRoiStatsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamRoiStatsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rois.push(Roi.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.moduleIds.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.moduleIds.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.movie = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pulseHeight = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.resume = ResumePoint.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.batchLimit = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.updateIntervalSeconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamRoiStatsRequest {
+    return {
+      rois: globalThis.Array.isArray(object?.rois) ? object.rois.map((e: any) => Roi.fromJSON(e)) : [],
+      moduleIds: globalThis.Array.isArray(object?.moduleIds)
+        ? object.moduleIds.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.module_ids)
+        ? object.module_ids.map((e: any) => globalThis.Number(e))
+        : [],
+      movie: isSet(object.movie) ? globalThis.Boolean(object.movie) : false,
+      pulseHeight: isSet(object.pulseHeight)
+        ? globalThis.Boolean(object.pulseHeight)
+        : isSet(object.pulse_height)
+        ? globalThis.Boolean(object.pulse_height)
+        : false,
+      resume: isSet(object.resume) ? ResumePoint.fromJSON(object.resume) : undefined,
+      batchLimit: isSet(object.batchLimit)
+        ? globalThis.Number(object.batchLimit)
+        : isSet(object.batch_limit)
+        ? globalThis.Number(object.batch_limit)
+        : 0,
+      updateIntervalSeconds: isSet(object.updateIntervalSeconds)
+        ? globalThis.Number(object.updateIntervalSeconds)
+        : isSet(object.update_interval_seconds)
+        ? globalThis.Number(object.update_interval_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: StreamRoiStatsRequest): unknown {
+    const obj: any = {};
+    if (message.rois?.length) {
+      obj.rois = message.rois.map((e) => Roi.toJSON(e));
+    }
+    if (message.moduleIds?.length) {
+      obj.moduleIds = message.moduleIds.map((e) => Math.round(e));
+    }
+    if (message.movie !== false) {
+      obj.movie = message.movie;
+    }
+    if (message.pulseHeight !== false) {
+      obj.pulseHeight = message.pulseHeight;
+    }
+    if (message.resume !== undefined) {
+      obj.resume = ResumePoint.toJSON(message.resume);
+    }
+    if (message.batchLimit !== 0) {
+      obj.batchLimit = Math.round(message.batchLimit);
+    }
+    if (message.updateIntervalSeconds !== 0) {
+      obj.updateIntervalSeconds = floatToJson(message.updateIntervalSeconds);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamRoiStatsRequest>): StreamRoiStatsRequest {
+    return StreamRoiStatsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamRoiStatsRequest>): StreamRoiStatsRequest {
+    const message = createBaseStreamRoiStatsRequest();
+    message.rois = object.rois?.map((e) => Roi.fromPartial(e)) || [];
+    message.moduleIds = object.moduleIds?.map((e) => e) || [];
+    message.movie = object.movie ?? false;
+    message.pulseHeight = object.pulseHeight ?? false;
+    message.resume = (object.resume !== undefined && object.resume !== null)
+      ? ResumePoint.fromPartial(object.resume)
+      : undefined;
+    message.batchLimit = object.batchLimit ?? 0;
+    message.updateIntervalSeconds = object.updateIntervalSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseStreamRoiStatsResponse(): StreamRoiStatsResponse {
+  return { name: "", nodeIncarnation: "", records: [], gap: undefined };
+}
+
+export const StreamRoiStatsResponse: MessageFns<StreamRoiStatsResponse> = {
+  encode(message: StreamRoiStatsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.nodeIncarnation !== "") {
+      writer.uint32(18).string(message.nodeIncarnation);
+    }
+    for (const v of message.records) {
+      RoiFrameRecord.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.gap !== undefined) {
+      FrameGap.encode(message.gap, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamRoiStatsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamRoiStatsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nodeIncarnation = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.records.push(RoiFrameRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.gap = FrameGap.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamRoiStatsResponse {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      nodeIncarnation: isSet(object.nodeIncarnation)
+        ? globalThis.String(object.nodeIncarnation)
+        : isSet(object.node_incarnation)
+        ? globalThis.String(object.node_incarnation)
+        : "",
+      records: globalThis.Array.isArray(object?.records)
+        ? object.records.map((e: any) => RoiFrameRecord.fromJSON(e))
+        : [],
+      gap: isSet(object.gap) ? FrameGap.fromJSON(object.gap) : undefined,
+    };
+  },
+
+  toJSON(message: StreamRoiStatsResponse): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.nodeIncarnation !== "") {
+      obj.nodeIncarnation = message.nodeIncarnation;
+    }
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => RoiFrameRecord.toJSON(e));
+    }
+    if (message.gap !== undefined) {
+      obj.gap = FrameGap.toJSON(message.gap);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamRoiStatsResponse>): StreamRoiStatsResponse {
+    return StreamRoiStatsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamRoiStatsResponse>): StreamRoiStatsResponse {
+    const message = createBaseStreamRoiStatsResponse();
+    message.name = object.name ?? "";
+    message.nodeIncarnation = object.nodeIncarnation ?? "";
+    message.records = object.records?.map((e) => RoiFrameRecord.fromPartial(e)) || [];
+    message.gap = (object.gap !== undefined && object.gap !== null) ? FrameGap.fromPartial(object.gap) : undefined;
+    return message;
+  },
+};
+
+function createBaseRoiFrameRecord(): RoiFrameRecord {
+  return {
+    moduleId: 0,
+    type: 0,
+    nodeSequence: 0,
+    frameNumber: 0,
+    timeUnixSeconds: 0,
+    timeNanos: 0,
+    wrSynchronised: false,
+    rois: [],
+    file: "",
+  };
+}
+
+export const RoiFrameRecord: MessageFns<RoiFrameRecord> = {
+  encode(message: RoiFrameRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.moduleId !== 0) {
+      writer.uint32(8).uint32(message.moduleId);
+    }
+    if (message.type !== 0) {
+      writer.uint32(16).int32(message.type);
+    }
+    if (message.nodeSequence !== 0) {
+      writer.uint32(24).uint64(message.nodeSequence);
+    }
+    if (message.frameNumber !== 0) {
+      writer.uint32(32).uint32(message.frameNumber);
+    }
+    if (message.timeUnixSeconds !== 0) {
+      writer.uint32(40).uint64(message.timeUnixSeconds);
+    }
+    if (message.timeNanos !== 0) {
+      writer.uint32(48).uint32(message.timeNanos);
+    }
+    if (message.wrSynchronised !== false) {
+      writer.uint32(56).bool(message.wrSynchronised);
+    }
+    for (const v of message.rois) {
+      RoiValues.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.file !== "") {
+      writer.uint32(74).string(message.file);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoiFrameRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoiFrameRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.moduleId = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.nodeSequence = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.frameNumber = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.timeUnixSeconds = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.timeNanos = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.wrSynchronised = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.rois.push(RoiValues.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.file = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoiFrameRecord {
+    return {
+      moduleId: isSet(object.moduleId)
+        ? globalThis.Number(object.moduleId)
+        : isSet(object.module_id)
+        ? globalThis.Number(object.module_id)
+        : 0,
+      type: isSet(object.type) ? panoImage_TypeFromJSON(object.type) : 0,
+      nodeSequence: isSet(object.nodeSequence)
+        ? globalThis.Number(object.nodeSequence)
+        : isSet(object.node_sequence)
+        ? globalThis.Number(object.node_sequence)
+        : 0,
+      frameNumber: isSet(object.frameNumber)
+        ? globalThis.Number(object.frameNumber)
+        : isSet(object.frame_number)
+        ? globalThis.Number(object.frame_number)
+        : 0,
+      timeUnixSeconds: isSet(object.timeUnixSeconds)
+        ? globalThis.Number(object.timeUnixSeconds)
+        : isSet(object.time_unix_seconds)
+        ? globalThis.Number(object.time_unix_seconds)
+        : 0,
+      timeNanos: isSet(object.timeNanos)
+        ? globalThis.Number(object.timeNanos)
+        : isSet(object.time_nanos)
+        ? globalThis.Number(object.time_nanos)
+        : 0,
+      wrSynchronised: isSet(object.wrSynchronised)
+        ? globalThis.Boolean(object.wrSynchronised)
+        : isSet(object.wr_synchronised)
+        ? globalThis.Boolean(object.wr_synchronised)
+        : false,
+      rois: globalThis.Array.isArray(object?.rois)
+        ? object.rois.map((e: any) => RoiValues.fromJSON(e))
+        : [],
+      file: isSet(object.file) ? globalThis.String(object.file) : "",
+    };
+  },
+
+  toJSON(message: RoiFrameRecord): unknown {
+    const obj: any = {};
+    if (message.moduleId !== 0) {
+      obj.moduleId = Math.round(message.moduleId);
+    }
+    if (message.type !== 0) {
+      obj.type = panoImage_TypeToJSON(message.type);
+    }
+    if (message.nodeSequence !== 0) {
+      obj.nodeSequence = Math.round(message.nodeSequence);
+    }
+    if (message.frameNumber !== 0) {
+      obj.frameNumber = Math.round(message.frameNumber);
+    }
+    if (message.timeUnixSeconds !== 0) {
+      obj.timeUnixSeconds = Math.round(message.timeUnixSeconds);
+    }
+    if (message.timeNanos !== 0) {
+      obj.timeNanos = Math.round(message.timeNanos);
+    }
+    if (message.wrSynchronised !== false) {
+      obj.wrSynchronised = message.wrSynchronised;
+    }
+    if (message.rois?.length) {
+      obj.rois = message.rois.map((e) => RoiValues.toJSON(e));
+    }
+    if (message.file !== "") {
+      obj.file = message.file;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RoiFrameRecord>): RoiFrameRecord {
+    return RoiFrameRecord.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RoiFrameRecord>): RoiFrameRecord {
+    const message = createBaseRoiFrameRecord();
+    message.moduleId = object.moduleId ?? 0;
+    message.type = object.type ?? 0;
+    message.nodeSequence = object.nodeSequence ?? 0;
+    message.frameNumber = object.frameNumber ?? 0;
+    message.timeUnixSeconds = object.timeUnixSeconds ?? 0;
+    message.timeNanos = object.timeNanos ?? 0;
+    message.wrSynchronised = object.wrSynchronised ?? false;
+    message.rois = object.rois?.map((e) => RoiValues.fromPartial(e)) || [];
+    message.file = object.file ?? "";
+    return message;
+  },
+};
+
+function createBaseRoiValues(): RoiValues {
+  return { sum: 0, mean: 0, max: 0, pixels: 0, profileX: [], profileY: [], signal: 0, outsideImage: false };
+}
+
+export const RoiValues: MessageFns<RoiValues> = {
+  encode(message: RoiValues, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sum !== 0) {
+      writer.uint32(8).sint64(message.sum);
+    }
+    if (message.mean !== 0) {
+      writer.uint32(17).double(message.mean);
+    }
+    if (message.max !== 0) {
+      writer.uint32(24).sint32(message.max);
+    }
+    if (message.pixels !== 0) {
+      writer.uint32(32).uint32(message.pixels);
+    }
+    if (message.profileX.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.profileX) {
+        writer.sint64(v);
+      }
+      writer.join();
+    }
+    if (message.profileY.length !== 0) {
+      writer.uint32(50).fork();
+      for (const v of message.profileY) {
+        writer.sint64(v);
+      }
+      writer.join();
+    }
+    if (message.signal !== 0) {
+      writer.uint32(57).double(message.signal);
+    }
+    if (message.outsideImage !== false) {
+      writer.uint32(64).bool(message.outsideImage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoiValues {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoiValues();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sum = longToNumber(reader.sint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.mean = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.max = reader.sint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pixels = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.profileX.push(longToNumber(reader.sint64()));
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.profileX.push(longToNumber(reader.sint64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 6: {
+            if (tag === 48) {
+              message.profileY.push(longToNumber(reader.sint64()));
+
+              continue;
+            }
+
+            if (tag === 50) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.profileY.push(longToNumber(reader.sint64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.signal = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.outsideImage = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoiValues {
+    return {
+      sum: isSet(object.sum) ? globalThis.Number(object.sum) : 0,
+      mean: isSet(object.mean) ? globalThis.Number(object.mean) : 0,
+      max: isSet(object.max) ? globalThis.Number(object.max) : 0,
+      pixels: isSet(object.pixels) ? globalThis.Number(object.pixels) : 0,
+      profileX: globalThis.Array.isArray(object?.profileX)
+        ? object.profileX.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.profile_x)
+        ? object.profile_x.map((e: any) => globalThis.Number(e))
+        : [],
+      profileY: globalThis.Array.isArray(object?.profileY)
+        ? object.profileY.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.profile_y)
+        ? object.profile_y.map((e: any) => globalThis.Number(e))
+        : [],
+      signal: isSet(object.signal) ? globalThis.Number(object.signal) : 0,
+      outsideImage: isSet(object.outsideImage)
+        ? globalThis.Boolean(object.outsideImage)
+        : isSet(object.outside_image)
+        ? globalThis.Boolean(object.outside_image)
+        : false,
+    };
+  },
+
+  toJSON(message: RoiValues): unknown {
+    const obj: any = {};
+    if (message.sum !== 0) {
+      obj.sum = Math.round(message.sum);
+    }
+    if (message.mean !== 0) {
+      obj.mean = floatToJson(message.mean);
+    }
+    if (message.max !== 0) {
+      obj.max = Math.round(message.max);
+    }
+    if (message.pixels !== 0) {
+      obj.pixels = Math.round(message.pixels);
+    }
+    if (message.profileX?.length) {
+      obj.profileX = message.profileX.map((e) => Math.round(e));
+    }
+    if (message.profileY?.length) {
+      obj.profileY = message.profileY.map((e) => Math.round(e));
+    }
+    if (message.signal !== 0) {
+      obj.signal = floatToJson(message.signal);
+    }
+    if (message.outsideImage !== false) {
+      obj.outsideImage = message.outsideImage;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RoiValues>): RoiValues {
+    return RoiValues.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RoiValues>): RoiValues {
+    const message = createBaseRoiValues();
+    message.sum = object.sum ?? 0;
+    message.mean = object.mean ?? 0;
+    message.max = object.max ?? 0;
+    message.pixels = object.pixels ?? 0;
+    message.profileX = object.profileX?.map((e) => e) || [];
+    message.profileY = object.profileY?.map((e) => e) || [];
+    message.signal = object.signal ?? 0;
+    message.outsideImage = object.outsideImage ?? false;
+    return message;
+  },
+};
+
+function createBaseRoiStatistics(): RoiStatistics {
+  return {
+    startTime: undefined,
+    framesProcessed: 0,
+    roiComputations: 0,
+    lastFrameTime: undefined,
+    activeStreams: 0,
+    recordsSent: 0,
+    nodeIncarnation: "",
+  };
+}
+
+export const RoiStatistics: MessageFns<RoiStatistics> = {
+  encode(message: RoiStatistics, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(10).fork()).join();
+    }
+    if (message.framesProcessed !== 0) {
+      writer.uint32(16).uint64(message.framesProcessed);
+    }
+    if (message.roiComputations !== 0) {
+      writer.uint32(24).uint64(message.roiComputations);
+    }
+    if (message.lastFrameTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastFrameTime), writer.uint32(34).fork()).join();
+    }
+    if (message.activeStreams !== 0) {
+      writer.uint32(40).uint32(message.activeStreams);
+    }
+    if (message.recordsSent !== 0) {
+      writer.uint32(48).uint64(message.recordsSent);
+    }
+    if (message.nodeIncarnation !== "") {
+      writer.uint32(58).string(message.nodeIncarnation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoiStatistics {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoiStatistics();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.framesProcessed = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.roiComputations = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lastFrameTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.activeStreams = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.recordsSent = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.nodeIncarnation = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoiStatistics {
+    return {
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      framesProcessed: isSet(object.framesProcessed)
+        ? globalThis.Number(object.framesProcessed)
+        : isSet(object.frames_processed)
+        ? globalThis.Number(object.frames_processed)
+        : 0,
+      roiComputations: isSet(object.roiComputations)
+        ? globalThis.Number(object.roiComputations)
+        : isSet(object.roi_computations)
+        ? globalThis.Number(object.roi_computations)
+        : 0,
+      lastFrameTime: isSet(object.lastFrameTime)
+        ? fromJsonTimestamp(object.lastFrameTime)
+        : isSet(object.last_frame_time)
+        ? fromJsonTimestamp(object.last_frame_time)
+        : undefined,
+      activeStreams: isSet(object.activeStreams)
+        ? globalThis.Number(object.activeStreams)
+        : isSet(object.active_streams)
+        ? globalThis.Number(object.active_streams)
+        : 0,
+      recordsSent: isSet(object.recordsSent)
+        ? globalThis.Number(object.recordsSent)
+        : isSet(object.records_sent)
+        ? globalThis.Number(object.records_sent)
+        : 0,
+      nodeIncarnation: isSet(object.nodeIncarnation)
+        ? globalThis.String(object.nodeIncarnation)
+        : isSet(object.node_incarnation)
+        ? globalThis.String(object.node_incarnation)
+        : "",
+    };
+  },
+
+  toJSON(message: RoiStatistics): unknown {
+    const obj: any = {};
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.framesProcessed !== 0) {
+      obj.framesProcessed = Math.round(message.framesProcessed);
+    }
+    if (message.roiComputations !== 0) {
+      obj.roiComputations = Math.round(message.roiComputations);
+    }
+    if (message.lastFrameTime !== undefined) {
+      obj.lastFrameTime = message.lastFrameTime.toISOString();
+    }
+    if (message.activeStreams !== 0) {
+      obj.activeStreams = Math.round(message.activeStreams);
+    }
+    if (message.recordsSent !== 0) {
+      obj.recordsSent = Math.round(message.recordsSent);
+    }
+    if (message.nodeIncarnation !== "") {
+      obj.nodeIncarnation = message.nodeIncarnation;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RoiStatistics>): RoiStatistics {
+    return RoiStatistics.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RoiStatistics>): RoiStatistics {
+    const message = createBaseRoiStatistics();
+    message.startTime = object.startTime ?? undefined;
+    message.framesProcessed = object.framesProcessed ?? 0;
+    message.roiComputations = object.roiComputations ?? 0;
+    message.lastFrameTime = object.lastFrameTime ?? undefined;
+    message.activeStreams = object.activeStreams ?? 0;
+    message.recordsSent = object.recordsSent ?? 0;
+    message.nodeIncarnation = object.nodeIncarnation ?? "";
+    return message;
+  },
+};
+
 export type DaqDataDefinition = typeof DaqDataDefinition;
 export const DaqDataDefinition = {
   name: "DaqData",
@@ -1703,6 +3035,27 @@ export const DaqDataDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Extension: per-frame ROI photometry (sums, profiles, background-subtracted signal) of every
+     * frame of the selected modules and products, in sequence order, in batches; gaps as FrameGap.
+     */
+    streamRoiStats: {
+      name: "StreamRoiStats",
+      requestType: StreamRoiStatsRequest as typeof StreamRoiStatsRequest,
+      requestStream: false,
+      responseType: StreamRoiStatsResponse as typeof StreamRoiStatsResponse,
+      responseStream: true,
+      options: {},
+    },
+    /** Extension: the ROI processing statistics (psen's /statistics). */
+    getRoiStatistics: {
+      name: "GetRoiStatistics",
+      requestType: Empty as typeof Empty,
+      requestStream: false,
+      responseType: RoiStatistics as typeof RoiStatistics,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -1721,6 +3074,16 @@ export interface DaqDataServiceImplementation<CallContextExt = {}> {
     request: AsyncIterable<UploadImageRequest>,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<Empty>>;
+  /**
+   * Extension: per-frame ROI photometry (sums, profiles, background-subtracted signal) of every
+   * frame of the selected modules and products, in sequence order, in batches; gaps as FrameGap.
+   */
+  streamRoiStats(
+    request: StreamRoiStatsRequest,
+    context: CallContext & CallContextExt,
+  ): ServerStreamingMethodResult<DeepPartial<StreamRoiStatsResponse>>;
+  /** Extension: the ROI processing statistics (psen's /statistics). */
+  getRoiStatistics(request: Empty, context: CallContext & CallContextExt): Promise<DeepPartial<RoiStatistics>>;
 }
 
 export interface DaqDataClient<CallOptionsExt = {}> {
@@ -1738,6 +3101,16 @@ export interface DaqDataClient<CallOptionsExt = {}> {
     request: AsyncIterable<DeepPartial<UploadImageRequest>>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<Empty>;
+  /**
+   * Extension: per-frame ROI photometry (sums, profiles, background-subtracted signal) of every
+   * frame of the selected modules and products, in sequence order, in batches; gaps as FrameGap.
+   */
+  streamRoiStats(
+    request: DeepPartial<StreamRoiStatsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): AsyncIterable<StreamRoiStatsResponse>;
+  /** Extension: the ROI processing statistics (psen's /statistics). */
+  getRoiStatistics(request: DeepPartial<Empty>, options?: CallOptions & CallOptionsExt): Promise<RoiStatistics>;
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

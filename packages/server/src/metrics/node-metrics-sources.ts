@@ -17,5 +17,11 @@ export function nodeMetricsSources(nodeName: string, clock: Clock, node: () => D
     activeStreams: () => node()?.activeStreamCount ?? 0,
     streamImages: () => node()?.streamImageTotals() ?? { sent: 0, dropped: 0 },
     uploadQueueDepth: () => node()?.uploadQueueDepth ?? 0,
+    roi: () => {
+      const n = node();
+      if (!n) return { framesProcessed: 0, computations: 0, recordsSent: 0, lastFrameAtMs: null };
+      const s = n.roiStatistics();
+      return { framesProcessed: s.framesProcessed, computations: s.roiComputations, recordsSent: s.recordsSent, lastFrameAtMs: n.roiCache.lastFrameAt };
+    },
   };
 }

@@ -24,6 +24,8 @@ export interface NodeMetricsSources {
   /** Images sent to and dropped for stream clients, over every stream the node has served. */
   streamImages(): { sent: number; dropped: number };
   uploadQueueDepth(): number;
+  /** ROI photometry (StreamRoiStats): frames processed, ROI computations, records sent, the newest processed frame's arrival (ms; null before the first). */
+  roi(): { framesProcessed: number; computations: number; recordsSent: number; lastFrameAtMs: number | null };
 }
 
 type Labels = Record<string, string>;
@@ -78,7 +80,7 @@ export class NodeMetrics {
     gauge(r, 'daq_watched_directories', 'Directories watched now (data directory, module and run directories).', [], () => [{ labels: {}, value: sources.watch().watchedDirectories }]);
     gauge(r, 'daq_watched_paths_polled', 'Files and directories polled now because the kernel refused to watch them.', [], () => [{ labels: {}, value: sources.watch().polledPaths }]);
     gauge(r, 'daq_watch_polling_fallbacks', 'Watches that fell back to polling since the node began following its current data directory.', [], () => [{ labels: {}, value: sources.watch().pollingFallbacks }]);
-    gauge(r, 'daq_active_streams', 'StreamImages calls open now.', [], () => [{ labels: {}, value: sources.activeStreams() }]);
+    gauge(r, 'daq_active_streams', 'StreamImages and StreamRoiStats calls open now.', [], () => [{ labels: {}, value: sources.activeStreams() }]);
     counter(r, 'daq_stream_images_sent_total', 'Images sent to StreamImages clients, over all streams.', [], () => [{ labels: {}, value: sources.streamImages().sent }]);
     counter(r, 'daq_stream_images_dropped_total', "Images replaced in a client's latest-wins slot before they could be sent, over all streams.", [], () => [
       { labels: {}, value: sources.streamImages().dropped },
@@ -86,6 +88,15 @@ export class NodeMetrics {
     gauge(r, 'daq_newest_frame_age_seconds', "Seconds since the module's newest image arrived (now - arrival), per module: alert when it grows.", ['module'], () => {
       const now = sources.clock();
       return [...published.newestArrival].map(([module, at]) => ({ labels: { module }, value: Math.max(0, now - at) / 1000 }));
+    });
+    counter(r, 'daq_roi_frames_processed_total', 'Frames whose ROI stats the node computed for StreamRoiStats clients (each frame once, whatever the number of clients).', [], () => [
+      { labels: {}, value: sources.roi().framesProcessed },
+    ]);
+    counter(r, 'daq_roi_computations_total', 'ROI stats computed: one per frame and distinct ROI geometry.', [], () => [{ labels: {}, value: sources.roi().computations }]);
+    counter(r, 'daq_roi_records_sent_total', 'Per-frame ROI records sent to StreamRoiStats clients, over all streams.', [], () => [{ labels: {}, value: sources.roi().recordsSent }]);
+    gauge(r, 'daq_roi_last_frame_timestamp_seconds', 'Unix time the newest frame whose ROI stats were computed reached the node (psen\'s last frame time); absent before the first.', [], () => {
+      const at = sources.roi().lastFrameAtMs;
+      return at === null ? [] : [{ labels: {}, value: at / 1000 }];
     });
     gauge(r, 'daq_upload_queue_depth', 'Uploaded images waiting to be broadcast.', [], () => [{ labels: {}, value: sources.uploadQueueDepth() }]);
   }

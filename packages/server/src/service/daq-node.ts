@@ -2,7 +2,7 @@
 // InitHpIo), one image hub shared by every client, the active streams and the upload queue.
 // gRPC plumbing (listening, TLS, health, reflection) lives in server.ts.
 import { randomUUID } from 'node:crypto';
-import { DeliveryOptions_Policy, PanoImage, PanoImage_Type, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type StreamImagesRequest, type UploadImageRequest } from '@daqdata/core';
+import { DeliveryOptions_Policy, PanoImage, PanoImage_Type, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type RoiStatistics, type StreamImagesRequest, type StreamRoiStatsRequest, type StreamRoiStatsResponse, type UploadImageRequest } from '@daqdata/core';
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import { ClientImageStream, type ImageSelection, type StreamEnd } from '../broadcast/client-image-stream.js';
@@ -21,17 +21,22 @@ import { nextEveryFrameResponse, openEveryFrameStream, type EveryFrameNode } fro
 import { incarnationField } from './every-frame-response-encoding.js';
 import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
 import { requestBoundsProblem } from './request-bounds.js';
+import { nextRoiStatsResponse, openRoiStatsStream, roisOfRequest } from './roi-stats-call.js';
+import { FrameRoiCache } from '../roi/frame-roi-cache.js';
 import { SIMULATOR_MISSING, type DaqSimulator, type RunningSimulation } from './simulator.js';
 import { UploadQueue } from './upload-queue.js';
 
-/** One StreamImages call, whichever its delivery policy. */
-interface ActiveStream {
+/** How an active stream delivers: newest images, every image, or every frame's ROI records. */
+export type StreamPolicy = 'latest' | 'every-frame' | 'roi-stats';
+
+/** One StreamImages call, whichever its delivery policy, or one StreamRoiStats call. */
+interface ActiveStream<R extends object = ImageResponse> {
   id: string;
-  policy: 'latest' | 'every-frame';
+  policy: StreamPolicy;
   close(end: StreamEnd): void;
   /** Images sent; dropped (latest: replaced before sending; every-frame: sequences reported as gaps); held now. */
   stats(): { sent: number; dropped: number; pending: number };
-  next(): Promise<ImageResponse | StreamEnd>;
+  next(): Promise<R | StreamEnd>;
   /** Ends its hub subscription and every-frame interest. */
   release(): void;
 }
@@ -49,8 +54,10 @@ export class DaqNode {
   readonly ring: FrameRing;
   /** Which modules and types every-frame clients want: the followers read every frame of those. */
   readonly everyFrameInterest: EveryFrameInterest;
-  private readonly everyFrameNode: EveryFrameNode;
-  private readonly streams = new Set<ActiveStream>();
+  private readonly everyFrameNode: EveryFrameNode & { nodeName: string };
+  /** ROI stats of published frames, shared by every StreamRoiStats call. */
+  readonly roiCache: FrameRoiCache;
+  private readonly streams = new Set<ActiveStream<object>>();
   private readonly uploads: UploadQueue;
   private readonly nameField: Uint8Array;
   private following: Following | null = null;
@@ -66,6 +73,8 @@ export class DaqNode {
   private readonly streamLines: RepeatedLines;
   /** Images sent and dropped by the streams that have ended (for metrics: totals over all streams). */
   private readonly endedStreams = { sent: 0, dropped: 0 };
+  /** ROI records sent by StreamRoiStats calls that have ended. */
+  private endedRoiRecords = 0;
 
   constructor(
     private readonly config: ServerConfig,
@@ -82,7 +91,8 @@ export class DaqNode {
     this.everyFrameInterest = new EveryFrameInterest(ringMs, clock);
     this.ring = new FrameRing({ maxBytes: config.ringBytes, maxAgeMs: ringMs, clock });
     this.hub = new ImageHub(this.ring, () => this.everyFrameInterest.any());
-    this.everyFrameNode = { incarnation: this.incarnation, incarnationField: incarnationField(this.incarnation), nameField: this.nameField, ring: this.ring, clock };
+    this.everyFrameNode = { incarnation: this.incarnation, incarnationField: incarnationField(this.incarnation), nameField: this.nameField, ring: this.ring, clock, nodeName: config.nodeName };
+    this.roiCache = new FrameRoiCache(clock);
     this.uploads = new UploadQueue(config.uploadQueueSize, () => this.nodeIntervalSeconds * 1000, clock, (image) => this.hub.publish(image));
   }
 
@@ -96,7 +106,7 @@ export class DaqNode {
   }
 
   /** Per active stream: images sent, images dropped (latest: replaced before sending; every-frame: sequences reported as gaps), images held now. */
-  streamStats(): Array<{ id: string; policy: 'latest' | 'every-frame'; sent: number; dropped: number; pending: number }> {
+  streamStats(): Array<{ id: string; policy: StreamPolicy; sent: number; dropped: number; pending: number }> {
     return [...this.streams].map((s) => ({ id: s.id, policy: s.policy, ...s.stats() }));
   }
 
@@ -109,6 +119,7 @@ export class DaqNode {
   streamImageTotals(): { sent: number; dropped: number } {
     let { sent, dropped } = this.endedStreams;
     for (const s of this.streams) {
+      if (s.policy === 'roi-stats') continue;
       const now = s.stats();
       (sent += now.sent), (dropped += now.dropped);
     }
@@ -139,37 +150,49 @@ export class DaqNode {
       log.warn('StreamImages refused: no image type requested');
       throw new ServerError(Status.INVALID_ARGUMENT, 'stream_movie_data and stream_pulse_height_data are both false: request at least one');
     }
+    const intervalSeconds = this.checkStreamStart('StreamImages', request, log);
+    const selection: ImageSelection = { movie: request.streamMovieData, pulseHeight: request.streamPulseHeightData, moduleIds: new Set(request.moduleIds) };
+    const everyFrame = request.delivery?.policy === DeliveryOptions_Policy.EVERY_FRAME;
+    const active = everyFrame ? this.everyFrameStream(id, request, selection, intervalSeconds) : this.latestStream(id, selection, intervalSeconds);
+    yield* this.serve(active, context, {
+      movie: request.streamMovieData,
+      pulseHeight: request.streamPulseHeightData,
+      intervalSeconds,
+      modules: request.moduleIds.length ? request.moduleIds.join(',') : 'all',
+    });
+  }
+
+  /**
+   * The checks every stream start passes, in the reference's order after the request's own
+   * (REFERENCE section 6): bounds, NaN, shutdown, a source of images, the stream limit. Returns
+   * the stream's interval: never faster than the node's own (REFERENCE section 5); 0 or a
+   * negative request (the reference CLI sends -1) means "the node's interval".
+   */
+  private checkStreamStart(method: string, request: { updateIntervalSeconds: number; moduleIds: readonly number[] }, log: Logger): number {
     const outOfBounds = requestBoundsProblem(request);
     if (outOfBounds) throw new ServerError(Status.INVALID_ARGUMENT, outOfBounds);
     const requested = request.updateIntervalSeconds;
     if (Number.isNaN(requested)) throw new ServerError(Status.INVALID_ARGUMENT, 'update_interval_seconds is NaN');
     if (this.closing) throw new ServerError(Status.UNAVAILABLE, 'the node is shutting down');
     if (!this.hasImageSource) {
-      log.warn('StreamImages refused: no InitHpIo has succeeded yet');
+      log.warn(`${method} refused: no InitHpIo has succeeded yet`);
       throw new ServerError(Status.FAILED_PRECONDITION, 'hp_io task is not valid. (no InitHpIo has succeeded on this node yet)');
     }
     if (this.streams.size >= this.config.maxStreams) {
-      log.warn('StreamImages refused: stream limit reached', { maxStreams: this.config.maxStreams });
+      log.warn(`${method} refused: stream limit reached`, { maxStreams: this.config.maxStreams });
       throw new ServerError(Status.RESOURCE_EXHAUSTED, `this node already serves its maximum of ${this.config.maxStreams} streams`);
     }
-    // Never faster than the node's own interval (REFERENCE section 5): 0 or a negative request
-    // (the reference CLI sends -1) means "the node's interval".
-    const intervalSeconds = Math.max(requested, this.nodeIntervalSeconds);
-    const selection: ImageSelection = { movie: request.streamMovieData, pulseHeight: request.streamPulseHeightData, moduleIds: new Set(request.moduleIds) };
-    const everyFrame = request.delivery?.policy === DeliveryOptions_Policy.EVERY_FRAME;
-    const active = everyFrame ? this.everyFrameStream(id, request, selection, intervalSeconds) : this.latestStream(id, selection, intervalSeconds);
+    return Math.max(requested, this.nodeIntervalSeconds);
+  }
+
+  /** Serves an active stream until it ends, the client goes away or the node closes it; logs start and end. */
+  private async *serve<R extends object>(active: ActiveStream<R>, context: CallContext, fields: Record<string, unknown>): AsyncGenerator<R> {
+    const id = active.id;
     this.streams.add(active);
     const onAbort = () => active.close({ reason: 'aborted' });
     context.signal.addEventListener('abort', onAbort);
     const host = peerHost(context.peer);
-    this.streamLines.log('info', 'stream started', host, {
-      client: id,
-      delivery: active.policy,
-      movie: request.streamMovieData,
-      pulseHeight: request.streamPulseHeightData,
-      intervalSeconds,
-      modules: request.moduleIds.length ? request.moduleIds.join(',') : 'all',
-    });
+    this.streamLines.log('info', 'stream started', host, { client: id, delivery: active.policy, ...fields });
     let outcome = 'client went away';
     try {
       for (;;) {
@@ -188,8 +211,11 @@ export class DaqNode {
       context.signal.removeEventListener('abort', onAbort);
       this.streams.delete(active);
       const { sent, dropped } = active.stats();
-      this.endedStreams.sent += sent;
-      this.endedStreams.dropped += dropped;
+      if (active.policy === 'roi-stats') this.endedRoiRecords += sent;
+      else {
+        this.endedStreams.sent += sent;
+        this.endedStreams.dropped += dropped;
+      }
       this.streamLines.log('info', 'stream ended', host, { client: id, reason: outcome, sent, dropped });
     }
   }
@@ -225,6 +251,62 @@ export class DaqNode {
         unsubscribe();
         unregister();
       },
+    };
+  }
+
+  /**
+   * StreamRoiStats: every frame of the selection, in order, as ROI records (see
+   * roi-stats-call.ts); the stats of a frame are computed once per distinct ROI, shared by
+   * every call (roiCache). Checked like an every-frame StreamImages, the ROIs first.
+   */
+  async *streamRoiStats(request: StreamRoiStatsRequest, context: CallContext): AsyncGenerator<StreamRoiStatsResponse> {
+    const { id, log } = this.clientLog(context);
+    const rois = roisOfRequest(request);
+    if (!request.movie && !request.pulseHeight) {
+      throw new ServerError(Status.INVALID_ARGUMENT, 'movie and pulse_height are both false: request at least one');
+    }
+    const intervalSeconds = this.checkStreamStart('StreamRoiStats', request, log);
+    const stream = openRoiStatsStream(this.everyFrameNode, request, intervalSeconds * 1000);
+    const unregister = this.everyFrameInterest.register({ movie: request.movie, pulseHeight: request.pulseHeight, moduleIds: new Set(request.moduleIds) });
+    const unsubscribe = this.hub.subscribe((image) => stream.offer(image));
+    const active: ActiveStream<StreamRoiStatsResponse> = {
+      id,
+      policy: 'roi-stats',
+      close: (end) => stream.close(end),
+      stats: () => ({ sent: stream.sent, dropped: stream.skipped, pending: 0 }),
+      next: () => nextRoiStatsResponse(this.everyFrameNode, stream, this.roiCache, rois),
+      release: () => {
+        unsubscribe();
+        unregister();
+      },
+    };
+    yield* this.serve(active, context, {
+      rois: rois.map((r) => r.name).join(','),
+      movie: request.movie,
+      pulseHeight: request.pulseHeight,
+      intervalSeconds,
+      modules: request.moduleIds.length ? request.moduleIds.join(',') : 'all',
+    });
+  }
+
+  /** psen's /statistics: start time, frames processed, the newest frame's time; and the records sent. */
+  roiStatistics(): RoiStatistics {
+    const c = this.roiCache;
+    let recordsSent = this.endedRoiRecords;
+    let activeStreams = 0;
+    for (const s of this.streams) {
+      if (s.policy !== 'roi-stats') continue;
+      activeStreams++;
+      recordsSent += s.stats().sent;
+    }
+    return {
+      startTime: new Date(c.startedAt),
+      framesProcessed: c.framesProcessed,
+      roiComputations: c.roiComputations,
+      lastFrameTime: c.lastFrameAt === null ? undefined : new Date(c.lastFrameAt),
+      activeStreams,
+      recordsSent,
+      nodeIncarnation: this.incarnation,
     };
   }
 

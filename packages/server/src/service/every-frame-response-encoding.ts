@@ -9,7 +9,7 @@ import { concatBytes, fieldHead, lengthDelimited, varintLength, writeVarint } fr
 const utf8 = new TextEncoder();
 
 /** FrameGap.Reason numbers of the proto. */
-const REASON_NUMBER: Record<GapReason, number> = { 'ring-overrun': 1, 'node-restart': 2, 're-init': 3 };
+export const GAP_REASON_NUMBER: Record<GapReason, number> = { 'ring-overrun': 1, 'node-restart': 2, 're-init': 3 };
 
 /** tag + varint of a uint64 field (numbers up to 2^53), nothing for 0 (the proto3 default). */
 function varintField(fieldNumber: number, value: number): Uint8Array {
@@ -21,7 +21,7 @@ function varintField(fieldNumber: number, value: number): Uint8Array {
 }
 
 function gapBytes(gap: FrameGap): Uint8Array {
-  return concatBytes([varintField(1, gap.firstMissing), varintField(2, gap.count), varintField(3, REASON_NUMBER[gap.reason])]);
+  return concatBytes([varintField(1, gap.firstMissing), varintField(2, gap.count), varintField(3, GAP_REASON_NUMBER[gap.reason])]);
 }
 
 /**

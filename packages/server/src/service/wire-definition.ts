@@ -49,6 +49,8 @@ export const DaqDataWireDefinition: {
   initHpIo: WireMethod<'initHpIo'>;
   ping: WireMethod<'ping'>;
   uploadImages: WireMethod<'uploadImages'>;
+  streamRoiStats: WireMethod<'streamRoiStats'>;
+  getRoiStatistics: WireMethod<'getRoiStatistics'>;
 } = {
   streamImages: {
     ...methodOf('streamImages'),
@@ -58,6 +60,8 @@ export const DaqDataWireDefinition: {
   initHpIo: methodOf('initHpIo'),
   ping: methodOf('ping'),
   uploadImages: methodOf('uploadImages'),
+  streamRoiStats: methodOf('streamRoiStats'),
+  getRoiStatistics: methodOf('getRoiStatistics'),
 };
 
 export type DaqDataWireDefinition = typeof DaqDataWireDefinition;

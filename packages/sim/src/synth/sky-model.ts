@@ -13,6 +13,28 @@ export interface Star {
   vy: number;
   /** Peak counts above the background. */
   peak: number;
+  /** A pulsar: the peak is modulated as peak · (1 + depth · sin(2π · frequencyHz · t)). */
+  pulse?: { frequencyHz: number; depth: number };
+}
+
+/** A pulsing star at a fixed position: the truth a light-curve analysis must recover. */
+export interface PulsarOptions {
+  frequencyHz: number;
+  /** Position in pixels (column x, row y); default the module's centre. */
+  x?: number;
+  y?: number;
+  /** Mean peak counts above the background (default 5,000 for 16-bit frames). */
+  peak?: number;
+  /** Modulation depth 0-1 (default 0.5). */
+  depth?: number;
+}
+
+/** The star a PulsarOptions describes (no drift). */
+export function pulsarStar(o: PulsarOptions): Star {
+  if (!(o.frequencyHz > 0) || !Number.isFinite(o.frequencyHz)) throw new RangeError(`pulsar frequencyHz must be a positive number, got ${o.frequencyHz}`);
+  const depth = o.depth ?? 0.5;
+  if (!(depth >= 0 && depth <= 1)) throw new RangeError(`pulsar depth must be within 0-1, got ${depth}`);
+  return { x0: o.x ?? MODULE_SIZE / 2, y0: o.y ?? MODULE_SIZE / 2, vx: 0, vy: 0, peak: o.peak ?? 5_000, pulse: { frequencyHz: o.frequencyHz, depth } };
 }
 
 export interface SkyModel {
@@ -59,6 +81,7 @@ export function expectedSky(sky: SkyModel, tSeconds: number): Float64Array {
   const twoSigma2 = 2 * sky.psfSigma * sky.psfSigma;
   const reach = Math.ceil(4 * sky.psfSigma);
   for (const s of sky.stars) {
+    const peak = s.pulse ? s.peak * (1 + s.pulse.depth * Math.sin(2 * Math.PI * s.pulse.frequencyHz * tSeconds)) : s.peak;
     const x = wrap(s.x0 + s.vx * tSeconds);
     const y = wrap(s.y0 + s.vy * tSeconds);
     const r0 = Math.max(0, Math.floor(y) - reach);
@@ -68,7 +91,7 @@ export function expectedSky(sky: SkyModel, tSeconds: number): Float64Array {
     for (let r = r0; r <= r1; r++) {
       for (let c = c0; c <= c1; c++) {
         const d2 = (c + 0.5 - x) ** 2 + (r + 0.5 - y) ** 2;
-        mean[r * MODULE_SIZE + c]! += s.peak * Math.exp(-d2 / twoSigma2);
+        mean[r * MODULE_SIZE + c]! += peak * Math.exp(-d2 / twoSigma2);
       }
     }
   }

@@ -6,7 +6,7 @@ import { coincidentPulses, type CoincidenceInjection } from './coincident-pulses
 import { PacketCounters, PKT_NUM_MODULUS, quaboPacket } from './packet-clock.js';
 import { drawEvent, moduleImage, quaboImage, type PulseHeightEvent } from './pulse-height.js';
 import { seededRandom, type Random } from './random.js';
-import { createSky, movieImage } from './sky-model.js';
+import { createSky, movieImage, pulsarStar, type PulsarOptions } from './sky-model.js';
 
 /** One frame to be written: its header and pixels, and the time that schedules it. */
 export interface SimFrame {
@@ -32,6 +32,8 @@ export interface SyntheticStreamOptions {
   firstPktNum?: number;
   /** Number of drifting stars in movie frames. */
   stars?: number;
+  /** Movie: a pulsing star added to the sky (its options are the truth). */
+  pulsar?: PulsarOptions;
   /** Pulse-height: coincident pulses injected on top of the background events (this module's share of them). */
   coincidences?: CoincidenceInjection;
 }
@@ -68,6 +70,7 @@ export function* syntheticFrames(opts: SyntheticStreamOptions): Generator<SimFra
 
   if (dp.kind === 'movie') {
     const sky = createSky(random, dp, opts.stars);
+    if (opts.pulsar) sky.stars.push(pulsarStar(opts.pulsar));
     for (let k = 0; ; k++) {
       const offsetNs = Math.round((k * NS_PER_S) / opts.rate);
       const timeNs = opts.startNs + BigInt(offsetNs);

@@ -7,6 +7,7 @@ import type { TimedFrame } from '../schedule/timed-frame.js';
 import { coincidentPulses, seededInjection, type CoincidenceInjection, type CoincidentPulse } from './coincident-pulses.js';
 import type { SyntheticTimedFrame } from './coincidence-truth.js';
 import { syntheticFrames, type SimFrame } from './synthetic-stream.js';
+import type { PulsarOptions } from './sky-model.js';
 
 export interface SyntheticRunOptions {
   modules: readonly number[];
@@ -20,6 +21,8 @@ export interface SyntheticRunOptions {
   firstPktNum?: number;
   /** Coincident pulses injected into the pulse-height products of those of its modules the run writes. */
   coincidences?: CoincidenceInjection;
+  /** A pulsing star in every module's movie frames (the options are the truth). */
+  pulsar?: PulsarOptions;
 }
 
 export const DEFAULT_EVENT_RATE = 2;
@@ -37,6 +40,7 @@ export function syntheticStreams(opts: SyntheticRunOptions): Array<Generator<Sim
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         ...(opts.firstPktNum !== undefined ? { firstPktNum: opts.firstPktNum } : {}),
         ...(opts.coincidences ? { coincidences: seededInjection(opts.coincidences, opts.seed) } : {}),
+        ...(opts.pulsar ? { pulsar: opts.pulsar } : {}),
       }),
     ),
   );
