@@ -99,7 +99,7 @@ describe('gateway relay', () => {
     try {
       const [reflection] = await client.reflectServices([address]);
       expect(reflection!.services).toEqual(expect.arrayContaining(['daqdata.DaqData', 'grpc.health.v1.Health']));
-      expect(reflection!.daqDataMethods.map((m) => m.name).sort()).toEqual(['InitHpIo', 'Ping', 'StreamImages', 'UploadImages']);
+      expect(reflection!.daqDataMethods.map((m) => m.name).sort()).toEqual(['GetRoiStatistics', 'InitHpIo', 'Ping', 'StreamImages', 'StreamRoiStats', 'UploadImages']);
     } finally {
       await client.close();
     }
