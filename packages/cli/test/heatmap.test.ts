@@ -4,7 +4,7 @@ import { greyIndex, shadeChar, viridis } from '../src/plot/colour-map.js';
 import { chooseColourMode } from '../src/plot/colour-mode.js';
 import { LOWER_HALF, renderHeatmap, UPPER_HALF } from '../src/plot/heatmap.js';
 import { moduleField, type Grid } from '../src/plot/module-field.js';
-import { level, quantileOfSorted, robustLimits } from '../src/plot/quantiles.js';
+import { level, quantileOfSorted, robustLimits } from '@daqdata/core';
 import { ansiCells } from './support/ansi-cells.js';
 
 function grid(rows: number, cols: number, f: (r: number, c: number) => number): Grid {

@@ -14,3 +14,5 @@ export * from './pff/writer.js';
 export * from './image/pano-image.js';
 export * from './image/quabo-quadrant.js';
 export * from './time/white-rabbit.js';
+export * from './scale/colour-limits.js';
+export * from './scale/colour-map.js';

@@ -5,7 +5,7 @@
 import { greyIndex, shadeChar, viridis } from './colour-map.js';
 import type { ColourMode } from './colour-mode.js';
 import type { Grid } from './module-field.js';
-import { level, type ColourLimits } from './quantiles.js';
+import { level, type ColourLimits } from '@daqdata/core';
 
 export const UPPER_HALF = '▀';
 export const LOWER_HALF = '▄';

@@ -3,7 +3,7 @@
 import type { ImageKind } from '@daqdata/core';
 import { moduleField, type FieldSource, type Grid } from './module-field.js';
 import { RATE_WINDOW_MS } from './frame-rate.js';
-import { robustLimits, type ColourLimits } from './quantiles.js';
+import { robustLimits, type ColourLimits } from '@daqdata/core';
 
 /** The image fields the view uses (a ParsedImage has them all). */
 export interface ViewImage extends FieldSource {

@@ -1,5 +1,6 @@
 // Colour limits from robust quantiles: a few hot pixels or a cosmic-ray hit must not wash
 // out the rest of the map, so the limits are the 1% and 99.5% quantiles of recent frames.
+// Pure and free of Node built-ins: the terminal viewer and the browser dashboard share it.
 
 export interface ColourLimits {
   readonly lo: number;
