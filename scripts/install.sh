@@ -2,13 +2,14 @@
 # The project's whole install step (README's first command, and .ci/run): npm packages from the
 # lock file; Debian's Python gRPC (the wire-compatibility test talks to our server with a Python
 # client generated from proto/daq_data.proto, as the reference service's users do) and Debian's
-# Prometheus (the Grafana dashboard's queries are tested against it); the notebook
+# Prometheus (the Grafana dashboard's queries are tested against it) and Debian's Chromium (the
+# `daq web` dashboard is tested in it through playwright-core; no browser is downloaded); the notebook
 # kernel (Jupyter from Debian's packages, tslab as a project-local kernelspec); then a build so
 # the `daq` CLI and the servers are ready to run.
 set -eu
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
-sh scripts/debian-packages.sh "install" python3-grpcio python3-grpc-tools prometheus
+sh scripts/debian-packages.sh "install" python3-grpcio python3-grpc-tools prometheus chromium
 sh scripts/notebooks/setup.sh
 npx turbo run build
 # npm links a workspace's bin only when its file exists, and at `npm ci` time dist/ is not built

@@ -17,6 +17,7 @@ import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { upCommand, upNodeCommand } from './commands/up.js';
 import { streamCommand } from './commands/stream.js';
+import { webCommand } from './commands/web.js';
 import { exitReport } from './error-exit.js';
 import { EXIT } from './exit-codes.js';
 
@@ -39,6 +40,7 @@ program.addCommand(replayCommand());
 program.addCommand(plotCommand());
 program.addCommand(simulateCommand());
 program.addCommand(upCommand());
+program.addCommand(webCommand());
 program.addCommand(upNodeCommand(), { hidden: true });
 
 /** Commander errors throw instead of exiting, on every command (addCommand does not inherit it). */

@@ -3,5 +3,7 @@
 // limits and colour maps. A test bundles this entry for the browser and checks it stays so.
 export * from './pff/data-product.js';
 export * from './image/quabo-quadrant.js';
+export * from './image/module-field.js';
 export * from './scale/colour-limits.js';
 export * from './scale/colour-map.js';
+export * from './time/frame-rate.js';

@@ -18,7 +18,7 @@ import { DATA_PRODUCTS, type DataProduct } from '@daqdata/core';
 import { createLogger, DEFAULT_PORT, flagsToOverrides, ListenError, loadServerConfig, startServer, type RunningServer } from '@daqdata/server';
 import { createNodeSimulator, nodeSimulationOptions, scanArchive, startSimulation, type Simulation } from '@daqdata/sim';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
-import { argParser, parseCount, parseModuleIds } from '../options/option-parsers.js';
+import { argParser, parseCount, parseModuleIds, parsePort } from '../options/option-parsers.js';
 import { addSimulationOptions, simulationArgs, simulationOptions, type SimulationFlags } from './simulate.js';
 
 /** Node i's own loopback address is 127.0.0.(FIRST_LOOPBACK_HOST + i): 127.0.0.1 stays free for anything else. */
@@ -35,11 +35,6 @@ interface UpFlags extends SimulationFlags {
   modulesPerNode: number;
   dir?: string;
   host?: string;
-}
-
-function parsePort(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new Error(`"${value}" is not a port 1-65535`);
-  return Number(value);
 }
 
 /** Node i (0-based) simulates modules i*M+1 .. i*M+M: distinct sets across nodes. */
