@@ -43,7 +43,8 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
+// The built page; the same path from src/server (tests) and dist/server (the CLI).
+const PUBLIC = fileURLToPath(new URL('../../dist/public/', import.meta.url));
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/dashboard.js': { file: 'dashboard.js', type: 'text/javascript; charset=utf-8' },
