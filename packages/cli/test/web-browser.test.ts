@@ -3,7 +3,8 @@
 // `daq up --synthetic --seed` and a real `daq web`, both child processes. Every module tile
 // appears; a pixel of a known frame (read back from the PFF file the node served it from) is
 // drawn with the colour the scale gives it; the large view opens on click and shows that
-// pixel's value on hover; a killed node shows as down and the array recovers when restarted.
+// pixel's value on hover; a killed node shows as down, its modules quiet, and the array
+// recovers when restarted.
 // A screenshot goes to .test-results/daq-web.png for a person to look at.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,7 @@ const nodeStates = (page: Page) =>
   page.$$eval('#nodes tbody tr', (rows) => Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset.host!, (r as HTMLElement).dataset.state!])));
 
 describe('daq web in Chromium', () => {
-  it('every module tile, a known pixel in its scale colour, large view with hover, a killed node down then recovered', async () => {
+  it('every module tile, a known pixel in its scale colour, large view with hover, a killed node down (its modules quiet) then recovered', async () => {
     const base = 42_000 + Math.floor(Math.random() * 15_000);
     const work = mkdtempSync(join(tmpdir(), 'daq-web-'));
     cleanup.push(async () => rmSync(work, { recursive: true, force: true }));
@@ -132,6 +133,9 @@ describe('daq web in Chromium', () => {
     process.kill(victim.pid, 'SIGKILL');
     await page.waitForFunction((host) => (window as any).daqWeb.stats.lastHealth?.nodes.find((x: any) => x.host === host)?.state === 'down', victim.address, { timeout: 20_000 });
     expect(await nodeStates(page)).toEqual({ [nodes[0]!.address]: 'up', [victim.address]: 'down' });
+    // Its modules go quiet (nothing for at least 5 s), the other node's do not.
+    for (const id of victim.modules) await page.waitForSelector(`.tile[data-module="${id}"].quiet`, { timeout: 20_000 });
+    expect(await page.$$eval('.tile.quiet', (ts) => ts.map((t) => Number((t as HTMLElement).dataset.module)))).toEqual(victim.modules);
 
     // Restart the array on the same ports: every node up again, and the victim's modules draw new frames.
     up.kill('SIGINT');

@@ -38,7 +38,7 @@ export function webCommand(): Command {
           updateIntervalS: flags.interval,
           moduleIds: flags.moduleIds,
           pingTimeoutMs: flags.timeout,
-          onStreamError: (err) => ctx.log.error(`image stream stopped: ${err instanceof Error ? err.message : String(err)}`),
+          onError: (err) => ctx.log.error(`daq web: ${err instanceof Error ? err.message : String(err)}`),
         }).catch((err: unknown) => {
           const code = (err as NodeJS.ErrnoException).code;
           if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {

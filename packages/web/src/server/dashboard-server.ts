@@ -32,8 +32,8 @@ export interface DashboardOptions {
   pingTimeoutMs: number;
   /** Per-browser send-buffer bound, bytes. */
   maxBufferedBytes?: number;
-  /** Called when the image stream stops with an error (the server keeps serving the page). */
-  onStreamError?: (err: unknown) => void;
+  /** Called when the image stream stops with an error, or the WebSocket server fails (the page is still served). */
+  onError?: (err: unknown) => void;
 }
 
 export interface Dashboard {
@@ -85,6 +85,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const controller = new AbortController();
   const health = new NodeHealthBoard(o.hosts);
   const feeds = new Map<WebSocket, BrowserFeed>();
+  const maxBuffered = o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
 
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -99,9 +100,18 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     }
     res.writeHead(200, { 'content-type': f.type, 'cache-control': 'no-cache' }).end(req.method === 'HEAD' ? undefined : f.body);
   });
+  // Listen before anything else starts: a port in use rejects here with nothing to clean up.
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(o.port, o.listenHost ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: MAX_BROWSER_MESSAGE_BYTES });
+  wss.on('error', (err) => o.onError?.(err));
   wss.on('connection', (ws) => {
-    const feed = new BrowserFeed(ws, { maxBufferedBytes: o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, intervalMs: 0, moduleIds: null });
+    const feed = new BrowserFeed(ws, { maxBufferedBytes: maxBuffered, intervalMs: 0, moduleIds: null });
     feeds.set(ws, feed);
     ws.send(JSON.stringify(healthMessage(feed)));
     ws.on('message', (data, isBinary) => {
@@ -122,7 +132,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const probing = (async () => {
     while (!controller.signal.aborted) {
       for (const r of await Promise.all(o.hosts.map((h) => o.client.probe(h, { timeoutMs: o.pingTimeoutMs })))) health.onProbe(r);
-      for (const [ws, feed] of feeds) ws.send(JSON.stringify(healthMessage(feed)));
+      // A browser whose socket is backed up misses a health update rather than queueing it.
+      for (const [ws, feed] of feeds) if (ws.bufferedAmount <= maxBuffered) ws.send(JSON.stringify(healthMessage(feed)));
       await sleep(HEALTH_PERIOD_MS, undefined, { signal: controller.signal }).catch(() => undefined);
     }
   })();
@@ -143,13 +154,9 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       for (const feed of feeds.values()) feed.offer(img.moduleId, img.type, message);
     }
   })().catch((err: unknown) => {
-    if (!controller.signal.aborted) o.onStreamError?.(err);
+    if (!controller.signal.aborted) o.onError?.(err);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(o.port, o.listenHost ?? '127.0.0.1', () => resolve());
-  });
   const addr = http.address() as AddressInfo;
   const hostText = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
 
