@@ -95,3 +95,25 @@ describe('BrowserFeed', () => {
     feed.close();
   });
 });
+
+describe('BrowserFeed flow control', () => {
+  it('at most maxUnacked images in flight until the page acks; acks beyond what was sent count as all sent', async () => {
+    const { server, client } = await connectedPair();
+    const got: number[] = [];
+    let onMessage = () => {};
+    client.on('message', (data) => {
+      got.push(decodeTileImage(new Uint8Array(data as Buffer)).moduleId);
+      onMessage();
+    });
+    const feed = new BrowserFeed(server, { maxBufferedBytes: 1 << 20, maxUnacked: 2, intervalMs: 0, moduleIds: null });
+    for (let m = 0; m < 5; m++) feed.offer(m, 'movie', image(m, 0, 4));
+    expect({ sent: feed.sent, pending: feed.pending }).toEqual({ sent: 2, pending: 3 });
+    feed.ack(1);
+    expect({ sent: feed.sent, pending: feed.pending }).toEqual({ sent: 3, pending: 2 });
+    feed.ack(1000);
+    expect({ sent: feed.sent, acked: feed.acked, pending: feed.pending }).toEqual({ sent: 5, acked: 3, pending: 0 });
+    await new Promise<void>((resolve) => (onMessage = () => got.length === 5 && resolve()));
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+    feed.close();
+  });
+});

@@ -9,6 +9,8 @@ import { renderHealth } from './health-panel.js';
 import { LargeView } from './large-view.js';
 import { ModuleTile } from './module-tile.js';
 
+/** Acknowledge after this many images (well under the server's limit in flight, 64). */
+const ACK_EVERY = 8;
 /** Samples kept for delay figures. */
 const MAX_DELAY_SAMPLES = 100_000;
 
@@ -78,6 +80,9 @@ function connect(): void {
   const ws = new WebSocket(new URL('ws', location.href.replace(/^http/, 'ws')));
   ws.binaryType = 'arraybuffer';
   socket = ws;
+  // Image messages taken in on this connection, and the count last acknowledged.
+  let taken = 0;
+  let acked = 0;
   ws.onopen = () => {
     connection.dataset.state = 'up';
     connection.textContent = 'connected';
@@ -92,6 +97,11 @@ function connect(): void {
         $('#throughput').textContent = `sent to this page ${m.sent} · skipped (latest-wins) ${m.skipped}`;
       } else if (m.t === 'error') $('#filter-error').textContent = m.message;
       return;
+    }
+    // Acknowledge every few images taken in: the server keeps only a few in flight (flow control).
+    if (++taken - acked >= ACK_EVERY) {
+      acked = taken;
+      ws.send(JSON.stringify({ t: 'ack', received: taken }));
     }
     try {
       const img = decodeTileImage(new Uint8Array(e.data as ArrayBuffer));

@@ -1,7 +1,9 @@
 // What one browser is sent: per tile (module and image kind) only the newest image waits, and
 // it goes out when the tile's interval has passed and the socket's send buffer is below a
 // bound. A slow browser therefore costs at most one pending image per tile, never a queue:
-// an image replaced before it was sent is counted as skipped.
+// an image replaced before it was sent is counted as skipped. The socket's buffer alone does
+// not see the kernel's socket buffers (megabytes on loopback, seconds of images), so the page
+// also acknowledges what it has taken in, and at most maxUnacked images are on their way.
 
 /** The part of a ws WebSocket the feed uses (a real one in production and tests). */
 export interface FeedSocket {
@@ -16,10 +18,14 @@ export interface FeedOptions {
   intervalMs: number;
   /** Tiles to send; null = all. */
   moduleIds: ReadonlySet<number> | null;
+  /** Images sent but not yet acknowledged by the page, at most (default: no limit). */
+  maxUnacked?: number;
   now?: () => number;
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024;
+/** The dashboard's bound on images in flight to one page: a few animation frames' worth. */
+export const DEFAULT_MAX_UNACKED = 64;
 
 export class BrowserFeed {
   readonly #socket: FeedSocket;
@@ -32,6 +38,7 @@ export class BrowserFeed {
   #closed = false;
   sent = 0;
   skipped = 0;
+  acked = 0;
 
   constructor(socket: FeedSocket, options: FeedOptions) {
     this.#socket = socket;
@@ -54,6 +61,12 @@ export class BrowserFeed {
     this.#flush();
   }
 
+  /** The page has taken in `received` images in all (a count, so a lost or repeated ack does no harm). */
+  ack(received: number): void {
+    this.acked = Math.max(this.acked, Math.min(received, this.sent));
+    this.#flush();
+  }
+
   /** Images waiting (at most one per tile). */
   get pending(): number {
     return this.#pending.size;
@@ -70,8 +83,9 @@ export class BrowserFeed {
     const now = this.#now();
     let nextDueMs = Infinity;
     for (const [key, message] of this.#pending) {
-      // Wait for the socket to drain; the send callback flushes again.
+      // Wait for the socket to drain (the send callback flushes again) or the page to ack (ack() does).
       if (this.#socket.bufferedAmount > this.#options.maxBufferedBytes) return;
+      if (this.sent - this.acked >= (this.#options.maxUnacked ?? Infinity)) return;
       const due = (this.#lastSentMs.get(key) ?? -Infinity) + this.#options.intervalMs;
       if (due > now) {
         nextDueMs = Math.min(nextDueMs, due);

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { DaqClient } from '@daqdata/client';
 import type { ParsedImage } from '@daqdata/core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { parseSettings, type HealthMessage } from '../shared/control-messages.js';
+import { parseBrowserMessage, type HealthMessage } from '../shared/control-messages.js';
 import { encodeTileImage, type TileImage } from '../shared/image-message.js';
-import { BrowserFeed, DEFAULT_MAX_BUFFERED_BYTES } from './browser-feed.js';
+import { BrowserFeed, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_UNACKED } from './browser-feed.js';
 import { NodeHealthBoard } from './node-health.js';
 
 export interface DashboardOptions {
@@ -111,13 +111,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: MAX_BROWSER_MESSAGE_BYTES });
   wss.on('error', (err) => o.onError?.(err));
   wss.on('connection', (ws) => {
-    const feed = new BrowserFeed(ws, { maxBufferedBytes: maxBuffered, intervalMs: 0, moduleIds: null });
+    const feed = new BrowserFeed(ws, { maxBufferedBytes: maxBuffered, maxUnacked: DEFAULT_MAX_UNACKED, intervalMs: 0, moduleIds: null });
     feeds.set(ws, feed);
     ws.send(JSON.stringify(healthMessage(feed)));
     ws.on('message', (data, isBinary) => {
-      const settings = isBinary ? { error: 'settings: expected a text message' } : parseSettings(data.toString());
-      if ('error' in settings) ws.send(JSON.stringify({ t: 'error', message: settings.error }));
-      else feed.configure({ intervalMs: settings.intervalS * 1000, moduleIds: settings.moduleIds ? new Set(settings.moduleIds) : null });
+      const m = isBinary ? { error: 'message from the page: expected text' } : parseBrowserMessage(data.toString());
+      if ('error' in m) ws.send(JSON.stringify({ t: 'error', message: m.error }));
+      else if ('ack' in m) feed.ack(m.ack);
+      else feed.configure({ intervalMs: m.intervalS * 1000, moduleIds: m.moduleIds ? new Set(m.moduleIds) : null });
     });
     ws.on('close', () => {
       feed.close();

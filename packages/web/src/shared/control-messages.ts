@@ -37,8 +37,29 @@ export interface SettingsMessage extends ViewSettings {
   t: 'settings';
 }
 
+/** The page has taken in this many image messages since it connected (flow control: see BrowserFeed). */
+export interface AckMessage {
+  t: 'ack';
+  received: number;
+}
+
 export const INTERVAL_BOUNDS_S = { min: 0.01, max: 60 } as const;
 export const MAX_FILTER_MODULES = 4096;
+
+/** Checks a message from a browser: an ack, settings, or the reason it is refused. */
+export function parseBrowserMessage(text: string): { ack: number } | ViewSettings | { error: string } {
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    return { error: 'message from the page: not JSON' };
+  }
+  if (typeof m === 'object' && m !== null && (m as { t?: unknown }).t === 'ack') {
+    const n = (m as { received?: unknown }).received;
+    return Number.isSafeInteger(n) && (n as number) >= 0 ? { ack: n as number } : { error: `ack: received must be a count, got ${String(n)}` };
+  }
+  return checkSettings(m);
+}
 
 /** Checks a settings message from a browser; returns the settings or the reason it is refused. */
 export function parseSettings(text: string): ViewSettings | { error: string } {
@@ -48,6 +69,10 @@ export function parseSettings(text: string): ViewSettings | { error: string } {
   } catch {
     return { error: 'settings: not JSON' };
   }
+  return checkSettings(m);
+}
+
+function checkSettings(m: unknown): ViewSettings | { error: string } {
   if (typeof m !== 'object' || m === null || (m as { t?: unknown }).t !== 'settings') return { error: 'settings: t must be "settings"' };
   const { intervalS, moduleIds } = m as Record<string, unknown>;
   if (typeof intervalS !== 'number' || !(intervalS >= INTERVAL_BOUNDS_S.min && intervalS <= INTERVAL_BOUNDS_S.max)) {
