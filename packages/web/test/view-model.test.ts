@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dataRate, isQuiet } from '../src/model/data-rate.js';
 import { eventMaximum, histogram, logHeight } from '../src/model/pulse-height-histogram.js';
+import { KindTrack } from '../src/model/tile-track.js';
 
 describe('pulse-height histogram', () => {
   it('every value counted once, in the integer-width bin covering it; at most maxBins bins', () => {
@@ -51,5 +52,20 @@ describe('rates and quiet modules', () => {
     expect(isQuiet(every2s, 8000 + 20_000)).toBe(false);
     expect(isQuiet(every2s, 8000 + 20_001)).toBe(true);
     expect(isQuiet([], 1e9)).toBe(false);
+  });
+});
+
+describe('tile track', () => {
+  it('a frame sent again is not taken in twice: the histogram counts each event once', () => {
+    const track = new KindTrack();
+    const event = (frameNumber: number, peak: number) => ({
+      kind: 'pulse-height' as const, dataProduct: 'ph256', host: 'h', moduleId: 1, file: 'f', frameNumber, rows: 16, cols: 16, quabo: 0,
+      pixels: Int16Array.from({ length: 256 }, (_, i) => (i === 0 ? peak : 0)), wrUnixNs: null, wrSynchronised: false, iso: null, nodeSentMs: null,
+    });
+    expect(track.add(event(1, 500), 0)).toBe(true);
+    expect(track.add(event(1, 500), 50)).toBe(false);
+    expect(track.add(event(2, 700), 100)).toBe(true);
+    expect(track.maxima).toEqual([500, 700]);
+    expect(track.samples.map((s) => s.frameNumber)).toEqual([1, 2]);
   });
 });

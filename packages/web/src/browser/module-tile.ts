@@ -83,9 +83,8 @@ export class ModuleTile {
 
   add(img: TileImage, nowMs: number): void {
     const kind = img.kind;
-    this.tracks[kind].add(img, nowMs);
     this.root.dataset.images = String(Number(this.root.dataset.images ?? 0) + 1);
-    this.#dirty.add(kind);
+    if (this.tracks[kind].add(img, nowMs)) this.#dirty.add(kind);
   }
 
   /** Redraw everything drawn so far (the colour map changed). */

@@ -25,7 +25,9 @@ export class KindTrack {
   readonly drawsMs: number[] = [];
   readonly maxima: number[] = [];
 
-  add(img: TileImage, nowMs: number): void {
+  /** Folds in an image; false (and nothing changes) when it is the frame already held: a node may send its latest frame again each interval, and an event must be counted once. */
+  add(img: TileImage, nowMs: number): boolean {
+    if (this.latest && this.latest.file === img.file && this.latest.frameNumber === img.frameNumber && this.latest.host === img.host) return false;
     this.latest = img;
     this.recent.push(img.pixels);
     if (this.recent.length > LIMIT_FRAMES) this.recent.shift();
@@ -34,6 +36,7 @@ export class KindTrack {
     push(this.samples, { file: img.file, frameNumber: img.frameNumber, timeMs }, KEEP_SAMPLES);
     push(this.arrivalsMs, nowMs, KEEP_SAMPLES);
     if (img.kind === 'pulse-height') push(this.maxima, eventMaximum(img.pixels), HISTOGRAM_EVENTS);
+    return true;
   }
 
   /** Colour limits for drawing now, recomputed when older than LIMITS_PERIOD_MS. */
