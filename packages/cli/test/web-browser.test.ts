@@ -152,6 +152,7 @@ describe('daq web in Chromium', () => {
         throw err;
       });
     expect(await nodeStates(page)).toEqual(Object.fromEntries(nodes.map((n) => [n.address, 'up'])));
+    for (const id of victim.modules) await page.waitForSelector(`.tile[data-module="${id}"]:not(.quiet)`, { timeout: 20_000 });
     await page.screenshot({ path: join(RESULTS, 'daq-web.png') });
     expect(pageErrors).toEqual([]);
   }, 180_000);

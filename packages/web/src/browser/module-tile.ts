@@ -85,6 +85,8 @@ export class ModuleTile {
     const kind = img.kind;
     this.root.dataset.images = String(Number(this.root.dataset.images ?? 0) + 1);
     if (this.tracks[kind].add(img, nowMs)) this.#dirty.add(kind);
+    // An image has come: not quiet, now rather than at the next once-a-second check.
+    this.root.classList.remove('quiet');
   }
 
   /** Redraw everything drawn so far (the colour map changed). */
