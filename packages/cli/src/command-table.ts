@@ -112,6 +112,12 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     load: async () => (await import('./commands/gateway.js')).gatewayCommand(),
   },
   {
+    name: 'web',
+    term: `web ${TARGETS}`,
+    description: 'serve a live browser dashboard of every module of every node (movie and pulse-height maps, histograms, node health); Ctrl-C stops it',
+    load: async () => (await import('./commands/web.js')).webCommand(),
+  },
+  {
     name: 'up-node',
     term: 'up-node [options]',
     description: 'one node of `daq up` (started by daq up)',

@@ -6,10 +6,8 @@ export * from './record/record-file.js';
 export * from './record/replay-schedule.js';
 export * from './plot/colour-map.js';
 export * from './plot/colour-mode.js';
-export * from './plot/quantiles.js';
-export * from './plot/module-field.js';
+
 export * from './plot/heatmap.js';
-export * from './plot/frame-rate.js';
 export * from './plot/module-track.js';
 export * from './plot/tile-layout.js';
 export * from './plot/view-render.js';

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { greyIndex, shadeChar, viridis } from '../src/plot/colour-map.js';
 import { chooseColourMode } from '../src/plot/colour-mode.js';
 import { LOWER_HALF, renderHeatmap, UPPER_HALF } from '../src/plot/heatmap.js';
-import { moduleField, type Grid } from '../src/plot/module-field.js';
-import { level, quantileOfSorted, robustLimits } from '../src/plot/quantiles.js';
+import { moduleField, type Grid } from '@daqdata/core';
+import { level, quantileOfSorted, robustLimits } from '@daqdata/core';
 import { ansiCells } from './support/ansi-cells.js';
 
 function grid(rows: number, cols: number, f: (r: number, c: number) => number): Grid {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { viridis } from '../src/plot/colour-map.js';
-import { formatRate, frameRate } from '../src/plot/frame-rate.js';
+import { formatRate, frameRate } from '@daqdata/core';
 import { ModuleTracks, type ViewImage } from '../src/plot/module-track.js';
-import { level, robustLimits } from '../src/plot/quantiles.js';
+import { level, robustLimits } from '@daqdata/core';
 import { chooseTileLayout } from '../src/plot/tile-layout.js';
 import { frameTimeLabel, renderView } from '../src/plot/view-render.js';
 import { ansiCells, stripAnsi } from './support/ansi-cells.js';

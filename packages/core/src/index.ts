@@ -16,3 +16,7 @@ export * from './image/quabo-quadrant.js';
 export * from './time/white-rabbit.js';
 export * from './roi/roi.js';
 export * from './roi/light-curve.js';
+export * from './scale/colour-limits.js';
+export * from './scale/colour-map.js';
+export * from './image/module-field.js';
+export * from './time/frame-rate.js';

@@ -20,7 +20,7 @@ import { createLogger, DEFAULT_PORT, ListenError, loadServerConfig, startServer,
 import { flagsToOverrides } from '@daqdata/server/daemon';
 import { createNodeSimulator, nodeSimulationOptions, scanArchive, startSimulation, type Simulation } from '@daqdata/sim';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
-import { argParser, parseCount, parseModuleIds } from '../options/option-parsers.js';
+import { argParser, parseCount, parseModuleIds, parsePort } from '../options/option-parsers.js';
 import { addSimulationOptions, simulationArgs, simulationOptions, type SimulationFlags } from './simulate.js';
 import { GATEWAY_READY_PREFIX } from './gateway.js';
 
@@ -40,11 +40,6 @@ interface UpFlags extends SimulationFlags {
   host?: string;
   gateway?: boolean;
   gatewayPort?: number;
-}
-
-function parsePort(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new Error(`"${value}" is not a port 1-65535`);
-  return Number(value);
 }
 
 /** Node i (0-based) simulates modules i*M+1 .. i*M+M: distinct sets across nodes. */

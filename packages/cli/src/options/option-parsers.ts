@@ -40,3 +40,10 @@ export function parseCount(value: string): number {
 export function parseWindows(value: string): number[] {
   return parseList(value).map((s) => parsePositiveNumber(s.replace(/s$/, '')));
 }
+
+/** A TCP port 1-65535; with allowZero, 0 (any free port) too. */
+export function parsePort(value: string, allowZero = false): number {
+  const min = allowZero ? 0 : 1;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > 65535) throw new Error(`"${value}" is not a port ${min}-65535`);
+  return Number(value);
+}

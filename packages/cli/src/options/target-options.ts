@@ -29,14 +29,16 @@ export interface ClientTarget {
   selected: string[] | undefined;
 }
 
-export function addTargetOptions(cmd: Command): Command {
-  return cmd
+/** The options naming nodes; selectHost false leaves --host to the command (daq web listens on it, as serve and up do). */
+export function addTargetOptions(cmd: Command, o: { selectHost?: boolean } = {}): Command {
+  cmd
     .argument('[daq_config]', 'daq_config.json listing the DAQ nodes ({"daq_nodes": [{"ip_addr": ...}]})')
     .argument('[network_config]', 'network_config.json (port forwarding through a gateway)')
     .option('--config <daq_config.json>', 'daq_config.json (instead of the positional argument)')
     .option('--network-config <network_config.json>', 'network_config.json (instead of the positional argument)')
-    .option('--hosts <a,b,...>', 'DAQ node addresses (host, host:port or unix:/path) instead of a daq_config', argParser(parseList))
-    .option('--host <host>', 'only this node: a configured ip_addr, host:port, or an address on its own')
+    .option('--hosts <a,b,...>', 'DAQ node addresses (host, host:port or unix:/path) instead of a daq_config', argParser(parseList));
+  if (o.selectHost ?? true) cmd.option('--host <host>', 'only this node: a configured ip_addr, host:port, or an address on its own');
+  return cmd
     .option('--module-ids <ids>', 'only these modules, e.g. 1,2,254', argParser(parseModuleIds))
     .option('--timeout <ms>', 'how long to wait for a node to answer a ping, in ms', argParser(parsePositiveNumber), 1000)
     .addOption(new Option('--auth-token <token>', 'bearer token for nodes that protect InitHpIo and UploadImages').env('DAQ_AUTH_TOKEN'))

@@ -4,8 +4,8 @@
 // character per cell shows the brighter of its two pixels.
 import { greyIndex, shadeChar, viridis } from './colour-map.js';
 import type { ColourMode } from './colour-mode.js';
-import type { Grid } from './module-field.js';
-import { level, type ColourLimits } from './quantiles.js';
+import type { Grid } from '@daqdata/core';
+import { level, type ColourLimits } from '@daqdata/core';
 
 export const UPPER_HALF = '▀';
 export const LOWER_HALF = '▄';

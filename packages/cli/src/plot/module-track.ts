@@ -1,9 +1,9 @@
 // What the live view remembers per module and image kind: the latest image, the pixel values
 // of recent frames (for robust colour limits) and recent arrival times (for the rate).
 import type { ImageKind } from '@daqdata/core';
-import { moduleField, type FieldSource, type Grid } from './module-field.js';
-import { RATE_WINDOW_MS } from './frame-rate.js';
-import { robustLimits, type ColourLimits } from './quantiles.js';
+import { moduleField, type FieldSource, type Grid } from '@daqdata/core';
+import { RATE_WINDOW_MS } from '@daqdata/core';
+import { robustLimits, type ColourLimits } from '@daqdata/core';
 
 /** The image fields the view uses (a ParsedImage has them all). */
 export interface ViewImage extends FieldSource {

@@ -2,9 +2,9 @@
 // pulse-height event as heat maps, each with module id, frame time and rate underneath.
 // Pure: the same tracks, size, mode and time give the same text.
 import { MODULE_SIZE } from '@daqdata/core';
-import { formatRate, frameRate } from './frame-rate.js';
+import { formatRate, frameRate } from '@daqdata/core';
 import { heatmapHeight, renderHeatmap } from './heatmap.js';
-import { emptyField } from './module-field.js';
+import { emptyField } from '@daqdata/core';
 import { trackLimits, type KindTrack, type ModuleTrack } from './module-track.js';
 import type { ColourMode } from './colour-mode.js';
 import { chooseTileLayout } from './tile-layout.js';

@@ -1,12 +1,16 @@
 // Colour limits from robust quantiles: a few hot pixels or a cosmic-ray hit must not wash
 // out the rest of the map, so the limits are the 1% and 99.5% quantiles of recent frames.
+// Pure and free of Node built-ins: the terminal viewer and the browser dashboard share it.
 
+/** The pixel values mapped to the bottom and the top of a colour scale. */
 export interface ColourLimits {
   readonly lo: number;
   readonly hi: number;
 }
 
+/** Quantile of recent pixel values at the bottom of the scale (1 %). */
 export const DEFAULT_LOW_QUANTILE = 0.01;
+/** Quantile at the top (99.5 %): one hot pixel does not flatten the map. */
 export const DEFAULT_HIGH_QUANTILE = 0.995;
 
 /** Quantile q of ascending values, linear between closest ranks (NumPy's default). */

@@ -1,11 +1,12 @@
 // What a heat map shows: a module's 32x32 field of pixel values, NaN where there is no data.
 // Movie and ph1024 frames already are the module field. A ph256 event is one quadrant board
 // (quabo) of 16x16 pixels and is drawn in its quadrant with the board's rotation undone, by
-// @daqdata/core's placeQuaboImage (PANOSETI's mapping: quabo 0 upper left, 1 upper right,
+// placeQuaboImage (PANOSETI's mapping: quabo 0 upper left, 1 upper right,
 // 2 lower right, 3 lower left), so the event lines up with the same sky in the module's movie
 // frames.
-import { MODULE_SIZE, QUABO_SIZE, placeQuaboImage } from '@daqdata/core';
+import { MODULE_SIZE, QUABO_SIZE, placeQuaboImage } from './quabo-quadrant.js';
 
+/** A rows x cols shape. */
 export interface Grid {
   readonly rows: number;
   readonly cols: number;

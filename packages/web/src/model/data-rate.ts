@@ -1,0 +1,34 @@
+// Two rates a tile shows side by side: the data rate (how fast the module produces frames or
+// events, from the frame numbers of the images that reached us and their frame times) and the
+// display rate (how often the tile was redrawn). With a node throttling to one image per
+// interval, the first can be far above the second (the display rate is core's frameRate over
+// draw times). Pure: times are passed in.
+
+export interface FrameSample {
+  file: string;
+  frameNumber: number;
+  /** Frame time, ms (White Rabbit when synchronised, else when the node sent it). */
+  timeMs: number;
+}
+
+import { RATE_WINDOW_MS } from '@daqdata/core/browser';
+
+/** Frames per second from the samples within the window before the newest, in the newest's file; null without two. */
+export function dataRate(samples: readonly FrameSample[]): number | null {
+  const last = samples[samples.length - 1];
+  if (!last) return null;
+  const same = samples.filter((s) => s.file === last.file && s.timeMs > last.timeMs - RATE_WINDOW_MS);
+  const first = same[0]!;
+  const dt = last.timeMs - first.timeMs;
+  const df = last.frameNumber - first.frameNumber;
+  return same.length >= 2 && dt > 0 && df >= 0 ? (df * 1000) / dt : null;
+}
+
+/** A module is quiet when nothing came for 10 typical gaps, and at least 5 s. */
+export function isQuiet(arrivalsMs: readonly number[], nowMs: number): boolean {
+  const last = arrivalsMs[arrivalsMs.length - 1];
+  if (last === undefined) return false;
+  const gaps = arrivalsMs.slice(1).map((t, i) => t - arrivalsMs[i]!).sort((a, b) => a - b);
+  const typical = gaps.length ? gaps[Math.floor(gaps.length / 2)]! : 0;
+  return nowMs - last > Math.max(5000, 10 * typical);
+}

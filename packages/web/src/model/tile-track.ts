@@ -1,0 +1,65 @@
+// What the page remembers per module and image kind: the newest image, recent pixel arrays
+// (for robust colour limits), frame samples (data rate), draw times (display rate), and for
+// pulse-height the event maxima (histogram). Pure; the tile view draws from it.
+import { moduleField, robustLimits, type ColourLimits, type Grid } from '@daqdata/core/browser';
+import type { TileImage } from '../shared/image-message.js';
+import type { FrameSample } from './data-rate.js';
+import { eventMaximum, HISTOGRAM_EVENTS } from './pulse-height-histogram.js';
+
+/** Frames the colour limits are taken over. */
+export const LIMIT_FRAMES = 16;
+/** Limits are recomputed at most this often (a sort of 16k values per tile is not free at 900 images/s). */
+export const LIMITS_PERIOD_MS = 500;
+const KEEP_SAMPLES = 256;
+
+export class KindTrack {
+  latest: TileImage | undefined;
+  /** The image the tile last drew (the large view shows the same). */
+  shown: TileImage | undefined;
+  /** Limits the last draw used. */
+  limits: ColourLimits | null = null;
+  #limitsAtMs = -Infinity;
+  readonly recent: ArrayLike<number>[] = [];
+  readonly samples: FrameSample[] = [];
+  readonly arrivalsMs: number[] = [];
+  readonly drawsMs: number[] = [];
+  readonly maxima: number[] = [];
+
+  /** Folds in an image; false (and nothing changes) when it is the frame already held: a node may send its latest frame again each interval, and an event must be counted once. */
+  add(img: TileImage, nowMs: number): boolean {
+    if (this.latest && this.latest.file === img.file && this.latest.frameNumber === img.frameNumber && this.latest.host === img.host) return false;
+    this.latest = img;
+    this.recent.push(img.pixels);
+    if (this.recent.length > LIMIT_FRAMES) this.recent.shift();
+    const wrMs = img.wrSynchronised && img.wrUnixNs !== null ? Number(BigInt(img.wrUnixNs) / 1000n) / 1000 : null;
+    const timeMs = wrMs ?? img.nodeSentMs ?? nowMs;
+    push(this.samples, { file: img.file, frameNumber: img.frameNumber, timeMs }, KEEP_SAMPLES);
+    push(this.arrivalsMs, nowMs, KEEP_SAMPLES);
+    if (img.kind === 'pulse-height') push(this.maxima, eventMaximum(img.pixels), HISTOGRAM_EVENTS);
+    return true;
+  }
+
+  /** Colour limits for drawing now, recomputed when older than LIMITS_PERIOD_MS. */
+  limitsFor(nowMs: number): ColourLimits | null {
+    if (nowMs - this.#limitsAtMs >= LIMITS_PERIOD_MS || this.limits === null) {
+      this.limits = robustLimits(this.recent);
+      this.#limitsAtMs = nowMs;
+    }
+    return this.limits;
+  }
+
+  drawn(img: TileImage, nowMs: number): void {
+    this.shown = img;
+    push(this.drawsMs, nowMs, KEEP_SAMPLES);
+  }
+}
+
+function push<T>(list: T[], item: T, max: number): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+/** The module field an image is drawn as (a ph256 event placed in its quadrant). */
+export function tileField(img: TileImage): Grid {
+  return moduleField({ shape: [img.rows, img.cols], pixels: img.pixels, quabo: img.quabo ?? undefined });
+}
