@@ -13,7 +13,7 @@ import {
   loadDaqDataDescriptorSet,
   nodeNameField,
   reflectionImplementation,
-  requestBoundsProblem,
+  streamRequestNumbersProblem,
   ServerReflectionV1AlphaService,
   type BroadcastImage,
   type ImageResponse,
@@ -110,9 +110,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     if (!request.streamMovieData && !request.streamPulseHeightData) {
       throw new ServerError(Status.INVALID_ARGUMENT, 'stream_movie_data and stream_pulse_height_data are both false: request at least one');
     }
-    const outOfBounds = requestBoundsProblem(request);
-    if (outOfBounds) throw new ServerError(Status.INVALID_ARGUMENT, outOfBounds);
-    if (Number.isNaN(request.updateIntervalSeconds)) throw new ServerError(Status.INVALID_ARGUMENT, 'update_interval_seconds is NaN');
+    const numbers = streamRequestNumbersProblem(request);
+    if (numbers) throw new ServerError(Status.INVALID_ARGUMENT, numbers);
     if (closing) throw new ServerError(Status.UNAVAILABLE, 'the gateway is shutting down');
     if (streams.size >= maxStreams) throw new ServerError(Status.RESOURCE_EXHAUSTED, `this gateway already serves its maximum of ${maxStreams} streams`);
     const intervalSeconds = Math.max(request.updateIntervalSeconds, minInterval);

@@ -19,6 +19,6 @@ export type { IgnoredSetting } from './config/reference-server-config.js';
 export { ImageHub } from './broadcast/image-hub.js';
 export { ClientImageStream } from './broadcast/client-image-stream.js';
 export { broadcastImage } from './broadcast/broadcast-image.js';
-export { requestBoundsProblem } from './service/request-bounds.js';
+export { requestBoundsProblem, streamRequestNumbersProblem } from './service/request-bounds.js';
 export { reflectionImplementation, ServerReflectionV1AlphaService } from './service/server-reflection.js';
 export { loadDaqDataDescriptorSet } from './service/descriptor-set.js';

@@ -20,7 +20,7 @@ import { confineDataDir } from './data-dir-confinement.js';
 import { nextEveryFrameResponse, openEveryFrameStream, type EveryFrameNode } from './every-frame-call.js';
 import { incarnationField } from './every-frame-response-encoding.js';
 import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
-import { requestBoundsProblem } from './request-bounds.js';
+import { requestBoundsProblem, streamRequestNumbersProblem } from './request-bounds.js';
 import { nextRoiStatsResponse, openRoiStatsStream, roisOfRequest } from './roi-stats-call.js';
 import { FrameRoiCache } from '../roi/frame-roi-cache.js';
 import { SIMULATOR_MISSING, type DaqSimulator, type RunningSimulation } from './simulator.js';
@@ -169,10 +169,8 @@ export class DaqNode {
    * negative request (the reference CLI sends -1) means "the node's interval".
    */
   private checkStreamStart(method: string, request: { updateIntervalSeconds: number; moduleIds: readonly number[] }, log: Logger): number {
-    const outOfBounds = requestBoundsProblem(request);
-    if (outOfBounds) throw new ServerError(Status.INVALID_ARGUMENT, outOfBounds);
-    const requested = request.updateIntervalSeconds;
-    if (Number.isNaN(requested)) throw new ServerError(Status.INVALID_ARGUMENT, 'update_interval_seconds is NaN');
+    const numbers = streamRequestNumbersProblem(request);
+    if (numbers) throw new ServerError(Status.INVALID_ARGUMENT, numbers);
     if (this.closing) throw new ServerError(Status.UNAVAILABLE, 'the node is shutting down');
     if (!this.hasImageSource) {
       log.warn(`${method} refused: no InitHpIo has succeeded yet`);
@@ -182,7 +180,7 @@ export class DaqNode {
       log.warn(`${method} refused: stream limit reached`, { maxStreams: this.config.maxStreams });
       throw new ServerError(Status.RESOURCE_EXHAUSTED, `this node already serves its maximum of ${this.config.maxStreams} streams`);
     }
-    return Math.max(requested, this.nodeIntervalSeconds);
+    return Math.max(request.updateIntervalSeconds, this.nodeIntervalSeconds);
   }
 
   /** Serves an active stream until it ends, the client goes away or the node closes it; logs start and end. */

@@ -14,3 +14,11 @@ export function requestBoundsProblem(request: { updateIntervalSeconds: number; m
   }
   return null;
 }
+
+/**
+ * What a stream start (StreamImages, StreamRoiStats, a gateway's StreamImages) refuses of its
+ * request's numbers, in the reference's order: the bounds, then a NaN interval. Null if none.
+ */
+export function streamRequestNumbersProblem(request: { updateIntervalSeconds: number; moduleIds: readonly number[] }): string | null {
+  return requestBoundsProblem(request) ?? (Number.isNaN(request.updateIntervalSeconds) ? 'update_interval_seconds is NaN' : null);
+}
