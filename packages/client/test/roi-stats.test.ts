@@ -12,6 +12,7 @@ import { DaqClient, type FrameGapEvent, type RoiRecord } from '../src/index.js';
 import { startDaqNode } from './helpers/daq-node-process.js';
 import { pixelsFor } from './helpers/images.js';
 import { followedNode, serving, write } from './helpers/followed-node.js';
+import { until } from './helpers/wait.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -104,11 +105,13 @@ describe('roiStats through the SDK', () => {
   it('the sync face: invalid ROIs thrown by the call, then every frame’s record in a plain for...of, and the statistics', async () => {
     const a = await followedNode(5, 'roi', cleanups);
     const child = promisify(execFile)(process.execPath, [fileURLToPath(new URL('./helpers/sync-face-child.mjs', import.meta.url)), 'roi-stats', '30', a.node.address], {
-      timeout: 30_000,
+      timeout: 60_000,
       env: { ...process.env, DAQ_TEST_ROIS: JSON.stringify(ROIS) },
     });
-    // The child's stream is open on the node before the first frame is written.
-    await serving(a.node);
+    // The child's stream is open on the node before the first frame is written. A child process
+    // and its worker thread load the SDK first: seconds on a loaded machine, hence the wide bound.
+    const ended = child.then((r) => Promise.reject(new Error(`the child ended before its stream was open: ${r.stdout}`)));
+    await Promise.race([until(`${a.node.address} serving the child's stream`, async () => (await a.node.activeStreams()) === 1, 45_000), ended]);
     await write(a, 30);
     const out = JSON.parse((await child).stdout.trim().split('\n').at(-1)!) as { refused: unknown; records: RoiRecord[]; openCallsAfterBreak: number; statistics: unknown };
     expect(out.refused).toEqual({ name: 'RangeError', message: 'roiStats: ROI "star": offset_x -1 is negative (offsets must be ≥ 0)' });
