@@ -84,6 +84,7 @@ export class FrameRoiCache {
     if (!frame) return OUTSIDE;
     const { rows, cols } = frame;
     if (rectProblem(roi.rect, rows, cols) || (roi.background && rectProblem(roi.background, rows, cols))) return OUTSIDE;
-    return { ...roiStats(frame.pixels, cols, roi), outsideImage: false };
+    // The stats object itself gains the flag: a spread copy would double the allocations per ROI and frame.
+    return Object.assign(roiStats(frame.pixels, cols, roi), { outsideImage: false });
   }
 }
