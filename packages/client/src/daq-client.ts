@@ -413,7 +413,7 @@ function observableOf<T>(outer: AbortSignal | undefined, open: (signal: AbortSig
 const protoRect = ([offsetX, sizeX, offsetY, sizeY]: PsenRect): RoiRect => ({ offsetX, sizeX, offsetY, sizeY });
 
 /** The StreamRoiStats request of roiStats' options (no resume point); throws naming the ROI and the rule. */
-function roiStatsRequest(o: RoiStatsOptions): Omit<StreamRoiStatsRequest, 'resume'> & { resume?: undefined } {
+export function roiStatsRequest(o: RoiStatsOptions): Omit<StreamRoiStatsRequest, 'resume'> & { resume?: undefined } {
   const images = streamRequest({ ...o, delivery: 'every-frame' });
   const problem = roiSetProblem(o.rois);
   if (problem) throw new RangeError(`roiStats: ${formatRoiProblem(problem)}`);

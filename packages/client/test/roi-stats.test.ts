@@ -1,6 +1,10 @@
 // The SDK's roiStats over real DAQ node processes (issue 17): every frame's ROI stats from
 // many nodes, in order per node, named by the caller's ROIs; a node killed and restarted
-// mid-stream resumes with no duplicate and one exact gap (the every-frame tracker); RxJS face.
+// mid-stream resumes with no duplicate and one exact gap (the every-frame tracker); RxJS face;
+// the sync face in a child process (plain for...of, no await), as a user's script runs it.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { roiStats, type NamedRoi } from '@daqdata/core';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +12,7 @@ import { DaqClient, type FrameGapEvent, type RoiRecord } from '../src/index.js';
 import { startDaqNode } from './helpers/daq-node-process.js';
 import { pixelsFor } from './helpers/images.js';
 import { followedNode, serving, write } from './helpers/followed-node.js';
+import { until } from './helpers/wait.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -96,6 +101,27 @@ describe('roiStats through the SDK', () => {
     await write(a, 25);
     check(await all, 25);
   });
+
+  it('the sync face: invalid ROIs thrown by the call, then every frame’s record in a plain for...of, and the statistics', async () => {
+    const a = await followedNode(5, 'roi', cleanups);
+    const child = promisify(execFile)(process.execPath, [fileURLToPath(new URL('./helpers/sync-face-child.mjs', import.meta.url)), 'roi-stats', '30', a.node.address], {
+      timeout: 80_000,
+      env: { ...process.env, DAQ_TEST_ROIS: JSON.stringify(ROIS) },
+    });
+    // The child's stream is open on the node before the first frame is written. A child process
+    // and its worker thread load the SDK first: seconds on a loaded machine, hence the wide bound.
+    const ended = child.then((r) => Promise.reject(new Error(`the child ended before its stream was open: ${r.stdout}`)));
+    await Promise.race([until(`${a.node.address} serving the child's stream`, async () => (await a.node.activeStreams()) === 1, 45_000), ended]);
+    await write(a, 30);
+    const out = JSON.parse((await child).stdout.trim().split('\n').at(-1)!) as { refused: unknown; records: RoiRecord[]; openCallsAfterBreak: number; statistics: unknown };
+    expect(out.refused).toEqual({ name: 'RangeError', message: 'roiStats: ROI "star": offset_x -1 is negative (offsets must be ≥ 0)' });
+    const records = out.records.map((r) => ({ ...r, time: r.time && { ...r.time, unixNs: BigInt(r.time.unixNs) } }));
+    expect(records.every((r) => r.host === a.node.address && r.moduleId === 5)).toBe(true);
+    check(records, 30);
+    expect(out.openCallsAfterBreak).toBe(0);
+    expect(out.statistics).toEqual({ framesProcessed: 30, roiComputations: 3 * 30, recordsSent: 30, startTimeIsDate: true });
+    // A bound for a stuck child, not a speed check: it took 32 s at load 39 on 2 cores.
+  }, 90_000);
 
   it('refuses invalid ROIs before calling any node, naming the ROI and the rule', async () => {
     await using client = DaqClient.fromAddresses(['127.0.0.1:1']);

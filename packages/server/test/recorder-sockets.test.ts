@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, promisify } from 'node:util';
-import { DATA_PRODUCTS, PanoImage, PanoImage_Type, type DataProduct } from '@daqdata/core';
+import { DATA_PRODUCTS, PanoImage, PanoImage_Type, frameTime, timingPacket, type DataProduct } from '@daqdata/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BroadcastImage } from '../src/broadcast/broadcast-image.js';
@@ -285,7 +285,7 @@ describe('recorder sockets', () => {
     expect(logs.lines.filter((l) => l.includes('recorder stream problem'))).toHaveLength(20);
   });
 
-  it('frames written to a real socket in random chunks come out identical and in order (property)', async () => {
+  it('frames written to a real socket in random chunks come out identical and in order, with the pixels and time ROI stats read (property)', async () => {
     let images: BroadcastImage[] = [];
     let wake: () => void = () => undefined;
     const { sockets } = await socketsFor('img16', {
@@ -313,6 +313,9 @@ describe('recorder sockets', () => {
         expect(got.map((p) => [p.moduleId, p.frameNumber, p.file])).toEqual(sent.map((f, i) => [f.moduleId, i, 'uds_img16']));
         expect(got.map((p) => p.header)).toEqual(sent.map((f) => f.header));
         expect(got.map((p) => p.imageArray)).toEqual(sent.map((f) => f.pixels));
+        // What ROI stats read: the frame's own pixels and time, kept beside the encoding.
+        expect(images.map((i) => Array.from(i.framePixels()!.pixels))).toEqual(sent.map((f) => f.pixels));
+        expect(images.map((i) => i.framePixels()!.time)).toEqual(sent.map((f) => ({ unixNs: frameTime(timingPacket(f.header)).unixNs, wrSynchronised: frameTime(timingPacket(f.header)).wrSynchronised })));
       }),
       { numRuns: 25 },
     );

@@ -2,11 +2,15 @@
 // known pixel values appended by a writer, standard clients over gRPC. Exact numbers; ROIs
 // refused with their name and rule; two clients with overlapping ROIs share one computation
 // per frame and distinct ROI; one record per frame written, in order; resume without loss.
+import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DATA_PRODUCTS, FrameGap_Reason, PanoImage_Type, frameTime, timingPacket, type DaqDataClient, type Roi, type RoiFrameRecord, type StreamRoiStatsResponse } from '@daqdata/core';
 import { Status } from 'nice-grpc';
 import { expect, it } from 'vitest';
-import { RecorderFile, headerFor, perTestNodes, runDir, streamsStarted, type TestNode } from './helpers.js';
+import { RecorderFile, headerFor, perTestNodes, pixelsFor, runDir, streamsStarted, tempDir, type TestNode } from './helpers.js';
+import { concat, recorderBytes } from './recorder-frames.js';
 
 const { cleanups, node: startNode } = perTestNodes();
 
@@ -110,6 +114,30 @@ it('frames of known pixel values give exact sums, means, maxima, profiles and si
     expect(bg.signal).toBe(bg.sum - 4 * (7 * f + 1.5));
   }
   expect(DATA_PRODUCTS.img16.rows).toBe(32);
+});
+
+it('frames from a recorder socket: one exact record per frame sent, in order, with its WR time (the frame’s own pixels, no file)', async () => {
+  const socketDir = await tempDir('daq-roi-sock-');
+  cleanups.push(() => rm(socketDir, { recursive: true, force: true }));
+  const node = await startNode({ recorderSockets: { dataProducts: ['img16'], socketPathTemplate: join(socketDir, '{dp_name}.sock'), readTimeoutSeconds: 60 } });
+  const rects: Record<string, [number, number, number, number]> = { corner: [30, 2, 0, 3], one: [5, 1, 31, 1] };
+  const s = new RoiRecorder(node.client, request(Object.entries(rects).map(([name, r]) => roi(name, r))));
+  await streamsStarted(node, 1);
+  const sock = connect(join(socketDir, 'img16.sock'));
+  cleanups.push(async () => sock.destroy());
+  await once(sock, 'connect');
+  const n = 40;
+  sock.write(concat(Array.from({ length: n }, (_, f) => recorderBytes('img16', { moduleId: 1, header: headerFor('img16', f), pixels: pixelsFor('img16', f) }))));
+  const records = await s.untilRecords(n);
+  expect(records.map((r) => r.frameNumber)).toEqual(Array.from({ length: n }, (_, k) => k));
+  for (const r of records) {
+    const t = frameTime(timingPacket(headerFor('img16', r.frameNumber)));
+    expect([r.wrSynchronised, BigInt(r.timeUnixSeconds) * 1_000_000_000n + BigInt(r.timeNanos)]).toEqual([t.wrSynchronised, t.unixNs]);
+    Object.keys(rects).forEach((name, i) => {
+      const e = expected(r.frameNumber, rects[name]!);
+      expect(r.rois[i]).toEqual({ ...e, signal: e.sum, outsideImage: false });
+    });
+  }
 });
 
 it('refuses invalid ROIs with INVALID_ARGUMENT naming the ROI and the rule, and the node serves on', async () => {

@@ -106,6 +106,8 @@ async function main(): Promise<void> {
   }
   console.log(`records/s ${mmm(runs.map((r) => r.recordsPerS))}; records ${mmm(runs.map((r) => r.records))} of ${RATE * SECONDS * MODULES}, lost (gaps) ${mmm(runs.map((r) => r.lost))}`);
   console.log(`node CPU s, previews only ${mmm(runs.map((r) => r.previewCpuS), 2)}; previews + ROI client ${mmm(runs.map((r) => r.roiCpuS), 2)}`);
+  // Within each run (the two nodes interleaved): what the ROI client adds, in CPU seconds and as a ratio.
+  console.log(`ROI work, node CPU s (difference within a run) ${mmm(runs.map((r) => r.roiCpuS - r.previewCpuS), 2)}; ratio ROI / previews-only ${mmm(runs.map((r) => r.roiCpuS / r.previewCpuS), 2)}; node CPU per second written, with ROI ${mmm(runs.map((r) => r.roiCpuS / SECONDS), 2)}`);
   console.log(`latency append -> record at the client, ms: p50 ${mmm(runs.map((r) => r.latencyP50Ms), 1)}; p99 ${mmm(runs.map((r) => r.latencyP99Ms), 1)}`);
   console.log(`uptime: ${uptime()}`);
 }

@@ -4,15 +4,16 @@
 // then takes the reply with receiveMessageOnPort. Images cross as raw protocol messages and are
 // parsed here with core's parser, because a ParsedImage's at() accessor cannot be cloned.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { PanoImage, ParsedImage } from '@daqdata/core';
+import type { PanoImage, ParsedImage, RoiStatistics } from '@daqdata/core';
 import { ClientConfigError } from '../config/client-config-error.js';
-import type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, StreamImagesOptions } from '../daq-client.js';
+import type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, RoiStatsOptions, StreamImagesOptions } from '../daq-client.js';
 import type { ProbeResult } from '../grpc/probe-node.js';
 import type { HostReflection } from '../grpc/reflect-node.js';
 import { NoResponsiveHostsError, UnknownHostError } from '../host-selection.js';
 import { imageFromResponse } from '../image-from-response.js';
 import type { HostState, StreamEvent } from '../status/stream-event.js';
 import { HostGoneError } from '../stream/host-image-stream.js';
+import type { RoiRecord } from '../stream/roi-records.js';
 import { sequenceOf, type SequencedImage } from '../stream/every-frame-images.js';
 import { AllHostsFailedError } from '../stream/merge-in-arrival-order.js';
 import { UploadError, type UploadFailure } from '../upload-error.js';
@@ -23,6 +24,9 @@ const WORKER_START_TIMEOUT_MS = 30_000;
 /** Stream options the sync face accepts: no AbortSignal (break or close() stops a stream). */
 /** streamImages' options; every-frame gaps come as 'gap' status events (takeStatusEvents), a callback cannot cross to the worker. */
 export type SyncStreamImagesOptions = Omit<StreamImagesOptions, 'signal' | 'onGap'>;
+
+/** roiStats' options on the sync face: no AbortSignal (break or close() stops it); gaps come as 'gap' status events (takeStatusEvents). */
+export type SyncRoiStatsOptions = Omit<RoiStatsOptions, 'signal' | 'onGap'>;
 
 /** Rebuilds the error the worker threw, with its class where the SDK defines one. */
 function reviveError(e: SerializedError): Error {
@@ -169,14 +173,42 @@ export class SyncDaqClient implements Disposable {
     return this.#call('openCalls') as number;
   }
 
+  /** `host`'s ROI processing statistics (GetRoiStatistics), as DaqClient.roiStatistics. */
+  roiStatistics(host: string): RoiStatistics {
+    return this.#call('roiStatistics', host) as RoiStatistics;
+  }
+
+  /**
+   * Every frame's ROI stats from every selected host, as DaqClient.roiStats (in order per host,
+   * resumed after a reconnect without duplicates); each step blocks until the next record.
+   * Invalid ROIs are thrown here, naming the ROI and the rule. `break` cancels the RPCs.
+   */
+  roiStats(options: SyncRoiStatsOptions): IterableIterator<RoiRecord> & Disposable {
+    return this.#stream('roiStats', options as Record<string, unknown>, (value) => value as RoiRecord);
+  }
+
   /** Images merged from every selected host; each step blocks until the next image arrives. `break` cancels the RPCs. */
   streamImages(options: SyncStreamImagesOptions & { delivery: 'every-frame'; parse?: true }): IterableIterator<SequencedImage> & Disposable;
   streamImages(options?: SyncStreamImagesOptions & { parse?: true }): IterableIterator<ParsedImage> & Disposable;
   streamImages(options: SyncStreamImagesOptions & { parse: false }): IterableIterator<RawImageMessage> & Disposable;
   streamImages(options: SyncStreamImagesOptions = {}): IterableIterator<ParsedImage | RawImageMessage> & Disposable {
-    const streamId = this.#nextStreamId++;
     const { parse = true, ...rest } = options;
-    this.#request({ op: 'streamOpen', streamId, options: rest as Record<string, unknown> });
+    return this.#stream('images', rest as Record<string, unknown>, (value) => {
+      const raw = value as RawImageMessage;
+      if (!parse) return raw;
+      const image = imageFromResponse(raw.response, raw.host);
+      // An every-frame image: the worker sent it alone with its sequence.
+      const sequence = sequenceOf(raw.response);
+      if (!('invalid' in image)) return sequence ? Object.assign(image, sequence) : image;
+      this.#localEvents.push({ type: 'invalid-image', host: raw.host, at: new Date(), reason: image.invalid });
+      return undefined;
+    });
+  }
+
+  /** A stream the worker runs, as a blocking iterator; `map` turns each value into what is yielded (undefined: skipped). */
+  #stream<T>(kind: 'images' | 'roiStats', options: Record<string, unknown>, map: (value: unknown) => T | undefined): IterableIterator<T> & Disposable {
+    const streamId = this.#nextStreamId++;
+    this.#request({ op: 'streamOpen', streamId, kind, options });
     let finished = false;
     const client = this;
     const finish = (): IteratorReturnResult<undefined> => {
@@ -184,10 +216,10 @@ export class SyncDaqClient implements Disposable {
       finished = true;
       return { done: true, value: undefined };
     };
-    const iterator: IterableIterator<ParsedImage | RawImageMessage> & Disposable = {
-      next(): IteratorResult<ParsedImage | RawImageMessage> {
+    const iterator: IterableIterator<T> & Disposable = {
+      next(): IteratorResult<T> {
         while (!finished) {
-          let r: { done: true } | { done: false; value: RawImageMessage };
+          let r: { done: true } | { done: false; value: unknown };
           try {
             r = client.#request({ op: 'streamNext', streamId }) as typeof r;
           } catch (err) {
@@ -198,12 +230,8 @@ export class SyncDaqClient implements Disposable {
             finished = true;
             break;
           }
-          if (!parse) return { done: false, value: r.value };
-          const image = imageFromResponse(r.value.response, r.value.host);
-          // An every-frame image: the worker sent it alone with its sequence.
-          const sequence = sequenceOf(r.value.response);
-          if (!('invalid' in image)) return { done: false, value: sequence ? Object.assign(image, sequence) : image };
-          client.#localEvents.push({ type: 'invalid-image', host: r.value.host, at: new Date(), reason: image.invalid });
+          const value = map(r.value);
+          if (value !== undefined) return { done: false, value };
         }
         return { done: true, value: undefined };
       },

@@ -14,11 +14,13 @@ export type SyncCallMethod =
   | 'uploadImages'
   | 'hostStates'
   | 'takeStatusEvents'
-  | 'openCalls';
+  | 'openCalls'
+  | 'roiStatistics';
 
 export type SyncRequest =
   | { op: 'call'; method: SyncCallMethod; args: unknown[] }
-  | { op: 'streamOpen'; streamId: number; options: Record<string, unknown> }
+  /** `kind`: which of the client's streams (streamImages as raw messages, or roiStats' records). */
+  | { op: 'streamOpen'; streamId: number; kind: 'images' | 'roiStats'; options: Record<string, unknown> }
   | { op: 'streamNext'; streamId: number }
   | { op: 'streamClose'; streamId: number }
   | { op: 'close' };

@@ -2,7 +2,7 @@
 // After posting each reply it raises the shared flag and notifies, which wakes the main thread
 // from Atomics.wait.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { DaqClient, type DaqClientOptions, type DaqClientSource, type RawImageMessage } from '../daq-client.js';
+import { DaqClient, roiStatsRequest, type DaqClientOptions, type DaqClientSource, type RoiStatsOptions } from '../daq-client.js';
 import type { StreamEvent } from '../status/stream-event.js';
 import { REPLY_FLAG, serializeError, type SyncReply, type SyncRequest } from './sync-protocol.js';
 
@@ -38,7 +38,7 @@ client.onStatus((e) => {
   statusEvents.push(e);
   if (statusEvents.length > MAX_KEPT_EVENTS) statusEvents.shift();
 });
-const streams = new Map<number, AsyncGenerator<RawImageMessage>>();
+const streams = new Map<number, AsyncGenerator<unknown>>();
 
 async function handle(req: SyncRequest): Promise<unknown> {
   switch (req.op) {
@@ -50,9 +50,14 @@ async function handle(req: SyncRequest): Promise<unknown> {
       return fn.apply(client, req.args);
     }
     case 'streamOpen': {
+      if (req.kind === 'roiStats') {
+        // Checked here, so bad ROIs are thrown by the sync call itself, not by its first step.
+        roiStatsRequest(req.options as unknown as RoiStatsOptions);
+        streams.set(req.streamId, client.roiStats(req.options as unknown as RoiStatsOptions));
+        return undefined;
+      }
       // Raw messages cross the thread boundary; the main thread parses them with core's parser.
-      const stream = client.streamImages({ ...req.options, parse: false });
-      streams.set(req.streamId, stream);
+      streams.set(req.streamId, client.streamImages({ ...req.options, parse: false }));
       return undefined;
     }
     case 'streamNext': {

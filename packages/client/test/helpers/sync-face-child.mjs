@@ -1,7 +1,8 @@
 // A script using the sync-style face exactly as a user would: plain calls and a plain for...of,
 // no await anywhere. Runs from the built package (dist). Prints one JSON line with what it saw.
 // argv: <mode> <address...>; mode 'stream', 'dead' (one address nothing listens on),
-// 'config-error' (argv[3] = missing config path) or 'every-frame' (argv[3] = image count).
+// 'config-error' (argv[3] = missing config path), 'every-frame' (argv[3] = image count) or
+// 'roi-stats' (argv[3] = record count).
 import { SyncDaqClient, UploadError } from '@daqdata/client';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -22,6 +23,29 @@ if (mode === 'config-error') {
       out.images.push({ frameNumber: image.frameNumber, sequence: image.sequence, incarnation: image.incarnation });
       if (out.images.length >= Number(args[0])) break;
     }
+  } finally {
+    client[Symbol.dispose]();
+  }
+} else if (mode === 'roi-stats') {
+  // argv: roi-stats <count> <address>: invalid ROIs refused, then the first <count> ROI records
+  // (bigints as strings) and the node's ROI statistics.
+  const client = SyncDaqClient.fromAddresses([args[1]], { reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+  try {
+    try {
+      client.roiStats({ rois: [{ name: 'star', rect: [-1, 2, 0, 2] }] });
+      out.refused = null;
+    } catch (err) {
+      out.refused = { name: err.name, message: err.message };
+    }
+    out.records = [];
+    const rois = JSON.parse(process.env.DAQ_TEST_ROIS);
+    for (const record of client.roiStats({ rois, movie: false, pulseHeight: true })) {
+      out.records.push({ ...record, time: record.time && { ...record.time, unixNs: String(record.time.unixNs) } });
+      if (out.records.length >= Number(args[0])) break;
+    }
+    out.openCallsAfterBreak = client.openCalls();
+    const stats = client.roiStatistics(args[1]);
+    out.statistics = { framesProcessed: stats.framesProcessed, roiComputations: stats.roiComputations, recordsSent: stats.recordsSent, startTimeIsDate: stats.startTime instanceof Date };
   } finally {
     client[Symbol.dispose]();
   }

@@ -2,8 +2,21 @@
 // most once, on first demand, however many clients receive it; an image that every client's
 // latest-wins slot replaces before it is sent is never encoded at all. Once encoded, the frame
 // it came from is let go (the encoder closure is dropped), so an image held in the node's ring
-// costs its bytes, not its frame as well.
-import type { ImageKind } from '@daqdata/core';
+// costs its bytes, not its frame as well. What the node computes from a frame (ROI stats) reads
+// its typed pixels and time, not the encoding: those are taken from the frame once, before the
+// frame is let go, and kept beside the bytes (a copy of the frame's pixels, ~2 KiB for img16,
+// counted in the ring's size).
+import type { ImageKind, Pixels } from '@daqdata/core';
+
+/** A frame's typed pixels, shape and time, for what the node computes from it. */
+export interface FramePixels {
+  /** Row-major: Uint8Array (img8), Uint16Array (img16), Int16Array (pulse-height); owns its buffer. */
+  readonly pixels: Pixels;
+  readonly rows: number;
+  readonly cols: number;
+  /** The frame's time in Unix nanoseconds (WR when synchronised, else the arrival clock); null without timing fields. */
+  readonly time: { readonly unixNs: bigint; readonly wrSynchronised: boolean } | null;
+}
 
 export interface BroadcastImage {
   readonly moduleId: number;
@@ -17,6 +30,8 @@ export interface BroadcastImage {
   sequence: number;
   /** The PanoImage's protobuf encoding (memoised). */
   encoded(): Uint8Array;
+  /** The frame's pixels and time (memoised); null for an image known only by its bytes (a gateway's relay). */
+  framePixels(): FramePixels | null;
 }
 
 /** An image on its way to clients, encoded at most once and only on demand. */
@@ -24,18 +39,32 @@ export function broadcastImage(
   meta: { moduleId: number; kind: ImageKind; file: string; frameNumber: number; seenAt: number },
   /** The PanoImage's protobuf bytes; called at most once. */
   encode: () => Uint8Array,
+  /** The frame's pixels and time; called at most once, before `encode` is let go. Omitted: framePixels() is null. */
+  frame?: () => FramePixels,
 ): BroadcastImage {
   let bytes: Uint8Array | undefined;
   let encoder: (() => Uint8Array) | undefined = encode;
+  let pixels: FramePixels | null | undefined = frame ? undefined : null;
+  let source = frame;
+  const framePixels = (): FramePixels | null => {
+    if (pixels === undefined) {
+      pixels = source!();
+      source = undefined;
+    }
+    return pixels;
+  };
   return {
     ...meta,
     sequence: 0,
     encoded: () => {
       if (!bytes) {
+        // The pixels are taken before the frame is let go: both closures hold it.
+        framePixels();
         bytes = encoder!();
         encoder = undefined;
       }
       return bytes;
     },
+    framePixels,
   };
 }

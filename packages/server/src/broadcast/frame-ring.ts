@@ -1,16 +1,22 @@
 // The node's ring of recent frames, which every-frame clients read at their own pace. It holds
 // a contiguous run of sequences, (evictedThrough, newest]: every frame the node publishes
-// while anyone wants every frame, bounded by bytes (the encoded image plus a fixed estimate of
-// what an entry costs beyond it) and by age. Memory never exceeds maxBytes: the oldest frames
-// go first, and a frame is held only after the frames before it made room for it. When nobody
-// wants every frame, nothing is held (preview-only nodes pay nothing) and the run restarts.
+// while anyone wants every frame, bounded by bytes (the encoded image, the frame pixels it keeps
+// for ROI stats, and a fixed estimate of what an entry costs beyond them) and by age. Memory
+// never exceeds maxBytes: the oldest frames go first, and a frame is held only after the frames
+// before it made room for it. When nobody wants every frame, nothing is held (preview-only nodes
+// pay nothing) and the run restarts.
 // A reader behind the ring gets a gap record with the exact count of sequences it cannot have
 // and continues with the oldest frame held.
 import type { BroadcastImage } from './broadcast-image.js';
 import type { Clock } from './clock.js';
 
-/** What an entry costs besides its encoded bytes: the image object, its closure, the array header. */
+/** What an entry costs besides its encoded bytes and pixels: the image object, its closures, the array headers. */
 export const RING_ENTRY_OVERHEAD_BYTES = 320;
+
+/** What holding an image costs: its encoding, the frame pixels it keeps for ROI stats, and the overhead. */
+export function ringEntryBytes(image: BroadcastImage): number {
+  return image.encoded().length + (image.framePixels()?.pixels.byteLength ?? 0) + RING_ENTRY_OVERHEAD_BYTES;
+}
 
 export type GapReason = 'ring-overrun' | 're-init' | 'node-restart';
 
@@ -55,7 +61,7 @@ export class FrameRing {
       this.evictedThrough = image.sequence;
       return;
     }
-    const size = image.encoded().length + RING_ENTRY_OVERHEAD_BYTES;
+    const size = ringEntryBytes(image);
     this.expire();
     while (this.held > 0 && this.bytes + size > this.o.maxBytes) this.drop(1);
     if (size > this.o.maxBytes) {
@@ -129,7 +135,7 @@ export class FrameRing {
   private drop(n: number): void {
     for (let k = 0; k < n; k++) {
       const image = this.entries[this.head]!;
-      this.bytes -= image.encoded().length + RING_ENTRY_OVERHEAD_BYTES;
+      this.bytes -= ringEntryBytes(image);
       this.evictedThrough = image.sequence;
       this.evicted++;
       this.head++;

@@ -15,6 +15,7 @@ import { DATA_PRODUCTS, isDataProduct, type DataProduct, type DataProductInfo } 
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import type { Clock } from '../broadcast/clock.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
+import { framePixelsOf } from '../broadcast/frame-pixels.js';
 import type { Logger } from '../log/logger.js';
 import { ProblemLogBudget } from './problem-log-budget.js';
 import { RecorderStreamDecoder } from './recorder-stream-decoder.js';
@@ -183,7 +184,7 @@ class RecorderSocketListener {
         this.counters.frames++;
         const meta = { file: this.file, moduleId: frame.moduleId, dataProduct: this.dataProduct };
         this.opts.onImage(
-          broadcastImage({ moduleId: frame.moduleId, kind: this.dataProduct.kind, file: this.file, frameNumber: frame.index, seenAt }, () => encodeFramePanoImage(frame, meta)),
+          broadcastImage({ moduleId: frame.moduleId, kind: this.dataProduct.kind, file: this.file, frameNumber: frame.index, seenAt }, () => encodeFramePanoImage(frame, meta), () => framePixelsOf(frame, this.dataProduct)),
         );
       }
     });

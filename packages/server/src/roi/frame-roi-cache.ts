@@ -1,16 +1,15 @@
 // ROI stats of published frames, computed once per frame and distinct ROI geometry however many
 // clients ask: two clients whose ROIs overlap (the same rectangle and background, under any
 // name) share one computation. Results hang off the image object (a WeakMap), so they live
-// exactly as long as the ring or a client batch holds the frame. A frame is decoded once while
-// it is among the last DECODED_FRAMES decoded, so a second client reading it soon after with
-// other ROIs does not decode it again, and memory beyond the ring stays bounded.
-import { PanoImage, PanoImage_Type, parsePanoImage, rectProblem, roiGeometryKey, roiStats, type NamedRoi, type ParsedImage, type RoiValues } from '@daqdata/core';
-import type { BroadcastImage } from '../broadcast/broadcast-image.js';
+// exactly as long as the ring or a client batch holds the frame. The pixels come from the
+// frame itself (BroadcastImage.framePixels), never from decoding the image's encoding
+// (a decode cost many times the sums of 8 ROIs on an img16 frame).
+import { PanoImage_Type, rectProblem, roiGeometryKey, roiStats, type NamedRoi, type RoiValues } from '@daqdata/core';
+import type { BroadcastImage, FramePixels } from '../broadcast/broadcast-image.js';
 import type { Clock } from '../broadcast/clock.js';
 
 /** Distinct ROI geometries cached per frame; more are computed each time they are asked for. */
 export const MAX_CACHED_GEOMETRIES_PER_FRAME = 256;
-const DECODED_FRAMES = 1_024;
 const NS_PER_S = 1_000_000_000n;
 
 /** What a record says about the frame itself. */
@@ -31,10 +30,9 @@ interface FrameEntry {
 
 const OUTSIDE: RoiValues = Object.freeze({ sum: 0, mean: 0, max: 0, pixels: 0, profileX: [], profileY: [], signal: 0, outsideImage: true }) as RoiValues;
 
-function factsOf(image: BroadcastImage, parsed: ParsedImage | null): FrameFacts {
-  const t = parsed?.time;
+function factsOf(image: BroadcastImage, frame: FramePixels | null): FrameFacts {
   // WR time when synchronised, else the DAQ computer's arrival clock (flagged); 0 without timing fields.
-  const ns = t ? (t.wrSynchronised && t.wrUnixNs !== null ? t.wrUnixNs : t.arrivalUnixNs) : 0n;
+  const ns = frame?.time?.unixNs ?? 0n;
   return {
     moduleId: image.moduleId,
     type: image.kind === 'movie' ? PanoImage_Type.MOVIE : PanoImage_Type.PULSE_HEIGHT,
@@ -42,18 +40,15 @@ function factsOf(image: BroadcastImage, parsed: ParsedImage | null): FrameFacts 
     frameNumber: image.frameNumber,
     timeUnixSeconds: Number(ns / NS_PER_S),
     timeNanos: Number(ns % NS_PER_S),
-    wrSynchronised: t?.wrSynchronised ?? false,
+    wrSynchronised: frame?.time?.wrSynchronised ?? false,
   };
 }
 
 export class FrameRoiCache {
   private readonly frames = new WeakMap<BroadcastImage, FrameEntry>();
-  /** Recently decoded frames, oldest first (a Map keeps insertion order). */
-  private readonly decoded = new Map<BroadcastImage, ParsedImage | null>();
   readonly startedAt: number;
   framesProcessed = 0;
   roiComputations = 0;
-  decodes = 0;
   /** seenAt of the newest frame processed (ms, the node's clock); null before the first. */
   lastFrameAt: number | null = null;
 
@@ -65,7 +60,7 @@ export class FrameRoiCache {
   statsOf(image: BroadcastImage, rois: readonly NamedRoi[]): { facts: FrameFacts; values: RoiValues[] } {
     let entry = this.frames.get(image);
     if (!entry) {
-      entry = { facts: factsOf(image, this.parse(image)), values: new Map() };
+      entry = { facts: factsOf(image, image.framePixels()), values: new Map() };
       this.frames.set(image, entry);
       this.framesProcessed++;
       if (this.lastFrameAt === null || image.seenAt > this.lastFrameAt) this.lastFrameAt = image.seenAt;
@@ -85,25 +80,11 @@ export class FrameRoiCache {
 
   private compute(image: BroadcastImage, roi: NamedRoi): RoiValues {
     this.roiComputations++;
-    const parsed = this.parse(image);
-    if (!parsed) return OUTSIDE;
-    const [rows, cols] = parsed.shape;
+    const frame = image.framePixels();
+    if (!frame) return OUTSIDE;
+    const { rows, cols } = frame;
     if (rectProblem(roi.rect, rows, cols) || (roi.background && rectProblem(roi.background, rows, cols))) return OUTSIDE;
-    return { ...roiStats(parsed.pixels, cols, roi), outsideImage: false };
-  }
-
-  /** The frame's typed pixels and time; null for an image that does not parse (never published by the node's own paths). */
-  private parse(image: BroadcastImage): ParsedImage | null {
-    if (this.decoded.has(image)) return this.decoded.get(image)!;
-    let parsed: ParsedImage | null;
-    try {
-      parsed = parsePanoImage(PanoImage.decode(image.encoded()), { host: '' });
-    } catch {
-      parsed = null;
-    }
-    this.decodes++;
-    this.decoded.set(image, parsed);
-    if (this.decoded.size > DECODED_FRAMES) this.decoded.delete(this.decoded.keys().next().value!);
-    return parsed;
+    // The stats object itself gains the flag: a spread copy would double the allocations per ROI and frame.
+    return Object.assign(roiStats(frame.pixels, cols, roi), { outsideImage: false });
   }
 }

@@ -2,9 +2,10 @@
 // InitHpIo), one image hub shared by every client, the active streams and the upload queue.
 // gRPC plumbing (listening, TLS, health, reflection) lives in server.ts.
 import { randomUUID } from 'node:crypto';
-import { DeliveryOptions_Policy, PanoImage, PanoImage_Type, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type RoiStatistics, type StreamImagesRequest, type StreamRoiStatsRequest, type StreamRoiStatsResponse, type UploadImageRequest } from '@daqdata/core';
+import { DATA_PRODUCTS, DeliveryOptions_Policy, PanoImage, PanoImage_Type, parsePanoImage, validatePanoImage, type InitHpIoRequest, type InitHpIoResponse, type RoiStatistics, type StreamImagesRequest, type StreamRoiStatsRequest, type StreamRoiStatsResponse, type UploadImageRequest } from '@daqdata/core';
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
+import { framePixelsOf } from '../broadcast/frame-pixels.js';
 import { ClientImageStream, type ImageSelection, type StreamEnd } from '../broadcast/client-image-stream.js';
 import type { Clock } from '../broadcast/clock.js';
 import { EveryFrameInterest } from '../broadcast/every-frame-interest.js';
@@ -446,6 +447,10 @@ export class DaqNode {
           seenAt: this.clock(),
         },
         () => PanoImage.encode(panoImage).finish(),
+        () => {
+          const parsed = parsePanoImage(panoImage, { host: '' });
+          return framePixelsOf(parsed, DATA_PRODUCTS[parsed.dataProduct]);
+        },
       );
       if (!this.uploads.offer(image)) {
         log.warn('upload refused: queue full', { image: index, capacity: this.uploads.capacity });

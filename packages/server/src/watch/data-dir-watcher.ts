@@ -12,6 +12,7 @@ import { basename, dirname, relative } from 'node:path';
 import { DATA_PRODUCTS, classifyFile, parseModuleDirName, type ImageKind } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
+import { framePixelsOf } from '../broadcast/frame-pixels.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { FileIngestTally } from '../metrics/ingest-tally.js';
@@ -258,6 +259,7 @@ export class DataDirWatcher {
       broadcastImage(
         { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: this.opts.clock() },
         () => encodeFramePanoImage(frame, meta),
+        () => framePixelsOf(frame, dataProduct),
       ),
     );
   }

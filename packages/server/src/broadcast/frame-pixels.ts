@@ -1,0 +1,24 @@
+// A frame's typed pixels and time as a BroadcastImage keeps them for what the node computes
+// from frames (ROI stats): taken from the frame as read (a file, a recorder socket) or from an
+// uploaded PanoImage, never by decoding the image's encoding again.
+import { arrivalUnixNs, checkHeaderFields, timingPacket, whiteRabbitTime, type DataProductInfo, type Pixels } from '@daqdata/core';
+import type { FramePixels } from './broadcast-image.js';
+
+/** Pixels that own their buffer: a view of a larger block (frames read in a batch share one) is copied, so holding it holds only its bytes. */
+export function ownPixels(pixels: Pixels): Pixels {
+  return pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength ? pixels : pixels.slice();
+}
+
+/** The frame time of a header: WR when synchronised, else the arrival clock; null when the header lacks this product's timing fields. */
+export function headerTime(header: unknown, dp: DataProductInfo): FramePixels['time'] {
+  const checked = checkHeaderFields(header, dp);
+  if ('problem' in checked) return null;
+  const packet = timingPacket(checked.header);
+  const wr = whiteRabbitTime(packet);
+  return wr.synchronised ? { unixNs: wr.unixNs, wrSynchronised: true } : { unixNs: arrivalUnixNs(packet), wrSynchronised: false };
+}
+
+/** A frame's pixels (copied when they are a view of a shared block) with its shape and time. */
+export function framePixelsOf(frame: { header: unknown; pixels: Pixels }, dp: DataProductInfo): FramePixels {
+  return { pixels: ownPixels(frame.pixels), rows: dp.rows, cols: dp.cols, time: headerTime(frame.header, dp) };
+}
