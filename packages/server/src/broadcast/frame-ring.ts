@@ -1,15 +1,17 @@
 // The node's ring of recent frames, which every-frame clients read at their own pace. It holds
 // a contiguous run of sequences, (evictedThrough, newest]: every frame the node publishes
 // while anyone wants every frame, bounded by bytes (the encoded image plus a fixed estimate of
-// what an entry costs beyond it) and by age. Memory never exceeds maxBytes: the oldest frames
+// what an entry costs beyond it) and by age. The encoded bytes live in slabs (frame-slabs.ts),
+// counted whole: the bound covers what the node really keeps, not just the images' lengths. Memory never exceeds maxBytes: the oldest frames
 // go first, and a frame is held only after the frames before it made room for it. When nobody
 // wants every frame, nothing is held (preview-only nodes pay nothing) and the run restarts.
 // A reader behind the ring gets a gap record with the exact count of sequences it cannot have
 // and continues with the oldest frame held.
 import type { BroadcastImage } from './broadcast-image.js';
 import type { Clock } from './clock.js';
+import { MAX_SLAB_BYTES, SlabQueue } from './frame-slabs.js';
 
-/** What an entry costs besides its encoded bytes: the image object, its closure, the array header. */
+/** What an entry costs besides its encoded bytes: the image object, its view into a slab, its array slot (measured ~250 with a heap snapshot, ph256). */
 export const RING_ENTRY_OVERHEAD_BYTES = 320;
 
 export type GapReason = 'ring-overrun' | 're-init' | 'node-restart';
@@ -37,7 +39,8 @@ export class FrameRing {
   private entries: BroadcastImage[] = [];
   /** Index of the oldest entry held in `entries` (entries before it are dropped lazily). */
   private head = 0;
-  private bytes = 0;
+  /** The slabs holding the held images' bytes. */
+  private readonly slabs: SlabQueue;
   /** Every sequence up to this one is not held (evicted, cleared, or published while nobody wanted every frame). */
   private evictedThrough = 0;
   /** Sequences up to this one were dropped by a re-initialisation. */
@@ -45,7 +48,10 @@ export class FrameRing {
   private newest = 0;
   evicted = 0;
 
-  constructor(private readonly o: FrameRingOptions) {}
+  constructor(private readonly o: FrameRingOptions) {
+    // At most 1/64 of the ring per slab: a small ring is not one slab.
+    this.slabs = new SlabQueue(Math.max(1, Math.min(MAX_SLAB_BYTES, Math.floor(o.maxBytes / 64))));
+  }
 
   /** Takes the published image (its sequence is the next one) if `hold`; otherwise the ring empties. */
   push(image: BroadcastImage, hold: boolean): void {
@@ -55,17 +61,18 @@ export class FrameRing {
       this.evictedThrough = image.sequence;
       return;
     }
-    const size = image.encoded().length + RING_ENTRY_OVERHEAD_BYTES;
+    const length = image.encoded().length;
+    const cost = () => this.slabs.costOf(length) + RING_ENTRY_OVERHEAD_BYTES;
     this.expire();
-    while (this.held > 0 && this.bytes + size > this.o.maxBytes) this.drop(1);
-    if (size > this.o.maxBytes) {
+    while (this.held > 0 && this.heldBytes + cost() > this.o.maxBytes) this.drop(1);
+    if (this.heldBytes + cost() > this.o.maxBytes) {
       // Larger than the whole ring: never held, counted as evicted.
       this.evictedThrough = image.sequence;
       this.evicted++;
       return;
     }
+    image.relocate((bytes) => this.slabs.hold(bytes));
     this.entries.push(image);
-    this.bytes += size;
   }
 
   /** The node follows other data now: every frame held is dropped, and reported as re-init to readers behind. */
@@ -88,8 +95,9 @@ export class FrameRing {
     return this.entries.length - this.head;
   }
 
+  /** What the ring holds: its slabs, and the fixed estimate per image held. */
   get heldBytes(): number {
-    return this.bytes;
+    return this.slabs.bytes + this.held * RING_ENTRY_OVERHEAD_BYTES;
   }
 
   /**
@@ -129,7 +137,9 @@ export class FrameRing {
   private drop(n: number): void {
     for (let k = 0; k < n; k++) {
       const image = this.entries[this.head]!;
-      this.bytes -= image.encoded().length + RING_ENTRY_OVERHEAD_BYTES;
+      // Let go of the image now, not at the next compaction (up to half the array otherwise).
+      this.entries[this.head] = undefined as unknown as BroadcastImage;
+      this.slabs.releaseOldest();
       this.evictedThrough = image.sequence;
       this.evicted++;
       this.head++;
