@@ -17,14 +17,14 @@ export interface BroadcastImage {
   sequence: number;
   /** The PanoImage's protobuf encoding (memoised). */
   encoded(): Uint8Array;
-  /** Replaces the encoded bytes by `place(bytes)`, an equal copy kept elsewhere (the ring's slabs). */
+  /** Keeps the encoded bytes where `place` puts them: it gets them (possibly the encoder's scratch buffer) and returns its copy (the ring's slab). */
   relocate(place: (bytes: Uint8Array) => Uint8Array): void;
 }
 
 /** An image on its way to clients, encoded at most once and only on demand. */
 export function broadcastImage(
   meta: { moduleId: number; kind: ImageKind; file: string; frameNumber: number; seenAt: number },
-  /** The PanoImage's protobuf bytes; called at most once. */
+  /** The PanoImage's protobuf bytes; called at most once; may be a scratch buffer that a later call overwrites (the image copies it). */
   encode: () => Uint8Array,
 ): BroadcastImage {
   return new LazyImage(meta.moduleId, meta.kind, meta.file, meta.frameNumber, meta.seenAt, encode);
@@ -48,14 +48,17 @@ class LazyImage implements BroadcastImage {
   ) {}
 
   encoded(): Uint8Array {
-    if (!this.bytes) {
-      this.bytes = this.encoder!();
-      this.encoder = undefined;
-    }
-    return this.bytes;
+    return (this.bytes ??= this.encode().slice());
   }
 
   relocate(place: (bytes: Uint8Array) => Uint8Array): void {
-    this.bytes = place(this.encoded());
+    this.bytes = place(this.bytes ?? this.encode());
+  }
+
+  /** The encoder's bytes (possibly scratch), once: the frame it held is let go. */
+  private encode(): Uint8Array {
+    const bytes = this.encoder!();
+    this.encoder = undefined;
+    return bytes;
   }
 }

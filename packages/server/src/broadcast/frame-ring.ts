@@ -61,17 +61,21 @@ export class FrameRing {
       this.evictedThrough = image.sequence;
       return;
     }
-    const length = image.encoded().length;
-    const cost = () => this.slabs.costOf(length) + RING_ENTRY_OVERHEAD_BYTES;
-    this.expire();
-    while (this.held > 0 && this.heldBytes + cost() > this.o.maxBytes) this.drop(1);
-    if (this.heldBytes + cost() > this.o.maxBytes) {
+    let held = true;
+    // The bytes come from the encoder's scratch buffer and are copied once, into a slab.
+    image.relocate((bytes) => {
+      const cost = () => this.slabs.costOf(bytes.length) + RING_ENTRY_OVERHEAD_BYTES;
+      this.expire();
+      while (this.held > 0 && this.heldBytes + cost() > this.o.maxBytes) this.drop(1);
+      held = this.heldBytes + cost() <= this.o.maxBytes;
+      return held ? this.slabs.hold(bytes) : bytes.slice();
+    });
+    if (!held) {
       // Larger than the whole ring: never held, counted as evicted.
       this.evictedThrough = image.sequence;
       this.evicted++;
       return;
     }
-    image.relocate((bytes) => this.slabs.hold(bytes));
     this.entries.push(image);
   }
 
