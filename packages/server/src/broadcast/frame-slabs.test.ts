@@ -7,7 +7,7 @@ describe('SlabQueue', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 4096 }),
-        fc.array(fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.constant(0)), { maxLength: 300 }),
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 6000 }), fc.constant(0)), { maxLength: 150 }),
         (slabBytes, ops) => {
           const q = new SlabQueue(slabBytes);
           // Held images, oldest first: the copy and what it must still contain.
@@ -24,7 +24,8 @@ describe('SlabQueue', () => {
               held.push({ view: q.hold(want), want });
               expect(q.bytes - before).toBe(cost);
             }
-            for (const h of held) expect(h.view).toEqual(h.want);
+            // Copies made since are elsewhere: every held view still has its bytes.
+            for (const h of held) expect(Buffer.compare(h.view, h.want)).toBe(0);
             const lengths = held.reduce((s, h) => s + h.view.length, 0);
             expect(q.bytes).toBeGreaterThanOrEqual(lengths);
             expect(q.bytes).toBeLessThanOrEqual(held.reduce((s, h) => s + Math.max(h.view.length, slabBytes), 0));
@@ -36,6 +37,7 @@ describe('SlabQueue', () => {
           expect(q.bytes).toBe(0);
         },
       ),
+      { numRuns: 60 },
     );
   });
 
