@@ -9,7 +9,7 @@
 // repeated or out of place, an unknown field, a Value with other than one kind, a number too
 // large, a key named __proto__) is handed to the generated decoder: its result, or its error, is
 // the answer, so the two cannot disagree.
-import { keepPacked, readPackedUint32 } from './packed-pixels.js';
+import { keepPacked, readPackedUint32, type PackedUint32 } from './packed-pixels.js';
 import { StreamImagesResponse, type EveryFrameResponse, type FrameGap, type PanoImage, type SequencedImage } from '../gen/daq_data.js';
 
 /** The bytes are not in the shape this decoder reads: the generated decoder takes over. */
@@ -53,6 +53,21 @@ class Reader {
     const v = this.varint();
     if (v > 0xffffffff) throw notCanonical;
     return v;
+  }
+
+  /** A non-negative int32 field's value (a negative one, ten bytes on the wire: not canonical). */
+  int32(): number {
+    const v = this.varint();
+    if (v > 0x7fffffff) throw notCanonical;
+    return v;
+  }
+
+  /** A packed repeated uint32 field, checked (see skipPacked) and moved past. */
+  packed(): PackedUint32 {
+    const length = this.varint();
+    const packed = { buf: this.buf, start: this.pos, end: this.end(length) };
+    skipPacked(this, packed.end);
+    return packed;
   }
 
   end(length: number): number {
@@ -183,36 +198,24 @@ function readPanoImage(r: Reader, end: number): PanoImage {
     if (field <= last) throw notCanonical;
     last = field;
     switch (tag) {
-      case 8: {
-        const t = r.varint();
-        if (t > 0x7fffffff) throw notCanonical;
-        img.type = t;
+      case 8:
+        img.type = r.int32();
         break;
-      }
       case 18:
         img.header = readStruct(r, r.end(r.varint()), 1);
         break;
       case 26: {
-        const length = r.varint();
-        const packed = { buf: r.buf, start: r.pos, end: r.end(length) };
-        skipPacked(r, packed.end);
+        const packed = r.packed();
         if (r.packedPixels) keepPacked(img, packed);
         else img.imageArray = readPackedUint32(packed);
         break;
       }
-      case 34: {
-        const length = r.varint();
-        const packed = { buf: r.buf, start: r.pos, end: r.end(length) };
-        skipPacked(r, packed.end);
-        img.shape = readPackedUint32(packed);
+      case 34:
+        img.shape = readPackedUint32(r.packed());
         break;
-      }
-      case 40: {
-        const b = r.varint();
-        if (b > 0x7fffffff) throw notCanonical;
-        img.bytesPerPixel = b;
+      case 40:
+        img.bytesPerPixel = r.int32();
         break;
-      }
       case 50:
         img.file = r.string();
         break;
@@ -239,11 +242,8 @@ function readGap(r: Reader, end: number): FrameGap {
     last = tag >>> 3;
     if (tag === 8) gap.firstMissingSequence = r.varint();
     else if (tag === 16) gap.count = r.varint();
-    else if (tag === 24) {
-      const reason = r.varint();
-      if (reason > 0x7fffffff) throw notCanonical;
-      gap.reason = reason;
-    } else throw notCanonical;
+    else if (tag === 24) gap.reason = r.int32();
+    else throw notCanonical;
   }
   if (r.pos !== end) throw notCanonical;
   return gap;
@@ -292,10 +292,8 @@ function readTimestamp(r: Reader, end: number): Date {
     if (tag >>> 3 <= last) throw notCanonical;
     last = tag >>> 3;
     if (tag === 8) seconds = r.varint();
-    else if (tag === 16) {
-      nanos = r.varint();
-      if (nanos > 0x7fffffff) throw notCanonical;
-    } else throw notCanonical;
+    else if (tag === 16) nanos = r.int32();
+    else throw notCanonical;
   }
   if (r.pos !== end) throw notCanonical;
   // As the generated fromTimestamp.
