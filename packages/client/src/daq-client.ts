@@ -291,13 +291,13 @@ export class DaqClient implements AsyncDisposable {
         const tracker = new EveryFrameTracker(batchLimit);
         return (signal: AbortSignal) =>
           everyFrameImages(
-            hostImageStream(conn, { request: () => tracker.request(request), reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal }),
+            hostImageStream(conn, { request: () => tracker.request(request), reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal, forParsing: parse }),
             tracker,
             { host: node.name, parse, events, onGap: options.onGap },
           );
       }
       return (signal: AbortSignal) =>
-        asImages(hostImageStream(conn, { request, reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal }), node.name, parse, events);
+        asImages(hostImageStream(conn, { request, reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal, forParsing: parse }), node.name, parse, events);
     });
     const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
     yield* mergeInArrivalOrder(sources, { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal });

@@ -12,6 +12,7 @@ export * from './pff/pff-file.js';
 export * from './pff/header-format.js';
 export * from './pff/writer.js';
 export * from './image/pano-image.js';
+export * from './image/stream-images-response-decoding.js';
 export * from './image/quabo-quadrant.js';
 export * from './time/white-rabbit.js';
 export * from './roi/roi.js';

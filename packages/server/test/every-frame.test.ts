@@ -9,7 +9,7 @@ import { DeliveryOptions_Policy, FrameGap_Reason, type DaqDataClient, type Strea
 import fc from 'fast-check';
 import { Status } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RecorderFile, StreamRecorder, headerFor, movieImage, pixelsFor, runDir, startTestNode, streamsStarted, tempDir, type TestNode } from './helpers.js';
+import { RecorderFile, StreamRecorder, headerFor, movieImage, pixelsFor, published, runDir, startTestNode, streamsStarted, tempDir, type TestNode } from './helpers.js';
 import { concat, recorderBytes } from './recorder-frames.js';
 import type { ServerConfig } from '../src/config/server-config.js';
 
@@ -73,20 +73,6 @@ function flatten(received: Array<{ response: StreamImagesResponse }>): { items: 
 }
 
 const count = (n: number) => (rs: Array<{ response: StreamImagesResponse }>) => flatten(rs).items.length >= n;
-
-/** Resolves once the node has published `n` images in total (the hub tells every publication). */
-function published(node: TestNode, n: number): Promise<void> {
-  const hub = node.server.node.hub;
-  return new Promise((resolve) => {
-    if (hub.publishedCount >= n) return resolve();
-    const stop = hub.subscribe(() => {
-      if (hub.publishedCount >= n) {
-        stop();
-        resolve();
-      }
-    });
-  });
-}
 
 function stream(node: TestNode, req: Parameters<DaqDataClient['streamImages']>[0]): StreamRecorder {
   const s = new StreamRecorder(node.client, req);

@@ -295,3 +295,17 @@ export function hasFrame(moduleId: number, fileEnd: string | null, frameNumber: 
 export function streamsStarted(node: TestNode, n: number): Promise<void> {
   return node.logs.waitForCount(/stream started/, n);
 }
+
+/** Resolves once the node has published `n` images in total (the hub tells every publication). */
+export function published(node: TestNode, n: number): Promise<void> {
+  const hub = node.server.node.hub;
+  return new Promise((resolve) => {
+    if (hub.publishedCount >= n) return resolve();
+    const stop = hub.subscribe(() => {
+      if (hub.publishedCount >= n) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}

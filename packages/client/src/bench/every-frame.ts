@@ -19,6 +19,9 @@ const FRAMES_PER_MODULE = Number(process.env.BENCH_EVERY_FRAMES ?? 20_000);
 /** Appended per write call when writing as fast as possible (a recorder's buffered write). */
 const FRAMES_PER_WRITE = 64;
 
+/** A node's first ping may take seconds when other work loads the machine (it missed the default 1 s at load 17). */
+const BENCH_CLIENT_OPTIONS = { pingTimeoutMs: 15_000 };
+
 /** Preview-only run: small writes, so the node reads (and its per-read cost shows) often: 125 reads/s per module. */
 const PREVIEW_FRAMES_PER_WRITE = 8;
 
@@ -40,7 +43,7 @@ async function throughputRun(dp: DataProduct, delivery: 'every-frame' | 'latest'
     const writer = startWriter({ dataDir, dp, framesPerModule: FRAMES_PER_MODULE, rate: 0, framesPerWrite: FRAMES_PER_WRITE });
     await writer.ready;
     const server = await startServerChild(serverMain, ['--allow-root', dataDir, '--data-dir', dataDir, '--min-interval', '0.001']);
-    const client = DaqClient.fromAddresses([`127.0.0.1:${server.port}`]);
+    const client = DaqClient.fromAddresses([`127.0.0.1:${server.port}`], BENCH_CLIENT_OPTIONS);
     try {
       const total = FRAMES_PER_MODULE * MODULES;
       let lost = 0;
@@ -99,7 +102,7 @@ async function previewRun(main: string, rate: number, seconds: number): Promise<
     const writer = startWriter({ dataDir, dp: 'img16', framesPerModule: rate * seconds, rate, framesPerWrite: PREVIEW_FRAMES_PER_WRITE });
     await writer.ready;
     const server = await startServerChild(main, ['--allow-root', dataDir, '--data-dir', dataDir]);
-    const client = DaqClient.fromAddresses([`127.0.0.1:${server.port}`]);
+    const client = DaqClient.fromAddresses([`127.0.0.1:${server.port}`], BENCH_CLIENT_OPTIONS);
     try {
       const controller = new AbortController();
       let images = 0;

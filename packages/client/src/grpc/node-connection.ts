@@ -2,7 +2,7 @@
 // reconnect options, so a restarted node is reachable as soon as our retry asks for it rather
 // than after grpc-js's default backoff (up to two minutes).
 import { Channel, ChannelCredentials, createClientFactory, Metadata, type ClientMiddleware } from 'nice-grpc';
-import { DaqDataDefinition, type DaqDataClient } from '@daqdata/core';
+import { DaqDataDefinition, StreamImagesResponse, decodeStreamImagesResponse, type DaqDataClient } from '@daqdata/core';
 import type { DaqNode } from '../config/daq-config.js';
 import type { ReconnectOptions } from '../stream/backoff.js';
 import { ReflectionV1AlphaDefinition, ReflectionV1Definition } from './server-reflection.js';
@@ -39,6 +39,8 @@ export class OpenCallCounter {
 export class NodeConnection {
   readonly channel: Channel;
   readonly daq: DaqDataClient;
+  /** The same service, its StreamImages responses decoded for parsing only (image_array left packed: see decodeStreamImagesResponse). */
+  readonly daqForParsing: DaqDataClient;
   readonly reflectionV1: Client<typeof ReflectionV1Definition>;
   readonly reflectionV1Alpha: Client<typeof ReflectionV1AlphaDefinition>;
 
@@ -56,6 +58,7 @@ export class NodeConnection {
     const factory = createClientFactory().use(calls.middleware);
     const defaults = { '*': { metadata } };
     this.daq = factory.create(DaqDataDefinition, this.channel, defaults) as DaqDataClient;
+    this.daqForParsing = factory.create(PARSING_DEFINITION, this.channel, defaults) as DaqDataClient;
     this.reflectionV1 = factory.create(ReflectionV1Definition, this.channel, defaults);
     this.reflectionV1Alpha = factory.create(ReflectionV1AlphaDefinition, this.channel, defaults);
   }
@@ -64,3 +67,15 @@ export class NodeConnection {
     this.channel.close();
   }
 }
+
+/** DaqData with StreamImages responses decoded by hand, pixels left packed for parsePanoImage (the same messages otherwise). */
+const PARSING_DEFINITION = {
+  ...DaqDataDefinition,
+  methods: {
+    ...DaqDataDefinition.methods,
+    streamImages: {
+      ...DaqDataDefinition.methods.streamImages,
+      responseType: { ...StreamImagesResponse, decode: (bytes: Uint8Array) => decodeStreamImagesResponse(bytes, { pixels: 'packed' }) },
+    },
+  },
+} as typeof DaqDataDefinition;

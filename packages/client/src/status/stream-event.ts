@@ -4,9 +4,12 @@ import type { ImageKind } from '@daqdata/core';
 
 /**
  * Frames an every-frame stream will never deliver (issue 13). Reported by the node for a ring
- * overrun or a re-initialisation (`firstMissingSequence` .. + `count` - 1 in the node's
- * numbering, which counts every module and type); counted by the SDK after a node restart, per
- * module and type, from frame numbers (`count` null when the frames continue in another file).
+ * overrun or a re-initialisation: `firstMissingSequence` .. + `count` - 1 in the node's
+ * numbering, which counts every module and type it publishes, so for a stream selecting some
+ * modules or types `count` is an upper bound on the frames of its selection lost (the node
+ * does not keep which module and type an evicted frame was). Counted by the SDK after a node
+ * restart, per module and type of the selection, exactly, from frame numbers (`count` null
+ * when the frames continue in another file).
  */
 export interface FrameGapEvent {
   type: 'gap';

@@ -33,8 +33,10 @@ export class HostGoneError extends Error {
   }
 }
 
-export function hostImageStream(conn: NodeConnection, o: HostStreamOptions): AsyncGenerator<StreamImagesResponse> {
-  return hostStream(conn, o, (daq, request, signal) => daq.streamImages(request, { signal }));
+/** One host's StreamImages across disconnects; `forParsing`: the images only go to parsePanoImage (decoded faster, image_array left empty). */
+export function hostImageStream(conn: NodeConnection, o: HostStreamOptions & { forParsing?: boolean }): AsyncGenerator<StreamImagesResponse> {
+  const client = o.forParsing ? conn.daqForParsing : conn.daq;
+  return hostStream(conn, o, (_daq, request, signal) => client.streamImages(request, { signal }));
 }
 
 /** A server-streaming call of one host across disconnects: `call` opens it on each (re)connect. */

@@ -127,7 +127,10 @@ export interface FrameGap {
   firstMissingSequence: number;
   /**
    * Sequences skipped: first_missing_sequence .. first_missing_sequence + count - 1, in the
-   * node's numbering (frames of modules and types outside the request are counted too).
+   * node's numbering, which numbers every frame of every module and type it publishes. For a
+   * request selecting some modules or types, count is an upper bound on its own frames lost
+   * (between 0 and count of them were of its selection): the ring lets evicted frames go
+   * without keeping which module and type each was, so the node cannot say how many.
    */
   count: number;
   reason: FrameGap_Reason;

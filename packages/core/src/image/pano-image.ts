@@ -5,6 +5,7 @@ import { PanoImage_Type, type PanoImage } from '../gen/daq_data.js';
 import { dataProductFor, type DataProduct, type DataProductInfo, type ImageKind, type Pixels } from '../pff/data-product.js';
 import { checkHeaderFields } from '../pff/header-fields.js';
 import { timingPacket } from '../pff/header.js';
+import { pixelsFromPacked } from './packed-pixels.js';
 import type { PffFrame } from '../pff/frame-reader.js';
 import { frameTime } from '../time/white-rabbit.js';
 
@@ -42,6 +43,13 @@ export interface PanoImageProblem {
 
 /** The data product a PanoImage claims to be, or what is wrong with it. */
 function imageDataProduct(img: PanoImage): { dp: DataProductInfo } | PanoImageProblem {
+  const result = claimedDataProduct(img);
+  if (!('dp' in result)) return result;
+  return pixelProblem(img, result.dp) ?? result;
+}
+
+/** The data product of a PanoImage's type, shape and bytes per pixel, or what is wrong with them. */
+function claimedDataProduct(img: PanoImage): { dp: DataProductInfo } | PanoImageProblem {
   const kind = KIND_OF_TYPE[img.type];
   if (!kind) return { field: 'pano_image.type', reason: `type ${img.type} is neither MOVIE (2) nor PULSE_HEIGHT (1)` };
   if (img.shape.length !== 2 || !img.shape.every((n) => Number.isInteger(n) && n > 0)) {
@@ -58,6 +66,12 @@ function imageDataProduct(img: PanoImage): { dp: DataProductInfo } | PanoImagePr
       reason: `no data product is a ${kind} image of ${rows}x${cols} with ${img.bytesPerPixel} bytes per pixel`,
     };
   }
+  return { dp };
+}
+
+/** What is wrong with image_array for data product `dp`, if anything. */
+function pixelProblem(img: PanoImage, dp: DataProductInfo): PanoImageProblem | null {
+  const { rows, cols } = dp;
   if (img.imageArray.length !== rows * cols) {
     return { field: 'pano_image.image_array', reason: `${img.imageArray.length} pixels, expected ${rows * cols} for shape ${rows}x${cols}` };
   }
@@ -68,7 +82,7 @@ function imageDataProduct(img: PanoImage): { dp: DataProductInfo } | PanoImagePr
       return { field: `pano_image.image_array[${i}]`, reason: `${v} is out of range 0-${max} for ${img.bytesPerPixel} byte(s) per pixel` };
     }
   }
-  return { dp };
+  return null;
 }
 
 /** null when the image is valid, else the offending field and why (for UploadImages). */
@@ -135,12 +149,18 @@ function quaboOf(header: Record<string, unknown>): number | undefined {
 
 /** Protocol message -> typed image; throws PanoImageError naming the field when it is invalid. */
 export function parsePanoImage(img: PanoImage, ctx: { host: string; serverTimestamp?: Date }): ParsedImage {
-  const result = imageDataProduct(img);
+  const result = claimedDataProduct(img);
   if (!('dp' in result)) throw new PanoImageError(result.field, result.reason);
   const { dp } = result;
+  // Straight from the packed bytes when decodeStreamImagesResponse kept them and they are valid.
+  let pixels = pixelsFromPacked(img, dp);
+  if (!pixels) {
+    const problem = pixelProblem(img, dp);
+    if (problem) throw new PanoImageError(problem.field, problem.reason);
+    pixels = typedPixels(dp, img.imageArray);
+  }
   const header = (img.header ?? {}) as Record<string, unknown>;
   const time = imageTime(header, dp);
-  const pixels = typedPixels(dp, img.imageArray);
   const { rows, cols } = dp;
   return {
     type: dp.kind,

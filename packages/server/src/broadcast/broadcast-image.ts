@@ -32,39 +32,64 @@ export interface BroadcastImage {
   encoded(): Uint8Array;
   /** The frame's pixels and time (memoised); null for an image known only by its bytes (a gateway's relay). */
   framePixels(): FramePixels | null;
+  /** Keeps the encoded bytes where `place` puts them: it gets them (possibly the encoder's scratch buffer) and returns its copy (the ring's slab). */
+  relocate(place: (bytes: Uint8Array) => Uint8Array): void;
 }
 
 /** An image on its way to clients, encoded at most once and only on demand. */
 export function broadcastImage(
   meta: { moduleId: number; kind: ImageKind; file: string; frameNumber: number; seenAt: number },
-  /** The PanoImage's protobuf bytes; called at most once. */
+  /** The PanoImage's protobuf bytes; called at most once; may be a scratch buffer that a later call overwrites (the image copies it). */
   encode: () => Uint8Array,
   /** The frame's pixels and time; called at most once, before `encode` is let go. Omitted: framePixels() is null. */
   frame?: () => FramePixels,
 ): BroadcastImage {
-  let bytes: Uint8Array | undefined;
-  let encoder: (() => Uint8Array) | undefined = encode;
-  let pixels: FramePixels | null | undefined = frame ? undefined : null;
-  let source = frame;
-  const framePixels = (): FramePixels | null => {
-    if (pixels === undefined) {
-      pixels = source!();
-      source = undefined;
+  return new LazyImage(meta.moduleId, meta.kind, meta.file, meta.frameNumber, meta.seenAt, encode, frame ?? null);
+}
+
+// A class, not an object literal with closures: every image shares one hidden class and its
+// methods (a literal spread from `meta` with two closures cost each image its own V8 map,
+// descriptor array, property array, context and two functions, ~700 heap bytes; the ring holds
+// tens of thousands of them).
+class LazyImage implements BroadcastImage {
+  sequence = 0;
+  private bytes: Uint8Array | undefined = undefined;
+
+  constructor(
+    readonly moduleId: number,
+    readonly kind: ImageKind,
+    readonly file: string,
+    readonly frameNumber: number,
+    readonly seenAt: number,
+    private encoder: (() => Uint8Array) | undefined,
+    /** Where the frame's pixels come from until taken; null once taken or when there is no frame. */
+    private pixelSource: (() => FramePixels) | null,
+  ) {}
+
+  private pixels: FramePixels | null = null;
+
+  framePixels(): FramePixels | null {
+    if (this.pixelSource) {
+      this.pixels = this.pixelSource();
+      this.pixelSource = null;
     }
-    return pixels;
-  };
-  return {
-    ...meta,
-    sequence: 0,
-    encoded: () => {
-      if (!bytes) {
-        // The pixels are taken before the frame is let go: both closures hold it.
-        framePixels();
-        bytes = encoder!();
-        encoder = undefined;
-      }
-      return bytes;
-    },
-    framePixels,
-  };
+    return this.pixels;
+  }
+
+  encoded(): Uint8Array {
+    return (this.bytes ??= this.encode().slice());
+  }
+
+  relocate(place: (bytes: Uint8Array) => Uint8Array): void {
+    this.bytes = place(this.bytes ?? this.encode());
+  }
+
+  /** The encoder's bytes (possibly scratch), once: the frame it held is let go. */
+  private encode(): Uint8Array {
+    // The pixels are taken before the frame is let go: both closures hold it.
+    this.framePixels();
+    const bytes = this.encoder!();
+    this.encoder = undefined;
+    return bytes;
+  }
 }

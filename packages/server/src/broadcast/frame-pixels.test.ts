@@ -67,14 +67,18 @@ describe('BroadcastImage.framePixels', () => {
   });
 
   it('the ring counts the kept pixels beside the encoding, and stays within maxBytes with them', () => {
-    const entry = 100 + 2048 + RING_ENTRY_OVERHEAD_BYTES;
-    const ring = new FrameRing({ maxBytes: 3 * entry, maxAgeMs: 1e9, clock: () => 0 });
+    // Room for three entries and a bit: each 100-byte encoding takes a slab of its own (a slab is
+    // 1/64 of the ring, 154 bytes here, counted whole), beside its 2 KiB of pixels and the overhead.
+    const maxBytes = 4 * (100 + 2048 + RING_ENTRY_OVERHEAD_BYTES);
+    const entry = Math.floor(maxBytes / 64) + 2048 + RING_ENTRY_OVERHEAD_BYTES;
+    const ring = new FrameRing({ maxBytes, maxAgeMs: 1e9, clock: () => 0 });
     const frames = batch();
     for (let s = 1; s <= 5; s++) {
       const image = broadcastImage({ moduleId: 1, kind: 'movie', file: 'f', frameNumber: s, seenAt: 0 }, () => new Uint8Array(100), () => framePixelsOf({ header: quabos(packet(s)), pixels: frames[s % 3]! }, img16));
       image.sequence = s;
       ring.push(image, true);
       expect(ring.heldBytes).toBe(Math.min(s, 3) * entry);
+      expect(ring.heldBytes).toBeLessThanOrEqual(maxBytes);
     }
     expect(ring.held).toBe(3);
     expect(ring.oldestHeld).toBe(3);

@@ -6,8 +6,11 @@ import { FrameRing, RING_ENTRY_OVERHEAD_BYTES } from './frame-ring.js';
 let now = 0;
 const clock = () => now;
 
+/** Bytes that say which image they are (the ring copies them into its slabs). */
+const content = (sequence: number, size: number) => Uint8Array.from({ length: size }, (_, i) => (sequence * 7 + i) & 0xff);
+
 function image(sequence: number, size: number, moduleId = 1): BroadcastImage {
-  const img = broadcastImage({ moduleId, kind: 'pulse-height', file: 'f', frameNumber: sequence, seenAt: now }, () => new Uint8Array(size));
+  const img = broadcastImage({ moduleId, kind: 'pulse-height', file: 'f', frameNumber: sequence, seenAt: now }, () => content(sequence, size));
   img.sequence = sequence;
   return img;
 }
@@ -35,6 +38,7 @@ describe('FrameRing', () => {
             missing += r.gap.count;
           }
           got.push(...r.images.map((i) => i.sequence));
+          for (const i of r.images) expect(i.encoded()).toEqual(content(i.sequence, sizes[i.sequence - 1]!));
           if (r.images.length === 0 && !r.gap) break;
           cursor = r.next;
         }

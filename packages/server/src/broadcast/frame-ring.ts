@@ -1,21 +1,23 @@
 // The node's ring of recent frames, which every-frame clients read at their own pace. It holds
 // a contiguous run of sequences, (evictedThrough, newest]: every frame the node publishes
 // while anyone wants every frame, bounded by bytes (the encoded image, the frame pixels it keeps
-// for ROI stats, and a fixed estimate of what an entry costs beyond them) and by age. Memory
-// never exceeds maxBytes: the oldest frames go first, and a frame is held only after the frames
-// before it made room for it. When nobody wants every frame, nothing is held (preview-only nodes
-// pay nothing) and the run restarts.
+// for ROI stats, and a fixed estimate of what an entry costs beyond them) and by age. The encoded
+// bytes live in slabs (frame-slabs.ts), counted whole: the bound covers what the node really
+// keeps, not just the images' lengths. Memory never exceeds maxBytes: the oldest frames go first,
+// and a frame is held only after the frames before it made room for it. When nobody wants every
+// frame, nothing is held (preview-only nodes pay nothing) and the run restarts.
 // A reader behind the ring gets a gap record with the exact count of sequences it cannot have
 // and continues with the oldest frame held.
 import type { BroadcastImage } from './broadcast-image.js';
 import type { Clock } from './clock.js';
+import { MAX_SLAB_BYTES, SlabQueue } from './frame-slabs.js';
 
-/** What an entry costs besides its encoded bytes and pixels: the image object, its closures, the array headers. */
+/** What an entry costs besides its encoded bytes and pixels: the image object, its view into a slab, its array slot (measured ~250 with a heap snapshot, ph256). */
 export const RING_ENTRY_OVERHEAD_BYTES = 320;
 
-/** What holding an image costs: its encoding, the frame pixels it keeps for ROI stats, and the overhead. */
-export function ringEntryBytes(image: BroadcastImage): number {
-  return image.encoded().length + (image.framePixels()?.pixels.byteLength ?? 0) + RING_ENTRY_OVERHEAD_BYTES;
+/** The frame pixels an image keeps for ROI stats (0 for an image known only by its bytes). */
+function pixelBytesOf(image: BroadcastImage): number {
+  return image.framePixels()?.pixels.byteLength ?? 0;
 }
 
 export type GapReason = 'ring-overrun' | 're-init' | 'node-restart';
@@ -43,7 +45,10 @@ export class FrameRing {
   private entries: BroadcastImage[] = [];
   /** Index of the oldest entry held in `entries` (entries before it are dropped lazily). */
   private head = 0;
-  private bytes = 0;
+  /** The slabs holding the held images' bytes. */
+  private readonly slabs: SlabQueue;
+  /** Frame pixels kept by the held images (for ROI stats). */
+  private pixelBytes = 0;
   /** Every sequence up to this one is not held (evicted, cleared, or published while nobody wanted every frame). */
   private evictedThrough = 0;
   /** Sequences up to this one were dropped by a re-initialisation. */
@@ -51,7 +56,10 @@ export class FrameRing {
   private newest = 0;
   evicted = 0;
 
-  constructor(private readonly o: FrameRingOptions) {}
+  constructor(private readonly o: FrameRingOptions) {
+    // At most 1/64 of the ring per slab: a small ring is not one slab.
+    this.slabs = new SlabQueue(Math.max(1, Math.min(MAX_SLAB_BYTES, Math.floor(o.maxBytes / 64))));
+  }
 
   /** Takes the published image (its sequence is the next one) if `hold`; otherwise the ring empties. */
   push(image: BroadcastImage, hold: boolean): void {
@@ -61,17 +69,25 @@ export class FrameRing {
       this.evictedThrough = image.sequence;
       return;
     }
-    const size = ringEntryBytes(image);
-    this.expire();
-    while (this.held > 0 && this.bytes + size > this.o.maxBytes) this.drop(1);
-    if (size > this.o.maxBytes) {
+    let held = true;
+    // The bytes come from the encoder's scratch buffer and are copied once, into a slab; the
+    // frame's pixels (taken before the encoding) are counted beside them.
+    image.relocate((bytes) => {
+      const pixelBytes = pixelBytesOf(image);
+      const cost = () => this.slabs.costOf(bytes.length) + pixelBytes + RING_ENTRY_OVERHEAD_BYTES;
+      this.expire();
+      while (this.held > 0 && this.heldBytes + cost() > this.o.maxBytes) this.drop(1);
+      held = this.heldBytes + cost() <= this.o.maxBytes;
+      if (held) this.pixelBytes += pixelBytes;
+      return held ? this.slabs.hold(bytes) : bytes.slice();
+    });
+    if (!held) {
       // Larger than the whole ring: never held, counted as evicted.
       this.evictedThrough = image.sequence;
       this.evicted++;
       return;
     }
     this.entries.push(image);
-    this.bytes += size;
   }
 
   /** The node follows other data now: every frame held is dropped, and reported as re-init to readers behind. */
@@ -94,8 +110,9 @@ export class FrameRing {
     return this.entries.length - this.head;
   }
 
+  /** What the ring holds: its slabs, the held images' frame pixels, and the fixed estimate per image held. */
   get heldBytes(): number {
-    return this.bytes;
+    return this.slabs.bytes + this.pixelBytes + this.held * RING_ENTRY_OVERHEAD_BYTES;
   }
 
   /**
@@ -135,7 +152,10 @@ export class FrameRing {
   private drop(n: number): void {
     for (let k = 0; k < n; k++) {
       const image = this.entries[this.head]!;
-      this.bytes -= ringEntryBytes(image);
+      // Let go of the image now, not at the next compaction (up to half the array otherwise).
+      this.entries[this.head] = undefined as unknown as BroadcastImage;
+      this.slabs.releaseOldest();
+      this.pixelBytes -= pixelBytesOf(image);
       this.evictedThrough = image.sequence;
       this.evicted++;
       this.head++;

@@ -1,5 +1,6 @@
 import { DATA_PRODUCTS, PanoImage, panoImageFromFrame, type DataProductInfo, type FrameHeader, type PffFrame, type QuaboPacket } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
+import { broadcastImage } from './broadcast-image.js';
 import { encodeFramePanoImage } from './pano-image-encoding.js';
 
 const packet = (n: number): QuaboPacket => ({ pkt_num: n & 0xffff, pkt_tai: 500 + n, pkt_nsec: 123_456_789 - n, tv_sec: 1_700_000_000 + n, tv_usec: n * 7 });
@@ -59,12 +60,18 @@ describe('encodeFramePanoImage', () => {
     expect(PanoImage.decode(encodeFramePanoImage(frame, meta)).header).toMatchObject({ s: 'héllo ✓ 𝄞', nested: { a: { b: { c: 'deep' } } } });
   });
 
-  it('returns its own bytes: a later encoding does not change an earlier result', () => {
+  it('writes into a scratch buffer, and an image keeps its own copy: a later encoding does not change an earlier image', () => {
     const dp = DATA_PRODUCTS.ph256;
     const meta = { file: 'f', moduleId: 2, dataProduct: dp };
-    const first = encodeFramePanoImage(frameOf(dp, 1, headerFor(dp, 1)), meta);
-    const copy = Buffer.from(first);
-    encodeFramePanoImage(frameOf(dp, 2, headerFor(dp, 2)), meta);
-    expect(Buffer.from(first).equals(copy)).toBe(true);
+    const image = (n: number) => broadcastImage({ moduleId: 2, kind: dp.kind, file: 'f', frameNumber: n, seenAt: 0 }, () => encodeFramePanoImage(frameOf(dp, n, headerFor(dp, n)), meta));
+    const first = image(1);
+    const copy = Buffer.from(encodeFramePanoImage(frameOf(dp, 1, headerFor(dp, 1)), meta));
+    expect(Buffer.from(first.encoded()).equals(copy)).toBe(true);
+    image(2).encoded();
+    expect(Buffer.from(first.encoded()).equals(copy)).toBe(true);
+    const relocated = image(3);
+    relocated.relocate((bytes) => bytes.slice());
+    image(4).encoded();
+    expect(PanoImage.decode(relocated.encoded()).frameNumber).toBe(3);
   });
 });

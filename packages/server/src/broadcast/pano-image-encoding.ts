@@ -4,7 +4,9 @@
 // generic path builds a 1,024-element number array, a structuredClone of the header and a
 // google.protobuf.Struct wrapper tree per frame and grows its writer in chunks; with one client
 // at the minimum interval every frame is encoded, and that path was the largest per-frame cost
-// of the node in a CPU profile. Here one scratch buffer is reused and the result is one copy.
+// of the node in a CPU profile. Here one scratch buffer is reused, and the result is a view of
+// it, valid until the next call: the image copies it once to where it is kept (its own buffer,
+// or the ring's slab: no intermediate ArrayBuffer per frame).
 // Field order, defaults and value encodings follow the generated code (ts-proto): fields in
 // number order, proto3 defaults omitted, header keys in insertion order, every JSON number a
 // double, a Struct entry whose value is undefined skipped.
@@ -141,7 +143,7 @@ export interface FrameImageMeta {
   dataProduct: DataProductInfo;
 }
 
-/** PanoImage bytes of a frame (pixels as uint32 of their 16-bit two's complement, as panoImageFromFrame). */
+/** PanoImage bytes of a frame (pixels as uint32 of their 16-bit two's complement, as panoImageFromFrame), in a scratch buffer the next call overwrites: copy them. */
 export function encodeFramePanoImage(frame: Pick<PffFrame, 'header' | 'pixels' | 'index'>, meta: FrameImageMeta): Uint8Array {
   const w = scratch;
   const dp = meta.dataProduct;
@@ -195,5 +197,5 @@ export function encodeFramePanoImage(frame: Pick<PffFrame, 'header' | 'pixels' |
     w.tag(8, WIRE_VARINT);
     w.uint32(meta.moduleId);
   }
-  return w.buf.slice(0, w.pos);
+  return w.buf.subarray(0, w.pos);
 }
