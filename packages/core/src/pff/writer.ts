@@ -1,22 +1,9 @@
-// Writing PFF frames the way the recorder does, for the simulator and tests.
+// Writing PFF frames to a file the way the recorder does, for the simulator and tests (Node
+// only, exported from @daqdata/core/node; the bytes come from frame-encoder.ts).
 import { open, type FileHandle } from 'node:fs/promises';
-import { pixelsToBytes, type DataProductInfo } from './data-product.js';
-import { STAR } from './frame-layout.js';
-import { formatHeader } from './header-format.js';
+import type { DataProductInfo } from './data-product.js';
+import { encodeFrame } from './frame-encoder.js';
 import type { FrameHeader } from './header.js';
-
-const utf8 = new TextEncoder();
-
-/** One frame's bytes: header text, '*', little-endian pixels. */
-export function encodeFrame(header: FrameHeader, pixels: ArrayLike<number>, dp: DataProductInfo): Uint8Array {
-  const head = utf8.encode(formatHeader(header, dp));
-  const body = pixelsToBytes(dp, pixels);
-  const out = new Uint8Array(head.length + 1 + body.length);
-  out.set(head, 0);
-  out[head.length] = STAR;
-  out.set(body, head.length + 1);
-  return out;
-}
 
 /** Appends frames to a file. Appends are queued, so un-awaited calls still land in call order. */
 export class PffWriter {
