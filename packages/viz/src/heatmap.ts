@@ -2,8 +2,10 @@
 // out, a colour scale with a legend, and pixel axes. 32x32 module images also show the
 // quadrant-board boundaries, since each quabo is a separate 16x16 detector, and name each
 // quadrant's board with @daqdata/core's quabo-to-quadrant mapping (the one the recorder, the
-// simulator and the CLI use), so a hot or dead board can be told from the figure.
-import { MODULE_SIZE, QUABO_SIZE, QUABOS_PER_MODULE, quaboQuadrant } from '@daqdata/core';
+// simulator and the CLI use), so a hot or dead board can be told from the figure. Colours span
+// robust limits by default (core's 1 % and 99.5 % quantiles, as `daq plot view` and `daq web`):
+// with min-max scaling one bright star or hot pixel would flatten the rest of the sky.
+import { MODULE_SIZE, QUABO_SIZE, QUABOS_PER_MODULE, quaboQuadrant, robustLimits, type ColourLimits } from '@daqdata/core';
 import { figureFrame, type FigureSpec } from './render-svg.js';
 
 /** Any row-major image: the SDK's parsed images and the recorder's frames both fit. */
@@ -20,6 +22,18 @@ export interface HeatmapOptions {
   scheme?: string;
   /** Approximate side of the plot area in pixels (rounded to whole pixels per image pixel). */
   size?: number;
+  /**
+   * Pixel values at the bottom and top of the colour scale (values beyond are drawn in the end
+   * colours). Default: robust limits of this image (core's robustLimits); 'min-max' spans the
+   * image's full range instead.
+   */
+  limits?: ColourLimits | 'min-max';
+}
+
+/** The colour limits a heat map of this image uses: undefined means the full range (min-max, or no finite pixel). */
+export function heatmapColourLimits(image: ImageLike, options: Pick<HeatmapOptions, 'limits'> = {}): ColourLimits | undefined {
+  if (options.limits === 'min-max') return undefined;
+  return options.limits ?? robustLimits([image.pixels]) ?? undefined;
 }
 
 export interface PixelDatum {
@@ -64,8 +78,10 @@ export function quaboLabels(): QuaboLabel[] {
   });
 }
 
+/** A heat map of one image: pixel rectangles, colour legend, pixel axes, quabo boundaries on 32x32 modules. */
 export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureSpec {
   const [rows, cols] = imageShape(image);
+  const limits = heatmapColourLimits(image, options);
   // A whole number of screen pixels per image pixel: fractional cell edges anti-alias into
   // visible seams between neighbouring cells.
   const cell = Math.max(1, Math.round((options.size ?? 320) / Math.max(rows, cols)));
@@ -90,7 +106,7 @@ export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureS
       color: {
         field: 'value',
         type: 'quantitative' as const,
-        scale: { scheme: options.scheme ?? 'viridis' },
+        scale: { scheme: options.scheme ?? 'viridis', ...(limits ? { domain: [limits.lo, limits.hi], clamp: true } : {}) },
         legend: { title: options.valueLabel ?? 'value' },
       },
       tooltip: [{ field: 'row' }, { field: 'col' }, { field: 'value' }],
