@@ -16,6 +16,7 @@ export class PffWriter {
     private readonly handle: FileHandle,
   ) {}
 
+  /** Opens (creating or appending to) a frame file of data product dp. */
   static async open(path: string, dp: DataProductInfo): Promise<PffWriter> {
     return new PffWriter(path, dp, await open(path, 'a'));
   }
@@ -25,6 +26,7 @@ export class PffWriter {
     return this.written;
   }
 
+  /** Appends one frame with the recorder's byte layout. */
   append(header: FrameHeader, pixels: ArrayLike<number>): Promise<void> {
     return this.appendRaw(encodeFrame(header, pixels, this.dataProduct));
   }
@@ -44,6 +46,7 @@ export class PffWriter {
     return done;
   }
 
+  /** Waits for queued appends, then closes the file. */
   async close(): Promise<void> {
     await this.queue;
     await this.handle.close();
