@@ -42,6 +42,40 @@ export interface PixelDatum {
   value: number;
 }
 
+/** How a heat map's colour limits cut an image: pixels drawn in the end colours, and the image's range. */
+export interface ColourLimitsUse {
+  /** The limits used; undefined when the map spans the full range. */
+  limits: ColourLimits | undefined;
+  /** Smallest and largest finite pixel (NaN when there is none). */
+  min: number;
+  max: number;
+  /** Finite pixels below the bottom colour and above the top one (0 with the full range). */
+  below: number;
+  above: number;
+  /** Finite pixels. */
+  pixels: number;
+}
+
+/** What heatmap(image, options) does with the image's values, for a caption or a check. */
+export function colourLimitsUse(image: ImageLike, options: Pick<HeatmapOptions, 'limits'> = {}): ColourLimitsUse {
+  const limits = heatmapColourLimits(image, options);
+  let min = Infinity;
+  let max = -Infinity;
+  let below = 0;
+  let above = 0;
+  let pixels = 0;
+  for (let i = 0; i < image.pixels.length; i++) {
+    const v = image.pixels[i]!;
+    if (!Number.isFinite(v)) continue;
+    pixels++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (limits && v < limits.lo) below++;
+    if (limits && v > limits.hi) above++;
+  }
+  return pixels ? { limits, min, max, below, above, pixels } : { limits, min: NaN, max: NaN, below, above, pixels };
+}
+
 /** Row-major pixels as one datum per pixel; throws when the shape and pixel count disagree. */
 export function pixelData(image: ImageLike): PixelDatum[] {
   const [rows, cols] = imageShape(image);

@@ -3,7 +3,8 @@
 // colours Vega really draws.
 import { robustLimits } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
-import { heatmap, heatmapColourLimits, renderSvg } from '../src/index.js';
+import fc from 'fast-check';
+import { colourLimitsUse, heatmap, heatmapColourLimits, renderSvg } from '../src/index.js';
 
 /** A faint 32x32 sky (0..199 ADC) with one bright star. */
 const sky = (): { shape: number[]; pixels: Uint16Array } => {
@@ -43,5 +44,21 @@ describe('heat-map colour limits', () => {
     const robust = await drawnColours(heatmap(sky()));
     const minMax = await drawnColours(heatmap(sky(), { limits: 'min-max' }));
     expect(robust).toBeGreaterThan(4 * minMax);
+  });
+
+  it('colourLimitsUse counts the pixels drawn in the end colours: with robust limits at most about 1 % below and 0.5 % above (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1024, maxLength: 1024 }), (values) => {
+        const image = { shape: [32, 32], pixels: values };
+        const use = colourLimitsUse(image);
+        expect(use.pixels).toBe(1024);
+        expect(use.below).toBe(values.filter((v) => v < use.limits!.lo).length);
+        expect(use.above).toBe(values.filter((v) => v > use.limits!.hi).length);
+        expect(use.below).toBeLessThanOrEqual(Math.ceil(0.01 * 1024) + 1);
+        expect(use.above).toBeLessThanOrEqual(Math.ceil(0.005 * 1024) + 1);
+        expect([use.min, use.max]).toEqual([Math.min(...values), Math.max(...values)]);
+        expect(colourLimitsUse(image, { limits: 'min-max' })).toMatchObject({ limits: undefined, below: 0, above: 0 });
+      }),
+    );
   });
 });
