@@ -14,6 +14,7 @@ import {
   encodeRecord,
   fileHeader,
   PanoImage_Type,
+  RECORD_DECODE_LIMITS,
   RECORD_VERSION,
   RecordEncoder,
   type PanoImage,
@@ -58,7 +59,8 @@ const panoImageArb: fc.Arbitrary<PanoImage> = fc.oneof(
 const recordArb: fc.Arbitrary<RecordedImage> = fc.record({
   host: fc.string(),
   serverTimestamp: fc.option(fc.date({ noInvalidDate: true }), { nil: undefined }),
-  arrivalUnixMs: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  // Unix ms, so never -0 (MessagePack writes -0 as the integer 0).
+  arrivalUnixMs: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
   image: panoImageArb,
 });
 
@@ -135,6 +137,13 @@ describe('record file format', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('a value beyond the decode limits is reported, not buffered', async () => {
+    const parts = [encode(fileHeader('t')), encode({ ...encodeRecord(record), host: 'h'.repeat(RECORD_DECODE_LIMITS.maxStrLength + 1) })];
+    await expect(readAll(decodeRecordStream(chunksOf(parts), 'big.daqrec'))).rejects.toThrow(/^big\.daqrec: record 1 is truncated or corrupt \(.*exceeded/i);
+    const huge = [encode(fileHeader('t')), encode({ ...encodeRecord(record), image: { ...encodeRecord(record).image, pixels: new Uint8Array(RECORD_DECODE_LIMITS.maxBinLength + 2) } })];
+    await expect(readAll(decodeRecordStream(chunksOf(huge), 'huge.daqrec'))).rejects.toThrow(/^huge\.daqrec: record 1 is truncated or corrupt \(.*exceeded/i);
   });
 
   it('decodeRecord names the record and field that is wrong', () => {

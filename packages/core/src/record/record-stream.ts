@@ -57,6 +57,22 @@ export class RecordEncoder {
   }
 }
 
+/**
+ * Bounds on any one MessagePack value of a record file, far above what a record holds (a
+ * 32x32 image's pixels are 4 KiB at most) and far below what a corrupt length prefix could ask
+ * for: a damaged or hostile file is reported instead of buffering gigabytes.
+ */
+export const RECORD_DECODE_LIMITS = {
+  /** Bytes of one binary value (an image's pixels). */
+  maxBinLength: 16 * 1024 * 1024,
+  /** Bytes of one string (a file name, a host, a header value). */
+  maxStrLength: 1024 * 1024,
+  /** Entries of one array (an image's shape, a header list). */
+  maxArrayLength: 65_536,
+  /** Keys of one map (a record, an image, a frame header). */
+  maxMapLength: 4096,
+} as const;
+
 /** What decodeRecordStream reads: a web ReadableStream or any async iterable of byte chunks. */
 export type RecordByteSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 
@@ -70,7 +86,7 @@ export async function* decodeRecordStream(source: RecordByteSource, where: strin
   let header: RecordFileHeader | undefined;
   let end: RecordFileEnd | undefined;
   try {
-    for await (const value of decodeMultiStream(source)) {
+    for await (const value of decodeMultiStream<undefined>(source, RECORD_DECODE_LIMITS)) {
       if (end) throw new RecordFormatError(`${where}: data after the end record`);
       if (index === -1) header = checkFileHeader(value, where);
       else if (isFileEnd(value)) end = value;
