@@ -2,4 +2,4 @@
 // It runs the async DaqClient in a worker thread (node:worker_threads), so it has its own
 // sub-path: importing the SDK's main entry never loads the worker machinery.
 export { SyncDaqClient } from './sync/sync-client.js';
-export type { SyncStreamImagesOptions } from './sync/sync-client.js';
+export type { SyncRoiStatsOptions, SyncStreamImagesOptions } from './sync/sync-client.js';
