@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeNotebook } from '../../scripts/notebooks/execute-notebook.mjs';
 import { freePortRun, portIsFree } from '../../scripts/notebooks/observatory.mjs';
+import { NOTEBOOK_PACKAGES } from './notebook-packages.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -25,7 +26,7 @@ describe('notebooks', () => {
   it('load every package they import through require(), as the tslab kernel does', async () => {
     // tslab compiles cells to CommonJS: an ES module graph with a top-level await cannot be
     // require()d, and the whole notebook fails on its import cell.
-    const packages = ['@daqdata/client', '@daqdata/core', '@daqdata/cli', '@daqdata/viz', 'rxjs'];
+    const packages = [...NOTEBOOK_PACKAGES, 'rxjs'];
     const script = `for (const p of ${JSON.stringify(packages)}) { require(p); console.log('loaded ' + p); }`;
     const { code, output } = await runNode(['-e', script]);
     expect(output).toContain('loaded rxjs');

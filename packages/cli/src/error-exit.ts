@@ -3,7 +3,7 @@
 import { ClientConfigError, NoResponsiveHostsError, UnknownHostError, AllHostsFailedError, UploadError } from '@daqdata/client';
 import { ClientError, Status } from 'nice-grpc-common';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
-import { RecordFormatError } from './record/record-format.js';
+import { RecordFormatError } from '@daqdata/core';
 
 export interface ExitReport {
   message: string;

@@ -1,8 +1,7 @@
 // @daqdata/cli as a library: the pieces of `daq` that are useful on their own (notebooks,
-// other tools): record files, and the terminal renderers.
+// other tools): the replay cadence and the terminal renderers. The record file format is in
+// @daqdata/core (and its file reading and writing in @daqdata/core/node).
 export * from './exit-codes.js';
-export * from './record/record-format.js';
-export * from './record/record-file.js';
 export * from './record/replay-schedule.js';
 export * from './plot/colour-map.js';
 export * from './plot/colour-mode.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../src/exit-codes.js';
-import { readRecordFile } from '../src/record/record-file.js';
+import { readRecordFile } from '@daqdata/core/node';
 import { CliProcess } from './support/cli-process.js';
 import { ph256Image } from './support/pano-images.js';
 import { startTestNode, tempDir, type TestNode } from './support/test-node.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePanoImage, type PanoImage } from '@daqdata/core';
 import { EXIT } from '../src/exit-codes.js';
 import { imageJson } from '../src/output/image-output.js';
-import { readRecordFile } from '../src/record/record-file.js';
+import { readRecordFile } from '@daqdata/core/node';
 import { CliProcess, runCli } from './support/cli-process.js';
 import { movieImage, ph256Image } from './support/pano-images.js';
 import { startTestNode, tempDir, type TestNode } from './support/test-node.js';

@@ -2,7 +2,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { frameTime, parseDataFileName, readPffFile, timingPacket } from '@daqdata/core';
+import { frameTime, parseDataFileName, timingPacket } from '@daqdata/core';
+import { readPffFile } from '@daqdata/core/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliProcess, runCli } from './support/cli-process.js';
 

@@ -1,4 +1,4 @@
-// @daqdata/client: the SDK for DaqData nodes.
+// @daqdata/client: the SDK for DaqData nodes. The sync-style face is @daqdata/client/sync.
 export { DaqClient, SIMULATED_HP_IO } from './daq-client.js';
 export type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, RoiStatsOptions, StreamImagesOptions } from './daq-client.js';
 export type { RoiRecord } from './stream/roi-records.js';
@@ -20,7 +20,6 @@ export { HostGoneError } from './stream/host-image-stream.js';
 export { AllHostsFailedError } from './stream/merge-in-arrival-order.js';
 export { EventHub } from './status/event-hub.js';
 export { AsyncQueue } from './stream/async-queue.js';
-export { SyncDaqClient } from './sync/sync-client.js';
 export { UploadError } from './upload-error.js';
 export type { UploadFailure } from './upload-error.js';
 export type { ParsedImage, PanoImage, RoiStatistics, StreamImagesResponse } from '@daqdata/core';

@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   PffError,
@@ -8,6 +10,7 @@ import {
   parseModuleDirName,
   parseRunDirName,
 } from '../src/index.js';
+import { baseName } from '../src/path/base-name.js';
 import { REAL_PH256_NAME } from './fixture-paths.js';
 
 describe('data file names', () => {
@@ -113,5 +116,16 @@ describe('run and module directory names', () => {
     expect(parseModuleDirName('module_')).toBeUndefined();
     expect(parseModuleDirName('module_1x')).toBeUndefined();
     expect(parseModuleDirName('modules')).toBeUndefined();
+  });
+});
+
+describe('baseName (file-name parsing without node:path)', () => {
+  it('agrees with node:path posix basename on any path (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b.pff', '', '.', '..', 'module_1', 'x y'), { maxLength: 6 }), fc.boolean(), (parts, trailing) => {
+        const path = parts.join('/') + (trailing ? '/' : '');
+        expect(baseName(path)).toBe(posix.basename(path));
+      }),
+    );
   });
 });

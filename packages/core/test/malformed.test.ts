@@ -4,20 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DATA_PRODUCTS,
-  MAX_HEADER_BYTES,
-  PffError,
-  PffFile,
-  detectLayout,
-  encodeFrame,
-  parseFrame,
-  readFrames,
-  readPffFile,
-  type FlatHeader,
-  type FrameLayout,
-  type PffErrorReason,
-} from '../src/index.js';
+import { DATA_PRODUCTS, MAX_HEADER_BYTES, PffError, detectLayout, encodeFrame, parseFrame, readFrames, type FlatHeader, type FrameLayout, type PffErrorReason } from '../src/index.js';
+import { PffFile, readPffFile } from '../src/node.js';
 import { concatBytes } from './arbitraries.js';
 
 const ph256 = DATA_PRODUCTS.ph256;

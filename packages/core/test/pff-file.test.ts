@@ -4,7 +4,8 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_PRODUCTS, PffFile, PffWriter, encodeFrame, formatDataFileName, readPffFile, type QuaboHeader, type QuaboPacket } from '../src/index.js';
+import { DATA_PRODUCTS, encodeFrame, formatDataFileName, type QuaboHeader, type QuaboPacket } from '../src/index.js';
+import { PffFile, PffWriter, readPffFile } from '../src/node.js';
 import { concatBytes } from './arbitraries.js';
 
 const img16 = DATA_PRODUCTS.img16;

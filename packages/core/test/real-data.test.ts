@@ -2,19 +2,8 @@
 // including frames whose White Rabbit clock was not locked.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  DATA_PRODUCTS,
-  PffFile,
-  formatHeader,
-  frameTime,
-  isFlatHeader,
-  panoImageFromFrame,
-  parsePanoImage,
-  readPffFile,
-  timingPacket,
-  whiteRabbitTime,
-  type FlatHeader,
-} from '../src/index.js';
+import { DATA_PRODUCTS, formatHeader, frameTime, isFlatHeader, panoImageFromFrame, parsePanoImage, timingPacket, whiteRabbitTime, type FlatHeader } from '../src/index.js';
+import { PffFile, readPffFile } from '../src/node.js';
 import { REAL_PH256_NAME, REAL_PH256_PATH } from './fixture-paths.js';
 
 const ph256 = DATA_PRODUCTS.ph256;

@@ -4,21 +4,8 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DATA_PRODUCTS,
-  DaqDataDefinition,
-  PanoImage_Type,
-  PffWriter,
-  encodeFrame,
-  formatDataFileName,
-  formatRunDirName,
-  type DaqDataClient,
-  type DataProduct,
-  type FrameHeader,
-  type PanoImage,
-  type QuaboPacket,
-  type StreamImagesResponse,
-} from '@daqdata/core';
+import { DATA_PRODUCTS, DaqDataDefinition, PanoImage_Type, encodeFrame, formatDataFileName, formatRunDirName, type DaqDataClient, type DataProduct, type FrameHeader, type PanoImage, type QuaboPacket, type StreamImagesResponse } from '@daqdata/core';
+import { PffWriter } from '@daqdata/core/node';
 import { createChannel, createClient, Metadata, type Channel } from 'nice-grpc';
 import { afterEach } from 'vitest';
 import { resolveServerConfig, type ServerConfig } from '../src/config/server-config.js';

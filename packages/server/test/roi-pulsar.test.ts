@@ -3,7 +3,8 @@
 // standard client; the frequency found in the light curve's periodogram is the simulator's
 // truth within 0.1 Hz, and the folded profile pulses with the truth's depth.
 import { join } from 'node:path';
-import { DATA_PRODUCTS, PffWriter, formatDataFileName, foldLightCurve, strongestFrequency, type RoiFrameRecord } from '@daqdata/core';
+import { DATA_PRODUCTS, formatDataFileName, foldLightCurve, strongestFrequency, type RoiFrameRecord } from '@daqdata/core';
+import { PffWriter } from '@daqdata/core/node';
 import { syntheticFrames, type PulsarOptions } from '@daqdata/sim';
 import { expect, it } from 'vitest';
 import { RUN_START, perTestNodes, runDir, streamsStarted } from './helpers.js';

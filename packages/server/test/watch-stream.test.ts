@@ -2,7 +2,8 @@
 // writer appending frames in chunks that split frames, a real client.
 import { rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { DATA_PRODUCTS, PanoImage_Type, panoImageFromFrame, readPffFile } from '@daqdata/core';
+import { DATA_PRODUCTS, PanoImage_Type, panoImageFromFrame } from '@daqdata/core';
+import { readPffFile } from '@daqdata/core/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecorderFile, StreamRecorder, frameBytes, hasFrame, headerFor, pixelsFor, runDir, startTestNode, streamsStarted, type TestNode } from './helpers.js';
 

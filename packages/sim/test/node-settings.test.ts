@@ -4,7 +4,8 @@
 import { readdir } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { PffFile, classifyFile } from '@daqdata/core';
+import { classifyFile } from '@daqdata/core';
+import { PffFile } from '@daqdata/core/node';
 import { describe, expect, it } from 'vitest';
 import { nodeSimulationOptions, type NodeSimulationSettings } from '../src/daq-simulator.js';
 import { DEFAULT_ARCHIVE, FIXTURES_DIR } from '../src/replay/default-archive.js';

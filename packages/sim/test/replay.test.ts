@@ -1,6 +1,7 @@
 import { access, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { frameTime, parseDataFileName, readPffFile, whiteRabbitTime, type PffFrame, type QuaboPacket } from '@daqdata/core';
+import { frameTime, parseDataFileName, whiteRabbitTime, type PffFrame, type QuaboPacket } from '@daqdata/core';
+import { readPffFile } from '@daqdata/core/node';
 import { describe, expect, it } from 'vitest';
 import { replayTimeNs, scanArchive } from '../src/replay/archive.js';
 import { DEFAULT_ARCHIVE, FIXTURES_DIR } from '../src/replay/default-archive.js';

@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { DATA_PRODUCTS, PffFile, encodeFrame, parseDataFileName, parseRunDirName, readPffFile } from '@daqdata/core';
+import { DATA_PRODUCTS, encodeFrame, parseDataFileName, parseRunDirName } from '@daqdata/core';
+import { PffFile, readPffFile } from '@daqdata/core/node';
 import { describe, expect, it } from 'vitest';
 import { RunWriter } from '../src/run/run-writer.js';
 import { syntheticFrames } from '../src/synth/synthetic-stream.js';

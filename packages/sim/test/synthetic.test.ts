@@ -1,22 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DATA_PRODUCTS,
-  checkHeaderFields,
-  encodeFrame,
-  frameTime,
-  MODULE_SIZE,
-  placeQuaboImage,
-  QUABO_SIZE,
-  quaboAtModulePixel,
-  quaboQuadrant,
-  readPffFile,
-  timingPacket,
-  whiteRabbitTime,
-  type DataProduct,
-  type FlatHeader,
-  type QuaboHeader,
-} from '@daqdata/core';
+import { DATA_PRODUCTS, checkHeaderFields, encodeFrame, frameTime, MODULE_SIZE, placeQuaboImage, QUABO_SIZE, quaboAtModulePixel, quaboQuadrant, timingPacket, whiteRabbitTime, type DataProduct, type FlatHeader, type QuaboHeader } from '@daqdata/core';
+import { readPffFile } from '@daqdata/core/node';
 import { describe, expect, it } from 'vitest';
 import { RunWriter } from '../src/run/run-writer.js';
 import { drawAmplitude, drawEvent, moduleImage, PH_MAX, PH_THRESHOLD, quaboImage } from '../src/synth/pulse-height.js';

@@ -2,8 +2,10 @@
 // out, a colour scale with a legend, and pixel axes. 32x32 module images also show the
 // quadrant-board boundaries, since each quabo is a separate 16x16 detector, and name each
 // quadrant's board with @daqdata/core's quabo-to-quadrant mapping (the one the recorder, the
-// simulator and the CLI use), so a hot or dead board can be told from the figure.
-import { MODULE_SIZE, QUABO_SIZE, QUABOS_PER_MODULE, quaboQuadrant } from '@daqdata/core';
+// simulator and the CLI use), so a hot or dead board can be told from the figure. Colours span
+// robust limits by default (core's 1 % and 99.5 % quantiles, as `daq plot view` and `daq web`):
+// with min-max scaling one bright star or hot pixel would flatten the rest of the sky.
+import { MODULE_SIZE, QUABO_SIZE, QUABOS_PER_MODULE, quaboQuadrant, robustLimits, type ColourLimits } from '@daqdata/core';
 import { figureFrame, type FigureSpec } from './render-svg.js';
 
 /** Any row-major image: the SDK's parsed images and the recorder's frames both fit. */
@@ -20,12 +22,58 @@ export interface HeatmapOptions {
   scheme?: string;
   /** Approximate side of the plot area in pixels (rounded to whole pixels per image pixel). */
   size?: number;
+  /**
+   * Pixel values at the bottom and top of the colour scale (values beyond are drawn in the end
+   * colours). Default: robust limits of this image (core's robustLimits); 'min-max' spans the
+   * image's full range instead.
+   */
+  limits?: ColourLimits | 'min-max';
+}
+
+/** The colour limits a heat map of this image uses: undefined means the full range (min-max, or no finite pixel). */
+export function heatmapColourLimits(image: ImageLike, options: Pick<HeatmapOptions, 'limits'> = {}): ColourLimits | undefined {
+  if (options.limits === 'min-max') return undefined;
+  return options.limits ?? robustLimits([image.pixels]) ?? undefined;
 }
 
 export interface PixelDatum {
   row: number;
   col: number;
   value: number;
+}
+
+/** How a heat map's colour limits cut an image: pixels drawn in the end colours, and the image's range. */
+export interface ColourLimitsUse {
+  /** The limits used; undefined when the map spans the full range. */
+  limits: ColourLimits | undefined;
+  /** Smallest and largest finite pixel (NaN when there is none). */
+  min: number;
+  max: number;
+  /** Finite pixels below the bottom colour and above the top one (0 with the full range). */
+  below: number;
+  above: number;
+  /** Finite pixels. */
+  pixels: number;
+}
+
+/** What heatmap(image, options) does with the image's values, for a caption or a check. */
+export function colourLimitsUse(image: ImageLike, options: Pick<HeatmapOptions, 'limits'> = {}): ColourLimitsUse {
+  const limits = heatmapColourLimits(image, options);
+  let min = Infinity;
+  let max = -Infinity;
+  let below = 0;
+  let above = 0;
+  let pixels = 0;
+  for (let i = 0; i < image.pixels.length; i++) {
+    const v = image.pixels[i]!;
+    if (!Number.isFinite(v)) continue;
+    pixels++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (limits && v < limits.lo) below++;
+    if (limits && v > limits.hi) above++;
+  }
+  return pixels ? { limits, min, max, below, above, pixels } : { limits, min: NaN, max: NaN, below, above, pixels };
 }
 
 /** Row-major pixels as one datum per pixel; throws when the shape and pixel count disagree. */
@@ -64,8 +112,10 @@ export function quaboLabels(): QuaboLabel[] {
   });
 }
 
+/** A heat map of one image: pixel rectangles, colour legend, pixel axes, quabo boundaries on 32x32 modules. */
 export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureSpec {
   const [rows, cols] = imageShape(image);
+  const limits = heatmapColourLimits(image, options);
   // A whole number of screen pixels per image pixel: fractional cell edges anti-alias into
   // visible seams between neighbouring cells.
   const cell = Math.max(1, Math.round((options.size ?? 320) / Math.max(rows, cols)));
@@ -90,7 +140,7 @@ export function heatmap(image: ImageLike, options: HeatmapOptions = {}): FigureS
       color: {
         field: 'value',
         type: 'quantitative' as const,
-        scale: { scheme: options.scheme ?? 'viridis' },
+        scale: { scheme: options.scheme ?? 'viridis', ...(limits ? { domain: [limits.lo, limits.hi], clamp: true } : {}) },
         legend: { title: options.valueLabel ?? 'value' },
       },
       tooltip: [{ field: 'row' }, { field: 'col' }, { field: 'value' }],

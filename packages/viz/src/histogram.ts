@@ -56,6 +56,8 @@ export interface HistogramOptions extends BinOptions {
   plotWidth?: number;
   plotHeight?: number;
   color?: string;
+  /** Value-axis extent [from, to]; default: the bins' own. Several histograms compared side by side share one. */
+  valueDomain?: readonly [number, number];
 }
 
 export function histogram(values: Iterable<number>, options: HistogramOptions = {}): FigureSpec {
@@ -67,7 +69,13 @@ export function histogram(values: Iterable<number>, options: HistogramOptions = 
     data: { values: log ? bins.filter((b) => b.count > 0) : bins },
     mark: { type: 'bar', color: options.color ?? '#4c78a8', binSpacing: 0 },
     encoding: {
-      x: { field: 'start', type: 'quantitative', bin: { binned: true }, title: options.valueLabel ?? 'value' },
+      x: {
+        field: 'start',
+        type: 'quantitative',
+        bin: { binned: true },
+        title: options.valueLabel ?? 'value',
+        ...(options.valueDomain ? { scale: { domain: [...options.valueDomain], nice: false, zero: false } } : {}),
+      },
       x2: { field: 'end' },
       y: {
         field: 'count',

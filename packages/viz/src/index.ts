@@ -6,3 +6,4 @@ export * from './histogram.js';
 export * from './time-series.js';
 export * from './bar-chart.js';
 export * from './side-by-side.js';
+export * from './pulse-height-histograms.js';

@@ -1,12 +1,12 @@
 // `daq record <file>`: images as they arrive into a MessagePack record file (see
-// record/record-format.ts), with progress on stderr. Ctrl-C, --count or --duration ends it
+// core's record/record-format.ts), with progress on stderr. Ctrl-C, --count or --duration ends it
 // and the file is complete up to the last image.
 import { Command } from 'commander';
+import { RecordWriter } from '@daqdata/core/node';
 import { reachableHosts, withClient } from '../client-session.js';
 import { runImageStream } from '../image-stream-run.js';
 import { addStreamOptions, streamSelection, type StreamFlags } from '../options/stream-options.js';
 import { addTargetOptions, type TargetFlags } from '../options/target-options.js';
-import { RecordWriter } from '../record/record-file.js';
 import { ProgressLine } from '../output/progress-line.js';
 
 export function recordCommand(): Command {

@@ -3,15 +3,14 @@
 // at the recorded cadence (--speed scales it; 0 = as fast as possible).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
-import { parsePanoImage, PanoImageError, type PanoImage } from '@daqdata/core';
+import { parsePanoImage, PanoImageError, type PanoImage, type RecordedImage } from '@daqdata/core';
+import { readRecordFile } from '@daqdata/core/node';
 import { reachableHosts, withClient } from '../client-session.js';
 import { addTargetOptions, namesNodes, type TargetFlags } from '../options/target-options.js';
 import { argParser } from '../options/option-parsers.js';
 import { imageJsonLine, imageSummaryLine } from '../output/image-output.js';
 import { ProgressLine } from '../output/progress-line.js';
 import { stopOnBrokenPipe, writeLine } from '../output/write-line.js';
-import { readRecordFile } from '../record/record-file.js';
-import type { RecordedImage } from '../record/record-format.js';
 import { parseSpeed, replayDueMs } from '../record/replay-schedule.js';
 import { stderrLogger, type Logger } from '../log.js';
 

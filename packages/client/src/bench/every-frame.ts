@@ -9,7 +9,8 @@
 //     another daq-server executable (e.g. one built from the commit before this change), with
 //     that one: every-frame support must not make a preview-only node cost more.
 // Each figure is min / median / max of 3 runs, with `uptime` beside.
-import { DATA_PRODUCTS, readPffFile, type DataProduct } from '@daqdata/core';
+import { DATA_PRODUCTS, type DataProduct } from '@daqdata/core';
+import { readPffFile } from '@daqdata/core/node';
 import { cpuSeconds, now, rssMb, startServerChild } from '@daqdata/server/bench/server-child';
 import { DaqClient } from '../daq-client.js';
 import { MODULES, filePath, mmm, serverMain, startWriter, uptime, waitForStream, withDataDir } from './frame-writer.js';

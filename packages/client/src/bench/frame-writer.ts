@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { DATA_PRODUCTS, PffWriter, encodeFrame, formatDataFileName, formatRunDirName, type DataProduct, type FrameHeader } from '@daqdata/core';
+import { DATA_PRODUCTS, encodeFrame, formatDataFileName, formatRunDirName, type DataProduct, type FrameHeader } from '@daqdata/core';
+import { PffWriter } from '@daqdata/core/node';
 import { now } from '@daqdata/server/bench/server-child';
 import type { DaqClient } from '../daq-client.js';
 

@@ -59,6 +59,7 @@ function reviveError(e: SerializedError): Error {
   return err;
 }
 
+/** The SDK's sync-style face (`@daqdata/client/sync`): DaqClient's calls returning plain values, images from a blocking `for...of`. */
 export class SyncDaqClient implements Disposable {
   readonly hosts: readonly string[];
   readonly #port: MessagePort;
@@ -90,10 +91,12 @@ export class SyncDaqClient implements Disposable {
     }
   }
 
+  /** From a daq_config.json (and optionally network_config.json), as DaqClient.fromConfig; config errors are thrown here. */
   static fromConfig(daqConfig: string | object, networkConfig?: string | object | null, options?: DaqClientOptions): SyncDaqClient {
     return new SyncDaqClient({ daqConfig, networkConfig }, options);
   }
 
+  /** From `host:port` or `unix:` addresses, as DaqClient.fromAddresses. */
   static fromAddresses(addresses: readonly string[], options?: DaqClientOptions): SyncDaqClient {
     return new SyncDaqClient({ addresses }, options);
   }
@@ -125,34 +128,42 @@ export class SyncDaqClient implements Disposable {
     return this.#request({ op: 'call', method, args });
   }
 
+  /** Whether the host answers a Ping within the timeout. */
   ping(host: string, options: { timeoutMs?: number } = {}): boolean {
     return this.#call('ping', host, options) as boolean;
   }
 
+  /** The host's Ping result with its round-trip time or the reason it failed. */
   probe(host: string, options: { timeoutMs?: number } = {}): ProbeResult {
     return this.#call('probe', host, options) as ProbeResult;
   }
 
+  /** Every configured host address. */
   getValidDaqHosts(): string[] {
     return this.#call('getValidDaqHosts') as string[];
   }
 
+  /** Each configured host and whether it answers now. */
   getDaqHostStatus(): Record<string, boolean> {
     return this.#call('getDaqHostStatus') as Record<string, boolean>;
   }
 
+  /** The services and methods each host offers, through gRPC server reflection. */
   reflectServices(hosts?: Hosts): HostReflection[] {
     return this.#call('reflectServices', hosts) as HostReflection[];
   }
 
+  /** InitHpIo on the hosts, with the result per host. */
   initHpIo(hosts: Hosts, cfg: HpIoConfig): InitHpIoResult {
     return this.#call('initHpIo', hosts, cfg) as InitHpIoResult;
   }
 
+  /** InitHpIo with simulate_daq on the hosts (default: all), with the result per host. */
   initSim(hosts?: Hosts, cfg: Partial<HpIoConfig> = {}): InitHpIoResult {
     return this.#call('initSim', hosts, cfg) as InitHpIoResult;
   }
 
+  /** Sends images to the hosts through UploadImages; throws UploadError naming each host that failed. */
   uploadImages(hosts: Hosts, images: readonly PanoImage[]): void {
     this.#call('uploadImages', hosts, images);
   }
@@ -254,6 +265,7 @@ export class SyncDaqClient implements Disposable {
     this.#port.close();
   }
 
+  /** close(), for `using`. */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PffWriter } from '@daqdata/core';
+import type { PffWriter } from '@daqdata/core/node';
 import { startDaqNode, type DaqNodeProcess } from './daq-node-process.js';
 import { headerFor, makeRunDir, openFrameFile, packet, pixelsFor } from './images.js';
 import { until } from './wait.js';

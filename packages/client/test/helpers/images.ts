@@ -1,17 +1,8 @@
 // Test images: valid PanoImages for UploadImages, and PFF run directories a node watches.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DATA_PRODUCTS,
-  PffWriter,
-  formatDataFileName,
-  formatRunDirName,
-  panoImageFromFrame,
-  type DataProduct,
-  type FrameHeader,
-  type PanoImage,
-  type QuaboPacket,
-} from '@daqdata/core';
+import { DATA_PRODUCTS, formatDataFileName, formatRunDirName, panoImageFromFrame, type DataProduct, type FrameHeader, type PanoImage, type QuaboPacket } from '@daqdata/core';
+import { PffWriter } from '@daqdata/core/node';
 
 /** A synchronised packet: d = (tv_sec - pkt_tai + 37) mod 1024 = 0. */
 export function packet(tvSec: number, nsec: number, pktNum = 1): QuaboPacket {

@@ -2,7 +2,8 @@
 // DATA_DIR/module_N/<run>/, as the parsed images a node would send (PanoImage -> parser).
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DATA_PRODUCTS, panoImageFromFrame, parsePanoImage, readPffFile, type ParsedImage } from '@daqdata/core';
+import { DATA_PRODUCTS, panoImageFromFrame, parsePanoImage, type ParsedImage } from '@daqdata/core';
+import { readPffFile } from '@daqdata/core/node';
 
 /** Every frame of one PFF file as parsed images. */
 export async function readFileImages(path: string, host: string): Promise<ParsedImage[]> {

@@ -3,7 +3,8 @@
 // argv: <mode> <address...>; mode 'stream', 'dead' (one address nothing listens on),
 // 'config-error' (argv[3] = missing config path), 'every-frame' (argv[3] = image count) or
 // 'roi-stats' (argv[3] = record count).
-import { SyncDaqClient, UploadError } from '@daqdata/client';
+import { UploadError } from '@daqdata/client';
+import { SyncDaqClient } from '@daqdata/client/sync';
 
 const [mode, ...args] = process.argv.slice(2);
 const out = {};

@@ -10,18 +10,8 @@ import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DATA_PRODUCTS,
-  PffFile,
-  detectLayout,
-  encodeFrame,
-  formatDataFileName,
-  readFrames,
-  scanFrames,
-  type DataProductInfo,
-  type FrameLayout,
-  type QuaboHeader,
-} from '../index.js';
+import { DATA_PRODUCTS, detectLayout, encodeFrame, formatDataFileName, readFrames, scanFrames, type DataProductInfo, type FrameLayout, type QuaboHeader } from '../index.js';
+import { PffFile } from '../node.js';
 
 const REAL_PH256 = fileURLToPath(new URL('../../../../fixtures/pff/start_2025-08-02T05:31:36Z.dp_ph256.bpp_2.module_254.seqno_0.pff', import.meta.url));
 

@@ -2,7 +2,7 @@
 // `key_value` fields; the recorder's time spelling varies (`04:34:46` or `04_34_46` / `04-34-46`),
 // and some files carry extra fields (e.g. `debug_TRUNCATED`), so parsing is tolerant and
 // keeps what it does not know in `extra`.
-import { basename } from 'node:path';
+import { baseName } from '../path/base-name.js';
 import { dataProductInfo, type DataProduct } from './data-product.js';
 import { PffError } from './errors.js';
 
@@ -64,7 +64,7 @@ function badName(fileName: string, detail: string): PffError {
 
 /** Parses a data file name such as `start_2024-07-25T04_34_46Z.dp_img16.bpp_2.module_1.seqno_0.pff`. */
 export function parseDataFileName(fileName: string): DataFileName {
-  const name = basename(fileName);
+  const name = baseName(fileName);
   if (!name.endsWith('.pff')) throw badName(name, 'does not end in .pff');
   const fields = splitFields(name.slice(0, -'.pff'.length));
   if (typeof fields === 'string') throw badName(name, fields);
@@ -101,7 +101,7 @@ export function parseDataFileName(fileName: string): DataFileName {
 
 /** Whether a file in a run directory holds frames, and if not, why. Never throws. */
 export function classifyFile(fileName: string): FileClass {
-  const name = basename(fileName);
+  const name = baseName(fileName);
   if (name === 'hk.pff') return { kind: 'not-frames', reason: 'housekeeping data (hk.pff holds JSON lines, not frames)' };
   if (name.endsWith('.json')) return { kind: 'not-frames', reason: 'JSON file (configuration or metadata), not frames' };
   if (!name.endsWith('.pff')) return { kind: 'not-frames', reason: 'not a .pff file (marker or other auxiliary file)' };
@@ -139,7 +139,7 @@ export function formatDataFileName(f: {
 
 /** Parses `obs_Lick.start_2024-07-25T04:34:06Z.runtype_sci-data.pffd`; undefined if it is not a run directory. */
 export function parseRunDirName(name: string): RunDirName | undefined {
-  const dirName = basename(name);
+  const dirName = baseName(name);
   if (!dirName.endsWith('.pffd')) return undefined;
   const fields = splitFields(dirName.slice(0, -'.pffd'.length));
   if (typeof fields === 'string') return undefined;
@@ -164,6 +164,6 @@ export function formatRunDirName(r: { obs: string; start: Date | string; runtype
 
 /** 'module_12' -> 12; undefined for anything else. */
 export function parseModuleDirName(name: string): number | undefined {
-  const m = /^module_(\d+)$/.exec(basename(name));
+  const m = /^module_(\d+)$/.exec(baseName(name));
   return m ? Number(m[1]) : undefined;
 }

@@ -35,6 +35,7 @@ export async function readLayout(handle: FileHandle, name: DataFileName): Promis
   return detectLayout(probe, DATA_PRODUCTS[name.dataProduct], name.fileName);
 }
 
+/** A PFF frame file open for random access: frame k at k * frameSize, the frame count from the file size. */
 export class PffFile {
   private constructor(
     readonly path: string,
@@ -116,6 +117,7 @@ export class PffFile {
     return readFrames(bytes, from, this.layout, { file: this.name.fileName, chunkOffset: from, badRun, final: from + bytes.length >= size });
   }
 
+  /** Closes the file handle. */
   async close(): Promise<void> {
     await this.handle.close();
   }

@@ -1,22 +1,9 @@
-// Writing PFF frames the way the recorder does, for the simulator and tests.
+// Writing PFF frames to a file the way the recorder does, for the simulator and tests (Node
+// only, exported from @daqdata/core/node; the bytes come from frame-encoder.ts).
 import { open, type FileHandle } from 'node:fs/promises';
-import { pixelsToBytes, type DataProductInfo } from './data-product.js';
-import { STAR } from './frame-layout.js';
-import { formatHeader } from './header-format.js';
+import type { DataProductInfo } from './data-product.js';
+import { encodeFrame } from './frame-encoder.js';
 import type { FrameHeader } from './header.js';
-
-const utf8 = new TextEncoder();
-
-/** One frame's bytes: header text, '*', little-endian pixels. */
-export function encodeFrame(header: FrameHeader, pixels: ArrayLike<number>, dp: DataProductInfo): Uint8Array {
-  const head = utf8.encode(formatHeader(header, dp));
-  const body = pixelsToBytes(dp, pixels);
-  const out = new Uint8Array(head.length + 1 + body.length);
-  out.set(head, 0);
-  out[head.length] = STAR;
-  out.set(body, head.length + 1);
-  return out;
-}
 
 /** Appends frames to a file. Appends are queued, so un-awaited calls still land in call order. */
 export class PffWriter {
@@ -29,6 +16,7 @@ export class PffWriter {
     private readonly handle: FileHandle,
   ) {}
 
+  /** Opens (creating or appending to) a frame file of data product dp. */
   static async open(path: string, dp: DataProductInfo): Promise<PffWriter> {
     return new PffWriter(path, dp, await open(path, 'a'));
   }
@@ -38,6 +26,7 @@ export class PffWriter {
     return this.written;
   }
 
+  /** Appends one frame with the recorder's byte layout. */
   append(header: FrameHeader, pixels: ArrayLike<number>): Promise<void> {
     return this.appendRaw(encodeFrame(header, pixels, this.dataProduct));
   }
@@ -57,6 +46,7 @@ export class PffWriter {
     return done;
   }
 
+  /** Waits for queued appends, then closes the file. */
   async close(): Promise<void> {
     await this.queue;
     await this.handle.close();

@@ -31,20 +31,8 @@
 // first frame.
 import { fstatSync, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import {
-  PffError,
-  describeSkippedRun,
-  isPffError,
-  parseFrame,
-  readLayout,
-  scanFrames,
-  type BadRun,
-  type DataFileName,
-  type FrameLayout,
-  type PffFrame,
-  type ScanResult,
-  type SkippedRun,
-} from '@daqdata/core';
+import { PffError, describeSkippedRun, isPffError, parseFrame, scanFrames, type BadRun, type DataFileName, type FrameLayout, type PffFrame, type ScanResult, type SkippedRun } from '@daqdata/core';
+import { readLayout } from '@daqdata/core/node';
 import type { Clock } from '../broadcast/clock.js';
 import { PacedSlot } from '../broadcast/paced-slot.js';
 import type { Logger } from '../log/logger.js';

@@ -4,16 +4,8 @@
 // directory, a directory of .pff files, or a single .pff file.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  PffFile,
-  classifyFile,
-  frameTime,
-  timingPacket,
-  type BadRun,
-  type DataFileName,
-  type DataProduct,
-  type PffFrame,
-} from '@daqdata/core';
+import { classifyFile, frameTime, timingPacket, type BadRun, type DataFileName, type DataProduct, type PffFrame } from '@daqdata/core';
+import { PffFile } from '@daqdata/core/node';
 
 export interface ArchiveStream {
   moduleId: number;

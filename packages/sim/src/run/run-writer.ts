@@ -4,7 +4,8 @@
 // bytes go out in fixed-size buffered writes, so a file can end mid-frame until the next write.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DATA_PRODUCTS, PffWriter, formatDataFileName, formatRunDirName, type DataProduct } from '@daqdata/core';
+import { DATA_PRODUCTS, formatDataFileName, formatRunDirName, type DataProduct } from '@daqdata/core';
+import { PffWriter } from '@daqdata/core/node';
 
 export interface RunWriterOptions {
   dataDir: string;

@@ -4,11 +4,16 @@
 // cannot tell a file cut off mid-record from one that ended. A record keeps the raw
 // PanoImage fields, the host it came from, the node's send timestamp and the arrival time,
 // so `daq replay` reproduces every image exactly and at the recorded cadence.
-import { PanoImage_Type, type PanoImage } from '@daqdata/core';
+// Pure and browser-safe: a web page can decode a record file it fetched (record-stream.ts);
+// reading and writing files on disk is in record-file.ts, behind @daqdata/core/node.
+import type { PanoImage, PanoImage_Type } from '../gen/daq_data.js';
 
+/** The header's format name; a file whose first object lacks it is not a record file. */
 export const RECORD_FORMAT = 'daqdata-image-record';
+/** The format version this code writes and reads. */
 export const RECORD_VERSION = 1;
 
+/** The first object of a record file. */
 export interface RecordFileHeader {
   format: typeof RECORD_FORMAT;
   version: number;
@@ -17,6 +22,7 @@ export interface RecordFileHeader {
   writer: string;
 }
 
+/** One image as recorded: the raw PanoImage with where it came from and when. */
 export interface RecordedImage {
   /** host:port (or unix: target) of the node that sent the image. */
   host: string;
@@ -28,7 +34,7 @@ export interface RecordedImage {
 }
 
 /** PanoImage with image_array as little-endian bytes: 2 per pixel when every value fits, else 4. */
-interface EncodedPanoImage {
+export interface EncodedPanoImage {
   type: number;
   header: Record<string, unknown> | null;
   pixels: Uint8Array;
@@ -40,7 +46,8 @@ interface EncodedPanoImage {
   moduleId: number;
 }
 
-interface EncodedRecord {
+/** A RecordedImage as it is stored (MessagePack-ready: pixels as bytes, nil for absent values). */
+export interface EncodedRecord {
   host: string;
   serverTimestamp: Date | null;
   arrivalUnixMs: number;
@@ -53,10 +60,12 @@ export interface RecordFileEnd {
   count: number;
 }
 
+/** Whether a decoded object is the end record. */
 export function isFileEnd(value: unknown): value is RecordFileEnd {
   return isObject(value) && value.end === true;
 }
 
+/** The header a writer puts first. */
 export function fileHeader(writer: string, created = new Date()): RecordFileHeader {
   return { format: RECORD_FORMAT, version: RECORD_VERSION, created, writer };
 }
@@ -77,6 +86,7 @@ function decodePixels(bytes: Uint8Array, pixelBytes: 2 | 4): number[] {
   return out;
 }
 
+/** The stored form of a record: decodeRecord(encodeRecord(r)) equals r. */
 export function encodeRecord(r: RecordedImage): EncodedRecord {
   const { imageArray, header, ...rest } = r.image;
   return {
@@ -87,6 +97,7 @@ export function encodeRecord(r: RecordedImage): EncodedRecord {
   };
 }
 
+/** A record file or record that is not this format; the message names the file, record and field. */
 export class RecordFormatError extends Error {
   override readonly name = 'RecordFormatError';
 }
