@@ -58,6 +58,12 @@ export interface StreamImagesOptions {
   batchLimit?: number;
   /** every-frame: called for each gap (also a 'gap' event on the status stream). */
   onGap?: (gap: FrameGapEvent) => void;
+  /**
+   * every-frame: per host, where to start: after this sequence of this incarnation (a resume
+   * point kept elsewhere, e.g. by a gateway in what it published before a restart). A host
+   * without one starts with the oldest frame the node holds.
+   */
+  resumeFrom?: Readonly<Record<string, ResumeFrom>>;
   /** latest: at most one image per module and type per this many seconds (default 1). every-frame: a waiting stream is woken at most this often, batching a trickle (default 0.001). */
   updateIntervalSeconds?: number;
   /** Only these modules (default all). */
@@ -72,6 +78,12 @@ export interface StreamImagesOptions {
   endWhenAllGone?: boolean;
   /** Images buffered ahead of a slow consumer (default 256). */
   bufferSize?: number;
+}
+
+/** A point in a node's every-frame numbering: after `afterSequence` of `incarnation`. */
+export interface ResumeFrom {
+  incarnation: string;
+  afterSequence: number;
 }
 
 /** What `client.roiStats()` asks: ROIs, and which images (the stream options of an every-frame streamImages). */
@@ -288,7 +300,7 @@ export class DaqClient implements AsyncDisposable {
       const conn = this.#connection(node);
       if (everyFrame) {
         // One tracker per host for the whole call: each reconnect resumes after its last frame.
-        const tracker = new EveryFrameTracker(batchLimit);
+        const tracker = new EveryFrameTracker(batchLimit, options.resumeFrom?.[node.name]);
         return (signal: AbortSignal) =>
           everyFrameImages(
             hostImageStream(conn, { request: () => tracker.request(request), reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal, forParsing: parse }),
@@ -384,6 +396,10 @@ function streamRequest(o: StreamImagesOptions): StreamImagesRequest {
   if (!movie && !pulseHeight) throw new TypeError('streamImages: movie and pulseHeight are both false: nothing to stream');
   if (o.delivery !== undefined && o.delivery !== 'latest' && o.delivery !== 'every-frame') {
     throw new TypeError(`streamImages: delivery must be 'latest' or 'every-frame', got ${String(o.delivery)}`);
+  }
+  for (const [host, at] of Object.entries(o.resumeFrom ?? {})) {
+    if (typeof at?.incarnation !== 'string' || at.incarnation === '') throw new TypeError(`streamImages: resumeFrom[${host}].incarnation must be a non-empty string`);
+    if (!Number.isSafeInteger(at.afterSequence) || at.afterSequence < 0) throw new RangeError(`streamImages: resumeFrom[${host}].afterSequence must be a non-negative integer, got ${at.afterSequence}`);
   }
   const interval = o.updateIntervalSeconds ?? (o.delivery === 'every-frame' ? 0.001 : 1);
   if (!(Number.isFinite(interval) && interval > 0)) throw new RangeError(`streamImages: updateIntervalSeconds must be a positive number, got ${interval}`);

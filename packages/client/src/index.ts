@@ -1,6 +1,6 @@
 // @daqdata/client: the SDK for DaqData nodes. The sync-style face is @daqdata/client/sync.
 export { DaqClient, SIMULATED_HP_IO } from './daq-client.js';
-export type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, RoiStatsOptions, StreamImagesOptions } from './daq-client.js';
+export type { DaqClientOptions, DaqClientSource, Hosts, HpIoConfig, InitHpIoResult, RawImageMessage, ResumeFrom, RoiStatsOptions, StreamImagesOptions } from './daq-client.js';
 export type { RoiRecord } from './stream/roi-records.js';
 export { ClientConfigError } from './config/client-config-error.js';
 export { nodesFromAddresses, nodesFromDaqConfig } from './config/daq-config.js';

@@ -44,6 +44,13 @@ describe('EveryFrameTracker', () => {
     expect(t.resumePoint).toEqual({ incarnation: 'i1', afterSequence: 3 });
   });
 
+  it('started from a resume point kept elsewhere: asks for it first, and drops what lies at or before it', () => {
+    const t = new EveryFrameTracker(0, { incarnation: 'i1', afterSequence: 5 });
+    expect(t.request({ streamMovieData: false, streamPulseHeightData: true, updateIntervalSeconds: 0, moduleIds: [] }).delivery!.resume).toEqual({ nodeIncarnation: 'i1', afterSequence: 5 });
+    expect(frames(t.accept(response('i1', [[5, pano(4)], [6, pano(5)]])))).toEqual([5]);
+    expect(t.resumePoint).toEqual({ incarnation: 'i1', afterSequence: 6 });
+  });
+
   it('passes the node’s ring-overrun and re-init records on', () => {
     const t = new EveryFrameTracker(0);
     t.accept(response('i1', [[1, pano(0)]]));

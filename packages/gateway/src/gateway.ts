@@ -7,6 +7,7 @@ import type { Logger } from '@daqdata/server';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startGatewayServer, type RunningGatewayServer } from './gateway-server.js';
 import { DEFAULT_EVENT_RETENTION, ensureStreams, type EventRetention } from './jetstream-streams.js';
+import { resumePoints } from './events-resume.js';
 import { connectNats, jetStreamOf } from './nats-connection.js';
 import { startNodePublisher, type NodePublisher } from './node-publisher.js';
 
@@ -47,7 +48,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let publisher: NodePublisher | null = null;
   let server: RunningGatewayServer | null = null;
   try {
-    await ensureStreams(await jetStreamOf(nc, options.natsUrl), options.eventRetention ?? DEFAULT_EVENT_RETENTION);
+    const jsm = await jetStreamOf(nc, options.natsUrl);
+    await ensureStreams(jsm, options.eventRetention ?? DEFAULT_EVENT_RETENTION);
     void (async () => {
       for await (const s of nc.status()) {
         if (s.type === 'disconnect' || s.type === 'reconnect') log.warn(`NATS ${s.type}`, { server: String(s.server ?? options.natsUrl) });
@@ -55,6 +57,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     })();
     if (options.nodes) {
       client = new DaqClient(options.nodes);
+      // Each node's events resume after the last one published before (a restarted gateway loses none the node still holds).
+      const resumeFrom = await resumePoints(jsm, client.hosts);
+      for (const [node, at] of Object.entries(resumeFrom)) log.info('events resume after the last published', { node, incarnation: at.incarnation, afterSequence: at.afterSequence });
       client.onStatus((e) => log.info(`node ${e.type}`, { node: e.host, ...('reason' in e ? { reason: e.reason } : {}) }));
       publisher = startNodePublisher({
         client,
@@ -62,6 +67,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         updateIntervalSeconds: options.nodeUpdateIntervalSeconds ?? 0.001,
         log,
         signal: lifetime.signal,
+        resumeFrom,
         ...(options.awayBufferBytes === undefined ? {} : { awayBufferBytes: options.awayBufferBytes }),
       });
       publisher.done.catch((err: Error) => log.error('node streams ended', { reason: err.message }));

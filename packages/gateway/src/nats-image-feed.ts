@@ -38,6 +38,9 @@ export interface NatsFeedOptions {
   signal: AbortSignal;
 }
 
+/** How long one pull waits on the server (ms); its heartbeats come at half of it. */
+const PULL_EXPIRES_MS = 5_000;
+
 function toImage(m: JsMsg, filter: ImageFilter): NatsImage | null {
   const parts = parseImageSubject(m.subject);
   const node = nodeOf(m.headers);
@@ -72,7 +75,9 @@ export async function* natsImages(nc: NatsConnection, options: NatsFeedOptions):
   options.signal.addEventListener('abort', onAbort, { once: true });
   const pumps = plans.map(async ({ stream, consumer }) => {
     const c = await js.consumers.get(stream, consumer);
-    const messages = await c.consume();
+    // Pulls expire (and heartbeats are checked) every few seconds rather than the client's 30 s:
+    // after NATS restarts, a consumer the server forgot is noticed and recreated that soon.
+    const messages = await c.consume({ expires: PULL_EXPIRES_MS });
     stops.push(() => void messages.stop());
     if (options.signal.aborted) void messages.stop();
     for await (const m of messages) {

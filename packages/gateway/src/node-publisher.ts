@@ -3,7 +3,7 @@
 // bytes as the payload and node, sequence and times in headers. Publishing is NATS core
 // publish: JetStream stores what falls on its streams' subjects, and the client buffers while
 // the NATS server is away.
-import type { DaqClient, FrameGapEvent, RawImageMessage } from '@daqdata/client';
+import { sequenceOf, type DaqClient, type FrameGapEvent, type RawImageMessage, type ResumeFrom } from '@daqdata/client';
 import { dataProductFor, isDataProduct, PanoImage, PanoImage_Type, type DataProduct } from '@daqdata/core';
 import { aggregateRepeatedLines, type Logger } from '@daqdata/server';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -44,7 +44,17 @@ function timestampNs(t: Date | undefined): bigint | null {
   return t ? BigInt(t.getTime()) * 1_000_000n : null;
 }
 
-export function startNodePublisher(options: { client: DaqClient; nc: NatsConnection; updateIntervalSeconds: number; log: Logger; signal: AbortSignal; clock?: () => number; awayBufferBytes?: number }): NodePublisher {
+export function startNodePublisher(options: {
+  client: DaqClient;
+  nc: NatsConnection;
+  updateIntervalSeconds: number;
+  log: Logger;
+  signal: AbortSignal;
+  clock?: () => number;
+  awayBufferBytes?: number;
+  /** Per node, the last event already in the events stream (events-resume.ts): its every-frame stream resumes after it. */
+  resumeFrom?: Readonly<Record<string, ResumeFrom>>;
+}): NodePublisher {
   const { client, nc } = options;
   const budget = options.awayBufferBytes ?? DEFAULT_AWAY_BUFFER_BYTES;
   // One line per node and reason now and then, not one per image.
@@ -84,7 +94,16 @@ export function startNodePublisher(options: { client: DaqClient; nc: NatsConnect
     }
     const sequence = (counts.published[host] = (counts.published[host] ?? 0) + 1);
     nc.publish(imageSubject(host, image.moduleId, product), bytes, {
-      headers: imageHeaders({ node: host, nodeName: response.name, sequence, nodeSentNs: timestampNs(response.timestamp), gatewayReceivedMs: receivedMs, frame: image.frameNumber }),
+      headers: imageHeaders({
+        node: host,
+        nodeName: response.name,
+        sequence,
+        nodeSentNs: timestampNs(response.timestamp),
+        gatewayReceivedMs: receivedMs,
+        frame: image.frameNumber,
+        // Events come on the every-frame stream, each with the node's sequence (previews have none).
+        nodeSequence: sequenceOf(response) ?? undefined,
+      }),
     });
   };
   const done = (async () => {
@@ -96,7 +115,7 @@ export function startNodePublisher(options: { client: DaqClient; nc: NatsConnect
     try {
       // Movie previews and every pulse-height event: two streams per node, however many viewers.
       await Promise.all(
-        nodeStreamOptions(options.updateIntervalSeconds, options.signal, onGap).map(async (streamOptions) => {
+        nodeStreamOptions(options.updateIntervalSeconds, options.signal, onGap, options.resumeFrom ?? {}).map(async (streamOptions) => {
           for await (const raw of client.streamImages({ ...streamOptions, hosts: client.hosts })) publish(raw);
         }),
       );

@@ -2,8 +2,9 @@
 // whatever the number of viewers. Movie images are previews (latest-wins at the gateway's node
 // interval: the previews stream keeps only the newest per subject anyway); pulse-height images
 // are events, requested with every-frame delivery, so the events stream holds every event the
-// node published, in order, resumed after a reconnect, and a gap the node reports is counted.
-import type { StreamImagesOptions } from '@daqdata/client';
+// node published, in order, resumed after a reconnect (and, after a gateway restart, after the
+// last event already published: events-resume.ts), and a gap the node reports is counted.
+import type { ResumeFrom, StreamImagesOptions } from '@daqdata/client';
 
 type RawStreamOptions = StreamImagesOptions & { parse: false };
 
@@ -11,9 +12,14 @@ type RawStreamOptions = StreamImagesOptions & { parse: false };
 const common = (signal: AbortSignal) => ({ parse: false as const, endWhenAllGone: false, signal });
 
 /** The per-node streams: movie previews, and every pulse-height event. */
-export function nodeStreamOptions(updateIntervalSeconds: number, signal: AbortSignal, onGap: NonNullable<StreamImagesOptions['onGap']>): RawStreamOptions[] {
+export function nodeStreamOptions(
+  updateIntervalSeconds: number,
+  signal: AbortSignal,
+  onGap: NonNullable<StreamImagesOptions['onGap']>,
+  resumeFrom: Readonly<Record<string, ResumeFrom>>,
+): RawStreamOptions[] {
   return [
     { ...common(signal), movie: true, pulseHeight: false, updateIntervalSeconds },
-    { ...common(signal), movie: false, pulseHeight: true, delivery: 'every-frame', onGap },
+    { ...common(signal), movie: false, pulseHeight: true, delivery: 'every-frame', onGap, resumeFrom },
   ];
 }

@@ -54,7 +54,16 @@ export class EveryFrameTracker {
   /** Module and type keys whose first frame since a node restart has not arrived yet. */
   #sinceRestart: Set<string> | null = null;
 
-  constructor(private readonly batchLimit: number) {}
+  /** `from`: start after this point instead of with the oldest frame the node holds. */
+  constructor(
+    private readonly batchLimit: number,
+    from?: { incarnation: string; afterSequence: number },
+  ) {
+    if (from) {
+      this.#incarnation = from.incarnation;
+      this.#lastSequence = from.afterSequence;
+    }
+  }
 
   /** The request for the next (re)connect: after the last frame delivered, if any. */
   request(base: StreamImagesRequest): StreamImagesRequest {

@@ -2,33 +2,36 @@
 // (a) the DAQ node's CPU with 1 and 100 viewers connected directly vs through the gateway;
 // (b) the latency the gateway adds (node -> gateway -> NATS -> gateway -> viewer) next to a
 //     direct viewer of the same images, p50/p99;
-// (c) the most images/s one gateway relays from NATS to a viewer.
+// (c) the most images/s one gateway relays from NATS to a viewer;
+// (d) the most pulse-height events/s one gateway relays from a node into the events stream
+//     (every-frame), next to a direct every-frame SDK reader of the same node, interleaved.
 // Each figure is min/median/max of 3 runs, with the load average beside it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DaqClient, type RawImageMessage } from '@daqdata/client';
+import { MODULES, serverMain, startWriter, waitForStream, withDataDir } from '@daqdata/client/bench/frame-writer';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { setTimeout as delay } from 'node:timers/promises';
+import { cpuSeconds, now, startServerChild } from '@daqdata/server/bench/server-child';
 import { PanoImage, PanoImage_Type } from '@daqdata/core';
 import { silentLogger } from '@daqdata/server';
 import { startGateway, type RunningGateway } from '../gateway.js';
 import { imageHeaders } from '../image-headers.js';
+import { EVENTS_STREAM } from '../jetstream-streams.js';
 import { startNatsServer } from '../nats-server-process.js';
 import { imageSubject } from '../subjects.js';
 
 const RUNS = 3;
+/** (d): ph256 frames per module (8 modules), written as fast as a recorder can. */
+const EVENT_FRAMES_PER_MODULE = Number(process.env.BENCH_GATEWAY_EVENT_FRAMES ?? 5000);
 const PHASE_MS = 4000;
-const now = () => performance.timeOrigin + performance.now();
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, USER_HZ 100
-}
 
 function spread(values: number[], digits = 1): string {
   const s = [...values].sort((a, b) => a - b);
@@ -91,24 +94,33 @@ async function main(): Promise<void> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   try {
     out(`gateway bench: 1 node simulating 4 modules (img16 + ph256) at 0.01 s, viewers ask 0.01 s; ${RUNS} runs of ${PHASE_MS / 1000} s each`);
-    // (a) Node CPU. Direct first, with no gateway running; then through a gateway.
-    const phases: Array<[string, () => Promise<{ cpu: number; perViewer: number }>]> = [];
+    // (a) Node CPU, direct and through a gateway interleaved within each run (the gateway is
+    // started for its phases and closed after them, so a direct phase pays for no gateway
+    // stream), and the ratio gateway / direct per run: the load of other work moves both alike.
     const results = new Map<string, Array<{ cpu: number; perViewer: number; load: string }>>();
-    const measure = async (label: string, f: () => Promise<{ cpu: number; perViewer: number }>) => {
-      for (let i = 0; i < RUNS; i++) {
-        const r = await f();
-        results.set(label, [...(results.get(label) ?? []), { ...r, load: load() }]);
-      }
+    const ratios: number[] = [];
+    const record = (label: string, r: { cpu: number; perViewer: number }) => {
+      results.set(label, [...(results.get(label) ?? []), { ...r, load: load() }]);
+      return r.cpu;
     };
-    phases.push(['direct, 1 viewer', () => nodeCpu(node.pid, node.address, 1)], ['direct, 100 viewers', () => nodeCpu(node.pid, node.address, 100)]);
-    for (const [label, f] of phases) await measure(label, f);
+    for (let i = 0; i < RUNS; i++) {
+      record('direct, 1 viewer', await nodeCpu(node.pid, node.address, 1));
+      const direct100 = record('direct, 100 viewers', await nodeCpu(node.pid, node.address, 100));
+      const g = await startGateway({ natsUrl: nats.url, nodes: { addresses: [node.address] }, port: 0, log: silentLogger });
+      try {
+        await view(g.server!.address, 1, 1000); // the gateway's streams to the node are up and images flow
+        record('gateway, 1 viewer', await nodeCpu(node.pid, g.server!.address, 1));
+        ratios.push(record('gateway, 100 viewers', await nodeCpu(node.pid, g.server!.address, 100)) / direct100);
+      } finally {
+        await g.close();
+      }
+    }
     gateway = await startGateway({ natsUrl: nats.url, nodes: { addresses: [node.address] }, port: 0, log: silentLogger });
     const via = gateway.server!.address;
-    await view(via, 1, 1000); // the gateway's stream to the node is up and images flow
-    await measure('gateway, 1 viewer', () => nodeCpu(node.pid, via, 1));
-    await measure('gateway, 100 viewers', () => nodeCpu(node.pid, via, 100));
+    await view(via, 1, 1000);
     out('(a) DAQ node CPU, % of one core (images/s per viewer):');
     for (const [label, rs] of results) out(`  ${label.padEnd(22)} ${spread(rs.map((r) => r.cpu))}   (${spread(rs.map((r) => r.perViewer))} images/s per viewer)   load ${rs.map((r) => r.load).join(' | ')}`);
+    out(`  100 viewers, node CPU through the gateway / direct, per run: ${spread(ratios, 2)}`);
 
     // (b) Added latency: a direct viewer and a gateway viewer see the same images; each image's
     // arrival at both, matched by module, type, file and frame; and the direct viewer's own
@@ -170,6 +182,68 @@ async function main(): Promise<void> {
     }
     out(`(c) one gateway relaying img16 (2 KiB) from NATS, images/s (load ${load()}):`);
     out(`  published into NATS ${spread(offered, 0)}; into the gateway's hub ${spread(relayed, 0)}; to one viewer (latest-wins per module at 0.01 s) ${spread(toViewer, 0)}`);
+    await gateway.close();
+    gateway = undefined;
+
+    // (d) Events relay ceiling: a fresh node following 8 ph256 files written as fast as
+    // possible; either a gateway relays every event into DAQDATA_EVENTS (until the stream holds
+    // them all) or one direct every-frame SDK reader takes them (until it has them all).
+    const total = EVENT_FRAMES_PER_MODULE * MODULES;
+    const watcher = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(watcher);
+    const rates = { gateway: [] as number[], direct: [] as number[], gatewayNodeCpu: [] as number[], directNodeCpu: [] as number[] };
+    const eventsRun = (how: 'gateway' | 'direct') =>
+      withDataDir(async (dataDir) => {
+        const writer = startWriter({ dataDir, dp: 'ph256', framesPerModule: EVENT_FRAMES_PER_MODULE, rate: 0, framesPerWrite: 64 });
+        await writer.ready;
+        const child = await startServerChild(serverMain, ['--allow-root', dataDir, '--data-dir', dataDir, '--min-interval', '0.001']);
+        const address = `127.0.0.1:${child.port}`;
+        try {
+          await jsm.streams.purge(EVENTS_STREAM);
+          let done: Promise<void>;
+          let close: () => Promise<void>;
+          if (how === 'gateway') {
+            const g = await startGateway({ natsUrl: nats.url, nodes: { addresses: [address] }, log: silentLogger });
+            await waitForStream(g.client!, child.port);
+            done = (async () => {
+              while ((await jsm.streams.info(EVENTS_STREAM)).state.messages < total) await delay(20);
+            })();
+            close = () => g.close();
+          } else {
+            const client = DaqClient.fromAddresses([address]);
+            const stream = client.streamImages({ parse: false, delivery: 'every-frame', movie: false, pulseHeight: true, hosts: [address] });
+            const first = stream.next();
+            done = (async () => {
+              await first;
+              for (let n = 1; n < total; n++) await stream.next();
+            })();
+            close = async () => {
+              await stream.return(undefined);
+              await client.close();
+            };
+            await waitForStream(client, child.port);
+          }
+          const cpu0 = cpuSeconds(child.proc.pid!);
+          const t0 = now();
+          writer.go();
+          await done;
+          const seconds = (now() - t0) / 1000;
+          rates[how].push(total / seconds);
+          rates[how === 'gateway' ? 'gatewayNodeCpu' : 'directNodeCpu'].push((100 * (cpuSeconds(child.proc.pid!) - cpu0)) / seconds);
+          await writer.done;
+          await close();
+        } finally {
+          await child.stop();
+        }
+      });
+    for (let i = 0; i < RUNS; i++) {
+      await eventsRun('direct');
+      await eventsRun('gateway');
+    }
+    out(`(d) pulse-height events (ph256, ${MODULES} modules x ${EVENT_FRAMES_PER_MODULE}, written as fast as possible), events/s (load ${load()}):`);
+    out(`  node -> one direct every-frame SDK reader ${spread(rates.direct, 0)} (node CPU % ${spread(rates.directNodeCpu)})`);
+    out(`  node -> gateway -> stored in DAQDATA_EVENTS ${spread(rates.gateway, 0)} (node CPU % ${spread(rates.gatewayNodeCpu)})`);
+    await watcher.close();
   } finally {
     await gateway?.close();
     await node.stop();
