@@ -20,3 +20,6 @@ export * from './scale/colour-limits.js';
 export * from './scale/colour-map.js';
 export * from './image/module-field.js';
 export * from './time/frame-rate.js';
+export * from './time/data-rate.js';
+export * from './image/pulse-height-histogram.js';
+export * from './pff/run-name.js';

@@ -2,9 +2,7 @@
 // colour bar and its limits), node, run and file, frame number, frame time (flagged when the
 // White Rabbit clock is not synchronised), data rate beside display rate, and the pulse-height
 // histogram. Data attributes carry what a test or a bench reads back (limits, frame, file).
-import { formatRate, frameRate, MODULE_SIZE, QUABO_SIZE, quaboQuadrant, type ColourMapName } from '@daqdata/core/browser';
-import { dataRate, isQuiet } from '../model/data-rate.js';
-import { histogram, logHeight } from '../model/pulse-height-histogram.js';
+import { dataRate, formatRate, frameRate, histogram, isQuiet, logHeight, MODULE_SIZE, QUABO_SIZE, quaboQuadrant, runOf, type ColourMapName } from '@daqdata/core/browser';
 import { KindTrack, tileField } from '../model/tile-track.js';
 import type { TileImage } from '../shared/image-message.js';
 import { drawColourBar, drawField, outlineQuadrant } from './heat-map.js';
@@ -27,12 +25,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
-}
-
-/** Run name from a recorder file name: the start time it carries (start_2025-08-02T05_31_36Z...). */
-export function runOf(file: string): string {
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  return /^start_([^.]+)/.exec(base)?.[1] ?? base;
 }
 
 export class ModuleTile {

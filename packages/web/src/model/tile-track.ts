@@ -1,10 +1,8 @@
 // What the page remembers per module and image kind: the newest image, recent pixel arrays
 // (for robust colour limits), frame samples (data rate), draw times (display rate), and for
 // pulse-height the event maxima (histogram). Pure; the tile view draws from it.
-import { moduleField, robustLimits, type ColourLimits, type Grid } from '@daqdata/core/browser';
+import { eventMaximum, HISTOGRAM_EVENTS, moduleField, robustLimits, type ColourLimits, type FrameSample, type Grid } from '@daqdata/core/browser';
 import type { TileImage } from '../shared/image-message.js';
-import type { FrameSample } from './data-rate.js';
-import { eventMaximum, HISTOGRAM_EVENTS } from './pulse-height-histogram.js';
 
 /** Frames the colour limits are taken over. */
 export const LIMIT_FRAMES = 16;

@@ -1,17 +1,17 @@
-// Two rates a tile shows side by side: the data rate (how fast the module produces frames or
-// events, from the frame numbers of the images that reached us and their frame times) and the
-// display rate (how often the tile was redrawn). With a node throttling to one image per
-// interval, the first can be far above the second (the display rate is core's frameRate over
-// draw times). Pure: times are passed in.
+// Two rates a map shows side by side (in the browser dashboard and the terminal viewer): the
+// data rate (how fast the module produces frames or events, from the frame numbers of the
+// images that reached us and their frame times) and the display rate (how often the map was
+// redrawn). With a node throttling to one image per interval, the first can be far above the
+// second (the display rate is frameRate over draw times). Pure: times are passed in.
+import { RATE_WINDOW_MS } from './frame-rate.js';
 
+/** One image as the data rate sees it: where it came from and when it was taken. */
 export interface FrameSample {
   file: string;
   frameNumber: number;
   /** Frame time, ms (White Rabbit when synchronised, else when the node sent it). */
   timeMs: number;
 }
-
-import { RATE_WINDOW_MS } from '@daqdata/core/browser';
 
 /** Frames per second from the samples within the window before the newest, in the newest's file; null without two. */
 export function dataRate(samples: readonly FrameSample[]): number | null {
