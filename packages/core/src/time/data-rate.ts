@@ -32,3 +32,32 @@ export function isQuiet(arrivalsMs: readonly number[], nowMs: number): boolean {
   const typical = gaps.length ? gaps[Math.floor(gaps.length / 2)]! : 0;
   return nowMs - last > Math.max(5000, 10 * typical);
 }
+
+/** How far back a rate strip reaches (ms): the last minute. */
+export const RATE_HISTORY_MS = 60_000;
+
+/**
+ * The data rate over time, for a rate strip: the span `spanMs` before the newest sample cut into
+ * `buckets` equal parts (oldest first), each the frames per second between consecutive samples
+ * of one file whose later sample falls in it (frames advanced over frame time elapsed); null
+ * where no such pair falls in a part.
+ */
+export function dataRateHistory(samples: readonly FrameSample[], spanMs = RATE_HISTORY_MS, buckets = 60): (number | null)[] {
+  const frames = new Array<number>(buckets).fill(0);
+  const ms = new Array<number>(buckets).fill(0);
+  const last = samples[samples.length - 1];
+  if (!last || !(spanMs > 0) || buckets < 1) return new Array<number | null>(Math.max(0, buckets)).fill(null);
+  const start = last.timeMs - spanMs;
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1]!;
+    const b = samples[i]!;
+    const dt = b.timeMs - a.timeMs;
+    const df = b.frameNumber - a.frameNumber;
+    // A new file restarts frame numbers; a clock step back says nothing about the rate.
+    if (a.file !== b.file || dt <= 0 || df < 0 || b.timeMs <= start) continue;
+    const k = Math.min(buckets - 1, Math.floor(((b.timeMs - start) / spanMs) * buckets));
+    frames[k]! += df;
+    ms[k]! += dt;
+  }
+  return frames.map((f, k) => (ms[k]! > 0 ? (f * 1000) / ms[k]! : null));
+}
