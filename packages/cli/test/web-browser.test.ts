@@ -159,7 +159,10 @@ describe('daq web in Chromium', () => {
     expect(await nodeStates(page)).toEqual({ [nodes[0]!.address]: 'up', [victim.address]: 'down' });
     // Its metrics cannot be read either: the drops cell says why instead of the URL.
     await page.waitForFunction(
-      ([host, url]) => { const td = document.querySelector(`#nodes tr[data-host="${host}"] td.drops`) as HTMLElement | null; return td !== null && td.title !== url && td.title.startsWith(url!); },
+      ([host, url]) => {
+        const td = document.querySelector(`#nodes tr[data-host="${host}"] td.drops`) as HTMLElement | null;
+        return td !== null && td.title !== url && td.title.startsWith(url!);
+      },
       [victim.address, metricsUrls[1]!] as const,
       { timeout: 10_000 },
     );
