@@ -27,8 +27,9 @@ export interface PhdistScreen {
   pages: number;
 }
 
-/** Bar rows of a chart, fewest and most. */
+/** Bar rows of a chart at the fewest (a module gets a page of its own before its chart is smaller). */
 export const MIN_CHART_ROWS = 3;
+/** Bar rows of a chart at the most, however tall the terminal. */
 export const MAX_CHART_ROWS = 12;
 /** Lines of a module block besides its bars: header, event counts, axis, axis labels, blank. */
 const BLOCK_EXTRA_LINES = 5;
