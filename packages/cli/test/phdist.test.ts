@@ -21,6 +21,11 @@ describe('pulse-height distribution', () => {
     expect(valuesInWindow(store.events(1), 59_999, 60_000)).toEqual([50, 60, 70]);
     store.add(1, { arrivalMs: 600_000, maxPixel: 80 });
     expect(store.events(1).map((e) => e.maxPixel)).toEqual([60, 70, 80]);
+    // The same frame sent again is one event; another frame with the same maximum is another.
+    expect(store.add(2, { arrivalMs: 1, maxPixel: 9, frame: 'f 1' })).toBe(true);
+    expect(store.add(2, { arrivalMs: 2, maxPixel: 9, frame: 'f 1' })).toBe(false);
+    expect(store.add(2, { arrivalMs: 3, maxPixel: 9, frame: 'f 2' })).toBe(true);
+    expect(store.events(2)).toHaveLength(2);
   });
 
   it('bars are log heights in eighths; a bin with one event still shows', () => {

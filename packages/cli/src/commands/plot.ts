@@ -90,7 +90,7 @@ function phdistCommand(): Command {
           open: (signal) =>
             ctx.client.streamImages({ hosts, movie: false, pulseHeight: true, updateIntervalSeconds: flags.sampleInterval, moduleIds: flags.moduleIds, endWhenAllGone: false, signal }),
           refreshPeriodS: flags.refreshPeriod,
-          add: (image, arrivalMs) => store.add(image.moduleId, { arrivalMs, maxPixel: eventMaximum(image.pixels) }),
+          add: (image, arrivalMs) => store.add(image.moduleId, { arrivalMs, maxPixel: eventMaximum(image.pixels), frame: `${image.host} ${image.file} ${image.frameNumber}` }),
           render: (size, nowMs, status) => {
             store.prune(nowMs);
             const screen = renderPhdist(store, { ...size, nowMs, windowsS: flags.windows, title, status, page });

@@ -10,6 +10,8 @@ export const DEFAULT_WINDOWS_S: readonly number[] = [10, 60, 600];
 export interface PulseHeightEvent {
   readonly arrivalMs: number;
   readonly maxPixel: number;
+  /** Which frame it is (file and frame number): the same frame sent again is one event. */
+  readonly frame?: string;
 }
 
 /** Events per module within the longest window. */
@@ -17,11 +19,15 @@ export class PulseHeightEvents {
   readonly #byModule = new Map<number, PulseHeightEvent[]>();
   constructor(readonly keepMs: number) {}
 
-  add(moduleId: number, event: PulseHeightEvent): void {
+  /** Keeps an event; false (nothing kept) when it is the module's last frame again: a node may resend its latest each interval. */
+  add(moduleId: number, event: PulseHeightEvent): boolean {
     let list = this.#byModule.get(moduleId);
     if (!list) this.#byModule.set(moduleId, (list = []));
+    const last = list[list.length - 1];
+    if (event.frame !== undefined && last?.frame === event.frame) return false;
     list.push(event);
     this.prune(event.arrivalMs);
+    return true;
   }
 
   prune(nowMs: number): void {
