@@ -63,6 +63,11 @@ describe('node drops', () => {
     controller.abort(new Error('stopped'));
     const r = await pending;
     expect('problem' in r && r.problem.startsWith(`${silent}: `)).toBe(true);
+    // Nothing listening: the cause is named.
+    const gone = await serve((_req, res) => res.end(TEXT));
+    await new Promise((r2) => servers.pop()!.close(r2));
+    const refused = await scrapeDrops(gone, AbortSignal.timeout(5000));
+    expect(refused).toEqual({ problem: `${gone}: fetch failed (ECONNREFUSED)` });
   });
 
   it("takes metrics URLs from daq_config's metrics_port and refuses a bad one by node and field", async () => {

@@ -47,7 +47,9 @@ export async function scrapeDrops(url: string, signal: AbortSignal): Promise<Nod
     if (text.length > MAX_METRICS_BYTES) return { problem: `${url}: over ${MAX_METRICS_BYTES} bytes` };
     return dropsFromMetrics(text);
   } catch (err) {
-    return { problem: `${url}: ${err instanceof Error ? err.message : String(err)}` };
+    // fetch says "fetch failed"; the reason (ECONNREFUSED for a node that is gone) is its cause.
+    const code = (err as { cause?: { code?: unknown } }).cause?.code;
+    return { problem: `${url}: ${err instanceof Error ? err.message : String(err)}${typeof code === 'string' ? ` (${code})` : ''}` };
   }
 }
 
