@@ -114,7 +114,7 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
   {
     name: 'web',
     term: `web ${TARGETS}`,
-    description: 'serve a live browser dashboard of every module of every node (movie and pulse-height maps, histograms, node health); Ctrl-C stops it',
+    description: 'serve a live browser dashboard of every module of every node (movie and pulse-height maps, histograms, rate strips, node health with drops from metrics_port); Ctrl-C stops it',
     load: async () => (await import('./commands/web.js')).webCommand(),
   },
   {

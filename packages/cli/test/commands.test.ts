@@ -255,12 +255,12 @@ describe('stopping and the live plots without a terminal', () => {
     const p = new CliProcess(['plot', 'phdist', '--host', node.address, '--refresh-period', '0.2', '--windows', '10,60', '--module-ids', '11,12', '--log-level', 'info']);
     await p.waitFor('the stream to connect', (_o, e) => e.includes('connected'));
     await node.upload([ph256Image(11, 0, 1), ph256Image(12, 2, 1), movieImage(11, 1)]);
-    await p.waitFor('both modules', (o) => o.includes('M11  pulse-height distribution') && o.includes('M12  pulse-height distribution'));
+    await p.waitFor('both modules', (o) => o.includes('module 11 · event maximum, ADC · log counts') && o.includes('module 12 · event maximum, ADC · log counts'));
     const frame = p.stdout.slice(p.stdout.lastIndexOf('daq plot phdist'));
-    expect(frame).toContain('10 s: 1 events');
-    expect(frame).toContain('1 min: 1 events');
-    // The event's maximum pixel (3000 + seq) falls in the bin on the highest row.
-    expect(frame).toMatch(/300\d(?:-\d+)? │ █+\s+1 │ █+\s+1/);
+    expect(frame).toContain('events 10 s: 1, 1 min: 1');
+    // The event's maximum pixel (3000 + seq): one bin, a full-height bar of count 1, on an ADC axis from 3001 to 3002.
+    expect(frame).toMatch(/^1 ┤█+$/m);
+    expect(frame).toMatch(/^ {3}3001 +3002 ADC$/m);
     p.kill('SIGINT');
     expect((await p.exited).code).toBe(EXIT.ok);
   });
@@ -269,7 +269,7 @@ describe('stopping and the live plots without a terminal', () => {
     const p = new CliProcess(['plot', 'view', '--host', node.address, '--refresh-period', '0.2', '--module-ids', '21', '--log-level', 'info'], { NO_COLOR: '1' });
     await p.waitFor('the stream to connect', (_o, e) => e.includes('connected'));
     await node.upload([movieImage(21, 2)]);
-    await p.waitFor('module 21', (o) => o.includes('M21 movie img16'));
+    await p.waitFor('module 21', (o) => o.includes('module 21 · ') && o.includes('movie img16 · frame 2'));
     expect(p.stdout).not.toContain('\x1b[');
     expect(p.stdout).toMatch(/[░▒▓█]/);
     p.kill('SIGINT');

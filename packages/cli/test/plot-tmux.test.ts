@@ -1,13 +1,16 @@
-// `daq plot view` end to end in a real terminal (tmux): module labels and coloured heat-map
-// cells on screen, then `q` quits, the process exits 0 and the terminal is restored (main
-// screen, cursor shown).
+// `daq plot view` end to end in a real terminal (tmux) against a real node: module tiles with
+// coloured heat-map cells and a colour bar showing the map's limits, paging with the keys shown
+// on screen (n / PgDn, p / PgUp) when the terminal is too small for every module, then `q`
+// quits, the process exits 0 and the terminal is restored (main screen, cursor shown).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAQ_BIN } from './support/cli-process.js';
 import { movieImage, ph256Image } from './support/pano-images.js';
 import { startTestNode, type TestNode } from './support/test-node.js';
-import { stripAnsi } from './support/ansi-cells.js';
+import { ansiCells, stripAnsi } from './support/ansi-cells.js';
+import { robustLimits } from '@daqdata/core';
+import { formatLimit } from '../src/plot/colour-bar.js';
 
 const run = promisify(execFile);
 const SOCKET = `daq-cli-test-${process.pid}`;
@@ -52,18 +55,43 @@ describe('daq plot view in tmux', () => {
     await node.upload([movieImage(1, 0), ph256Image(1, 1, 0), movieImage(2, 0), ph256Image(2, 3, 0)]);
     const screen = await paneUntil('both modules', (p) => {
       const text = stripAnsi(p);
-      return text.includes('M1 movie img16') && text.includes('M2 pulse height ph256 q3') && text.includes('M1 pulse height ph256 q1') && text.includes('M2 movie img16');
+      return text.includes('module 1 · ') && text.includes('module 2 · ') && text.includes('pulse-height ph256 q3 · frame 0') && text.includes('pulse-height ph256 q1 · frame 0');
     });
+    expect(stripAnsi(screen)).toContain('run 2025-08-02T05_31_36Z');
     // Heat-map cells: half blocks with 24-bit (or tmux's 256-colour) foreground and background.
     const coloured = screen.match(/\x1b\[[0-9;]*(?:38;[25];[0-9;]+)[0-9;]*m▀/g) ?? [];
     expect(coloured.length).toBeGreaterThan(100);
     expect(screen).toMatch(/48;[25];/);
     expect(stripAnsi(screen)).toMatch(/2025-08-02 \d\d:\d\d:\d\d\.\d{6} WR/);
+    // Module 1's movie colour bar: its robust limits either side of a run of coloured cells.
+    const limits = robustLimits([movieImage(1, 0).imageArray])!;
+    const barCells = screen.split('\n').map(ansiCells).find((cells) => {
+      const text = cells.map((c) => c.char).join('');
+      const at = text.indexOf(`${formatLimit(limits.lo)} `);
+      const end = at < 0 ? -1 : text.indexOf(` ${formatLimit(limits.hi)}`, at);
+      return end > at + 10 && cells.slice(at + formatLimit(limits.lo).length + 1, end).every((c) => c.char === ' ' && c.bg !== '49');
+    });
+    expect(barCells, 'a colour bar with the limits of module 1').toBeDefined();
+    expect(stripAnsi(screen)).toContain('page 1 of 1 · modules 1–2');
 
-    // A smaller terminal (SIGWINCH): the view re-lays out and says what no longer fits.
+    // A smaller terminal (SIGWINCH): one module per page, the paging keys on screen.
     await tmux('resize-window', '-t', SESSION, '-x', '70', '-y', '30');
-    const small = await paneUntil('the re-layout', (p) => stripAnsi(p).includes('2 of 4 maps not shown'));
+    const small = await paneUntil('the paged re-layout', (p) => stripAnsi(p).includes('page 1 of 2'));
+    expect(stripAnsi(small)).toContain('n/PgDn next · p/PgUp previous');
+    expect(stripAnsi(small)).toContain('module 1 · ');
+    expect(stripAnsi(small)).not.toContain('module 2 · ');
     for (const line of stripAnsi(small).split('\n')) expect([...line.trimEnd()].length).toBeLessThanOrEqual(70);
+    const onPage = (n: number) => (p: string) => stripAnsi(p).includes(`page ${n} of 2 · module ${n} `) && stripAnsi(p).includes(`module ${n} · `);
+    await tmux('send-keys', '-t', SESSION, 'n');
+    expect(stripAnsi(await paneUntil('page 2 after n', onPage(2)))).not.toContain('module 1 · ');
+    await tmux('send-keys', '-t', SESSION, 'p');
+    await paneUntil('page 1 after p', onPage(1));
+    await tmux('send-keys', '-t', SESSION, 'NPage');
+    await paneUntil('page 2 after PgDn', onPage(2));
+    // Past the last page stays on it.
+    await tmux('send-keys', '-t', SESSION, 'n');
+    await tmux('send-keys', '-t', SESSION, 'PPage');
+    await paneUntil('page 1 after PgUp', onPage(1));
 
     await tmux('send-keys', '-t', SESSION, 'q');
     await done;

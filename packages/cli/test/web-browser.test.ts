@@ -3,8 +3,9 @@
 // `daq up --synthetic --seed` and a real `daq web`, both child processes. Every module tile
 // appears; a pixel of a known frame (read back from the PFF file the node served it from) is
 // drawn with the colour the scale gives it; the large view opens on click and shows that
-// pixel's value on hover; a killed node shows as down, its modules quiet, and the array
-// recovers when restarted.
+// pixel's value on hover; each tile's rate strip fills with the module's data rate; the health
+// panel shows each node's drops from its own /metrics (daq up writes metrics_port into the
+// config); a killed node shows as down, its modules quiet, and the array recovers when restarted.
 // A screenshot goes to .test-results/daq-web.png for a person to look at.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +93,30 @@ describe('daq web in Chromium', () => {
     expect(await page.$$eval('.tile h3', (hs) => hs.map((h) => h.firstChild!.textContent))).toEqual(modules.map((id) => `module ${id}`));
     await page.waitForFunction((n) => (window as any).daqWeb.stats.lastHealth?.nodes.filter((x: any) => x.state === 'up').length === n, nodes.length);
 
+    // Drops, from each node's metrics: the panel's count never exceeds what the node's
+    // /metrics says afterwards (a counter only grows).
+    const metricsUrls = [...up.stdout.matchAll(/^ {2}node-\d+ +\S+ .* metrics (http:\/\/\S+\/metrics)$/gm)].map((m) => m[1]!);
+    expect(metricsUrls).toHaveLength(nodes.length);
+    for (const [i, n] of nodes.entries()) {
+      // A read that succeeded last (on a loaded machine one may time out now and then).
+      const cell = `#nodes tr[data-host="${n.address}"] td.drops[data-dropped][title="${metricsUrls[i]}"]`;
+      await page.waitForSelector(cell, { timeout: 20_000 });
+      const shown = await page.$eval(cell, (td) => ({ dropped: Number((td as HTMLElement).dataset.dropped), text: td.textContent, title: (td as HTMLElement).title }));
+      expect(shown.title).toBe(metricsUrls[i]);
+      expect(shown.text).toMatch(/^\d+ images dropped · \d+ malformed frames$/);
+      const text = await (await fetch(metricsUrls[i]!)).text();
+      const now = Number(/^daq_stream_images_dropped_total (\S+)$/m.exec(text)![1]);
+      expect(shown.dropped).toBeLessThanOrEqual(now);
+    }
+    // Rate strips: every tile's fills with its module's movie data rate over the last minute.
+    for (const id of modules) {
+      await page.waitForFunction((m) => {
+        const strip = document.querySelector(`.tile[data-module="${m}"] canvas.rates`) as HTMLCanvasElement | null;
+        return (JSON.parse(strip?.dataset.movie ?? '[]') as (number | null)[]).some((r) => r !== null && r > 0);
+      }, id, { timeout: 15_000 });
+      expect(await page.textContent(`.tile[data-module="${id}"] .rates-label`)).toMatch(/^data rate, last 60 s: movie \d[\d.]* fps/);
+    }
+
     // Freeze, so the canvas holds one frame; read what it says it drew.
     await page.click('#freeze');
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -134,6 +159,15 @@ describe('daq web in Chromium', () => {
     process.kill(victim.pid, 'SIGKILL');
     await page.waitForFunction((host) => (window as any).daqWeb.stats.lastHealth?.nodes.find((x: any) => x.host === host)?.state === 'down', victim.address, { timeout: 20_000 });
     expect(await nodeStates(page)).toEqual({ [nodes[0]!.address]: 'up', [victim.address]: 'down' });
+    // Its metrics cannot be read either: the drops cell says why (refused) instead of the URL.
+    await page.waitForFunction(
+      ([host, url]) => {
+        const td = document.querySelector(`#nodes tr[data-host="${host}"] td.drops`) as HTMLElement | null;
+        return td !== null && td.title.startsWith(`${url}: `) && td.title.includes('ECONNREFUSED');
+      },
+      [victim.address, metricsUrls[1]!] as const,
+      { timeout: 10_000 },
+    );
     // Its modules go quiet (nothing for at least 5 s), the other node's do not.
     for (const id of victim.modules) await page.waitForSelector(`.tile[data-module="${id}"].quiet`, { timeout: 20_000 });
     expect(await page.$$eval('.tile.quiet', (ts) => ts.map((t) => Number((t as HTMLElement).dataset.module)))).toEqual(victim.modules);

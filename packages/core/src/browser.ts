@@ -18,3 +18,6 @@ export * from './scale/colour-map.js';
 export * from './time/frame-rate.js';
 export * from './record/record-format.js';
 export * from './record/record-stream.js';
+export * from './time/data-rate.js';
+export * from './image/pulse-height-histogram.js';
+export * from './pff/run-name.js';

@@ -24,3 +24,6 @@ export * from './image/module-field.js';
 export * from './time/frame-rate.js';
 export * from './record/record-format.js';
 export * from './record/record-stream.js';
+export * from './time/data-rate.js';
+export * from './image/pulse-height-histogram.js';
+export * from './pff/run-name.js';

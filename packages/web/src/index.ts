@@ -3,5 +3,6 @@
 export * from './server/dashboard-server.js';
 export * from './server/browser-feed.js';
 export * from './server/node-health.js';
+export * from './server/node-drops.js';
 export * from './shared/image-message.js';
 export * from './shared/control-messages.js';

@@ -3,8 +3,8 @@
 // module is quiet after 10 typical gaps (at least 5 s).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dataRate, isQuiet } from '../src/model/data-rate.js';
-import { eventMaximum, histogram, logHeight } from '../src/model/pulse-height-histogram.js';
+import { dataRate, isQuiet } from '@daqdata/core/browser';
+import { eventMaximum, histogram, logHeight } from '@daqdata/core/browser';
 import { KindTrack } from '../src/model/tile-track.js';
 
 describe('pulse-height histogram', () => {

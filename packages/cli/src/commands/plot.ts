@@ -8,8 +8,10 @@ import { chooseColourMode } from '../plot/colour-mode.js';
 import { runLiveScreen } from '../plot/live-screen.js';
 import { ModuleTracks } from '../plot/module-track.js';
 import { renderPhdist } from '../plot/phdist-render.js';
-import { DEFAULT_WINDOWS_S, eventMaximum, formatWindow, PulseHeightEvents } from '../plot/pulse-height-distribution.js';
+import { DEFAULT_WINDOWS_S, formatWindow, PulseHeightEvents } from '../plot/pulse-height-distribution.js';
+import { eventMaximum } from '@daqdata/core';
 import { renderView } from '../plot/view-render.js';
+import { applyPageMove, pageMove } from '../plot/page-keys.js';
 import { LightCurves, renderLightCurves, type LightCurveStat } from '../plot/light-curve-render.js';
 import { roiOptions, roisOfFlags, type RoiFlags } from './roi.js';
 
@@ -18,11 +20,22 @@ function colourMode(flags: PlotFlags) {
   return chooseColourMode({ env: process.env, colourDepth: out.isTTY ? out.getColorDepth() : undefined, flag: flags.color });
 }
 
+/** A key handler that turns the page of a paged view; true when it did (redraw at once). */
+function pageTurner(current: () => { page: number; pages: number }, set: (page: number) => void): (chunk: string) => boolean {
+  return (chunk) => {
+    const move = pageMove(chunk);
+    if (move === null) return false;
+    const { page, pages } = current();
+    set(applyPageMove(page, pages, move));
+    return true;
+  };
+}
+
 function viewCommand(): Command {
   return addPlotOptions(
     addTargetOptions(
       new Command('view').description(
-        "live heat maps of each module's latest movie frame and pulse-height event, with module id, frame time and rate; q or Ctrl-C quits",
+        "live heat maps of each module's latest movie frame and pulse-height event side by side, with colour bar, frame number, run, data and display rates; modules that do not fit are on pages (n/PgDn, p/PgUp); q or Ctrl-C quits",
       ),
     ),
     { colour: true },
@@ -32,11 +45,20 @@ function viewCommand(): Command {
       const mode = colourMode(flags);
       const tracks = new ModuleTracks();
       const title = `daq plot view · ${hosts.join(', ')} · every ${flags.refreshPeriod} s · q quits`;
+      // The page shown and the page count of the last screen drawn (a key moves within those).
+      let page = 0;
+      let pages = 1;
+      const turnPage = pageTurner(() => ({ page, pages }), (p) => (page = p));
       await runLiveScreen(ctx, {
         open: (signal) => ctx.client.streamImages({ hosts, updateIntervalSeconds: flags.refreshPeriod, moduleIds: flags.moduleIds, endWhenAllGone: false, signal }),
         refreshPeriodS: flags.refreshPeriod,
         add: (image, arrivalMs) => tracks.add(image, arrivalMs),
-        render: (size, nowMs, status) => renderView(tracks.list(), { ...size, mode, nowMs, title, status }),
+        render: (size, nowMs, status) => {
+          const screen = renderView(tracks.list(), { ...size, mode, nowMs, title, status, page });
+          ({ page, pages } = screen);
+          return screen.lines;
+        },
+        onKey: (chunk) => turnPage(chunk),
       });
     }),
   );
@@ -45,7 +67,7 @@ function viewCommand(): Command {
 function phdistCommand(): Command {
   return addPlotOptions(
     addTargetOptions(
-      new Command('phdist').description('live pulse-height distribution per module: histogram of each event\'s maximum pixel over sliding windows; q or Ctrl-C quits'),
+      new Command('phdist').description('live pulse-height distribution per module: histogram of each event\'s maximum pixel (ADC), one bin per terminal column, log counts, over sliding windows; modules that do not fit are on pages (n/PgDn, p/PgUp); q or Ctrl-C quits'),
     ),
     { colour: false },
   )
@@ -61,15 +83,21 @@ function phdistCommand(): Command {
         const hosts = await reachableHosts(ctx.client, ctx.target, flags.timeout, ctx.log);
         const store = new PulseHeightEvents(Math.max(...flags.windows) * 1000);
         const title = `daq plot phdist · ${hosts.join(', ')} · windows ${flags.windows.map(formatWindow).join(' / ')} · q quits`;
+        let page = 0;
+        let pages = 1;
+        const turnPage = pageTurner(() => ({ page, pages }), (p) => (page = p));
         await runLiveScreen(ctx, {
           open: (signal) =>
             ctx.client.streamImages({ hosts, movie: false, pulseHeight: true, updateIntervalSeconds: flags.sampleInterval, moduleIds: flags.moduleIds, endWhenAllGone: false, signal }),
           refreshPeriodS: flags.refreshPeriod,
-          add: (image, arrivalMs) => store.add(image.moduleId, { arrivalMs, maxPixel: eventMaximum(image.pixels) }),
+          add: (image, arrivalMs) => store.add(image.moduleId, { arrivalMs, maxPixel: eventMaximum(image.pixels), frame: `${image.host} ${image.file} ${image.frameNumber}` }),
           render: (size, nowMs, status) => {
             store.prune(nowMs);
-            return renderPhdist(store, { ...size, nowMs, windowsS: flags.windows, title, status });
+            const screen = renderPhdist(store, { ...size, nowMs, windowsS: flags.windows, title, status, page });
+            ({ page, pages } = screen);
+            return screen.lines;
           },
+          onKey: (chunk) => turnPage(chunk),
         });
       }),
     );

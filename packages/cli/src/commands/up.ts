@@ -72,9 +72,17 @@ export interface UpNode {
   dataDir: string;
 }
 
-/** The SDK's daq_config.json: one entry per node (ip_addr a bare host, or host:port with --base-port). */
-export function daqConfig(nodes: readonly UpNode[]): object {
-  return { daq_nodes: nodes.map((n) => ({ ip_addr: n.address, data_dir: n.dataDir, node_name: n.name, module_ids: n.modules })) };
+/**
+ * The SDK's daq_config.json: one entry per node (ip_addr a bare host, or host:port with
+ * --base-port), with metrics_port when the node serves metrics (`daq web` shows its drops).
+ */
+export function daqConfig(nodes: readonly (UpNode & { metricsUrl?: string | undefined })[]): object {
+  return {
+    daq_nodes: nodes.map((n) => {
+      const metricsPort = n.metricsUrl ? Number(new URL(n.metricsUrl).port) : undefined;
+      return { ip_addr: n.address, data_dir: n.dataDir, node_name: n.name, module_ids: n.modules, ...(metricsPort ? { metrics_port: metricsPort } : {}) };
+    }),
+  };
 }
 
 /** network_config.json: local nodes are reached directly, no gateway. */

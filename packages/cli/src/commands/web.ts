@@ -3,7 +3,7 @@
 // serve and up; default 127.0.0.1, so only this machine sees it); nodes are named as for the
 // other client commands.
 import { Command } from 'commander';
-import { startDashboard } from '@daqdata/web';
+import { metricsUrls, startDashboard } from '@daqdata/web';
 import { withClient } from '../client-session.js';
 import { argParser, parsePort, parsePositiveNumber } from '../options/option-parsers.js';
 import { addTargetOptions, type TargetFlags } from '../options/target-options.js';
@@ -20,7 +20,7 @@ const MIN_INTERVAL_S = 0.001;
 
 export function webCommand(): Command {
   return addTargetOptions(
-    new Command('web').description('serve a live browser dashboard of every module of every node (movie and pulse-height maps, histograms, node health); Ctrl-C stops it'),
+    new Command('web').description('serve a live browser dashboard of every module of every node (movie and pulse-height maps, histograms, rate strips, node health with drops from metrics_port); Ctrl-C stops it'),
     { selectHost: false },
   )
     .option('--port <port>', 'HTTP port of the dashboard (0: any free port)', argParser((v) => parsePort(v, true)), 8080)
@@ -30,7 +30,14 @@ export function webCommand(): Command {
       if (flags.interval < MIN_INTERVAL_S) throw new CliError(`--interval ${flags.interval}: below the node minimum ${MIN_INTERVAL_S} s`, EXIT.usage);
       const { host: listenHost, ...targetFlags } = flags;
       return withClient({ daqConfig, networkConfig }, targetFlags, async (ctx) => {
+        let metrics: Map<string, string>;
+        try {
+          metrics = metricsUrls(ctx.client.nodes);
+        } catch (err) {
+          throw new CliError(`daq_config: ${(err as Error).message}`, EXIT.config);
+        }
         const dashboard = await startDashboard({
+          metricsUrls: metrics,
           client: ctx.client,
           hosts: ctx.client.hosts,
           listenHost,

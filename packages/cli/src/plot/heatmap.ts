@@ -11,10 +11,24 @@ export const UPPER_HALF = '▀';
 export const LOWER_HALF = '▄';
 export const RESET = '\x1b[0m';
 
+/** A rectangle of a grid, in pixels. */
+export interface PixelRect {
+  rowOffset: number;
+  colOffset: number;
+  rows: number;
+  cols: number;
+}
+
+/** How a grid is drawn. */
 export interface HeatmapOptions {
   /** Terminal columns and half-rows per pixel (an integer >= 1). */
   scale: number;
   mode: ColourMode;
+  /**
+   * A rectangle to outline with box-drawing lines, drawn in the empty (NaN) cells just outside
+   * it: the quadrant a ph256 event fills in its module's 32x32 field.
+   */
+  outline?: PixelRect | undefined;
 }
 
 /** Text columns a grid takes at this scale. */
@@ -55,9 +69,10 @@ function shadeCell(upper: number, lower: number): Cell {
  * Lines of text (with ANSI colour unless mode is 'none'), each heatmapWidth() columns wide.
  * An SGR sequence is written only where the colours change, and every line ends reset.
  */
-export function renderHeatmap(grid: Grid, limits: ColourLimits | null, { scale, mode }: HeatmapOptions): string[] {
+export function renderHeatmap(grid: Grid, limits: ColourLimits | null, { scale, mode, outline }: HeatmapOptions): string[] {
   const halfRows = grid.rows * scale;
   const width = heatmapWidth(grid, scale);
+  const border = outline ? outlineChar(outline, scale) : () => null;
   const levelAt = (halfRow: number, col: number): number => {
     if (halfRow >= halfRows || limits === null) return NaN;
     const v = grid.values[Math.floor(halfRow / scale) * grid.cols + Math.floor(col / scale)]!;
@@ -70,7 +85,8 @@ export function renderHeatmap(grid: Grid, limits: ColourLimits | null, { scale, 
     for (let x = 0; x < width; x++) {
       const upper = levelAt(y, x);
       const lower = levelAt(y + 1, x);
-      const cell = mode === 'none' ? shadeCell(upper, lower) : colourCell(upper, lower, mode);
+      const edge = Number.isNaN(upper) && Number.isNaN(lower) ? border(y / 2, x) : null;
+      const cell = edge !== null ? { char: edge, sgr: mode === 'none' ? null : '39;49' } : mode === 'none' ? shadeCell(upper, lower) : colourCell(upper, lower, mode);
       if (cell.sgr !== null && cell.sgr !== current) {
         line += `\x1b[${cell.sgr}m`;
         current = cell.sgr;
@@ -80,4 +96,21 @@ export function renderHeatmap(grid: Grid, limits: ColourLimits | null, { scale, 
     lines.push(mode === 'none' ? line : line + RESET);
   }
   return lines;
+}
+
+/**
+ * The box-drawing character at text cell (row, col) of a line around rect (one cell outside
+ * it on each side), or null off the line. Sides at the map's edge fall outside and are not drawn.
+ */
+export function outlineChar(rect: PixelRect, scale: number): (row: number, col: number) => string | null {
+  const left = rect.colOffset * scale - 1;
+  const right = (rect.colOffset + rect.cols) * scale;
+  const top = Math.floor((rect.rowOffset * scale) / 2) - 1;
+  const bottom = Math.ceil(((rect.rowOffset + rect.rows) * scale) / 2);
+  return (row, col) => {
+    const onV = (col === left || col === right) && row >= top && row <= bottom;
+    const onH = (row === top || row === bottom) && col >= left && col <= right;
+    if (onV && onH) return row === top ? (col === left ? '┌' : '┐') : col === left ? '└' : '┘';
+    return onV ? '│' : onH ? '─' : null;
+  };
 }

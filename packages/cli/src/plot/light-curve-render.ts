@@ -3,7 +3,7 @@
 // (▁▂▃▄▅▆▇█, scaled to that row's own range over the window), binned to the terminal's width,
 // with the newest value and the range. Pure: the store is fed records, the renderer returns lines.
 import type { RoiRecord } from '@daqdata/client';
-import { fitText } from './view-render.js';
+import { fitText } from './fit-text.js';
 
 export type LightCurveStat = 'sum' | 'mean' | 'max' | 'signal';
 

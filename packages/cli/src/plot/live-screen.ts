@@ -1,5 +1,5 @@
 // The loop the live plots share: hold the terminal, fold each arriving item (an image, a ROI
-// record) into the plot's state, redraw every refresh period and on resize, show host trouble on screen, and
+// record) into the plot's state, redraw every refresh period, on resize and on a paging key, show host trouble on screen, and
 // give the terminal back however the loop ends.
 import type { ClientContext } from '../client-session.js';
 import { runImageStream } from '../image-stream-run.js';
@@ -11,6 +11,8 @@ export interface LiveScreenOptions<T> {
   refreshPeriodS: number;
   add(item: T, arrivalMs: number): void;
   render(size: TerminalSize, nowMs: number, status: readonly string[]): string[];
+  /** A key other than quit; true when the screen should be redrawn at once (a page turned). */
+  onKey?(chunk: string): boolean;
 }
 
 export async function runLiveScreen<T>(ctx: ClientContext, o: LiveScreenOptions<T>): Promise<void> {
@@ -18,7 +20,7 @@ export async function runLiveScreen<T>(ctx: ClientContext, o: LiveScreenOptions<
   const controller = new AbortController();
   const status = new Map<string, string>();
   const redraw = () => session.draw(o.render(session.size(), Date.now(), [...status.values()]));
-  session.start({ onQuit: () => controller.abort(), onResize: redraw });
+  session.start({ onQuit: () => controller.abort(), onResize: redraw, onKey: (chunk) => o.onKey?.(chunk) && redraw() });
   const timer = setInterval(redraw, o.refreshPeriodS * 1000);
   try {
     redraw();

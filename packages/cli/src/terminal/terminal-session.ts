@@ -19,6 +19,8 @@ export interface SessionHandlers {
   /** 'q' or Ctrl-C in raw mode, or SIGINT / SIGTERM. */
   onQuit(): void;
   onResize(): void;
+  /** Any other key chunk in raw mode (paging keys and the like). */
+  onKey?(chunk: string): void;
 }
 
 /** True for the keys that quit a live view: q, Q, Ctrl-C. */
@@ -66,6 +68,7 @@ export class TerminalSession {
       this.input.setEncoding('utf8');
       listen(this.input, 'data', (chunk: string) => {
         if (isQuitKey(chunk)) quit();
+        else handlers.onKey?.(chunk);
       });
       this.input.resume();
     }

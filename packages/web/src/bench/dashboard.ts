@@ -22,7 +22,7 @@ const NODES = 3;
 const MODULES_PER_NODE = 15;
 const RATE_HZ = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 20);
+const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 60);
 const WARMUP_S = 5;
 const CLK_TCK = 100;
 

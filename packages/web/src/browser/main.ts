@@ -148,6 +148,9 @@ mapSelect.addEventListener('change', () => {
 });
 setInterval(() => {
   const now = Date.now();
-  for (const tile of tiles.values()) tile.checkQuiet(now);
+  for (const tile of tiles.values()) {
+    tile.checkQuiet(now);
+    tile.drawRates();
+  }
 }, 1000);
 connect();

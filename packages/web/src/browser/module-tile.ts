@@ -1,15 +1,16 @@
 // One tile per module: "module N", its movie and pulse-height maps side by side (each with a
 // colour bar and its limits), node, run and file, frame number, frame time (flagged when the
-// White Rabbit clock is not synchronised), data rate beside display rate, and the pulse-height
-// histogram. Data attributes carry what a test or a bench reads back (limits, frame, file).
-import { formatRate, frameRate, MODULE_SIZE, QUABO_SIZE, quaboQuadrant, type ColourMapName } from '@daqdata/core/browser';
-import { dataRate, isQuiet } from '../model/data-rate.js';
-import { histogram, logHeight } from '../model/pulse-height-histogram.js';
+// White Rabbit clock is not synchronised), data rate beside display rate, the pulse-height
+// histogram, and a rate strip (the module's data rate over the last minute). Data attributes
+// carry what a test or a bench reads back (limits, frame, file, the strip's rates).
+import { dataRate, dataRateHistory, formatRate, frameRate, histogram, isQuiet, logHeight, MODULE_SIZE, QUABO_SIZE, quaboQuadrant, RATE_HISTORY_MS, runOf, type ColourMapName } from '@daqdata/core/browser';
 import { KindTrack, tileField } from '../model/tile-track.js';
 import type { TileImage } from '../shared/image-message.js';
 import { drawColourBar, drawField, outlineQuadrant } from './heat-map.js';
 
 export const TILE_SCALE = 4;
+/** Parts of the rate strip's minute (2 s each). */
+export const RATE_STRIP_BUCKETS = 30;
 const KINDS = ['movie', 'pulse-height'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -29,12 +30,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   return e;
 }
 
-/** Run name from a recorder file name: the start time it carries (start_2025-08-02T05_31_36Z...). */
-export function runOf(file: string): string {
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  return /^start_([^.]+)/.exec(base)?.[1] ?? base;
-}
-
 export class ModuleTile {
   readonly root: HTMLElement;
   readonly tracks: Record<Kind, KindTrack> = { movie: new KindTrack(), 'pulse-height': new KindTrack() };
@@ -42,6 +37,8 @@ export class ModuleTile {
   readonly #node: HTMLElement;
   readonly #hist: HTMLCanvasElement;
   readonly #histLabel: HTMLElement;
+  readonly #rates: HTMLCanvasElement;
+  readonly #ratesLabel: HTMLElement;
   #dirty = new Set<Kind>();
   #barMap: ColourMapName | undefined;
 
@@ -58,7 +55,11 @@ export class ModuleTile {
     this.#hist.width = 2 * MODULE_SIZE * TILE_SCALE + 40;
     this.#hist.height = 48;
     this.#histLabel = el('div', 'meta', 'pulse heights: none yet');
-    this.root.append(title, this.#node, maps, this.#hist, this.#histLabel);
+    this.#rates = el('canvas', 'rates');
+    this.#rates.width = this.#hist.width;
+    this.#rates.height = 28;
+    this.#ratesLabel = el('div', 'meta rates-label', 'data rate, last minute: none yet');
+    this.root.append(title, this.#node, maps, this.#hist, this.#histLabel, this.#rates, this.#ratesLabel);
     this.root.addEventListener('click', () => onOpen(this));
   }
 
@@ -161,6 +162,50 @@ export class ModuleTile {
       ctx.fillRect(i * bw, this.#hist.height - bh, Math.max(1, bw - 0.5), bh);
     });
     this.#histLabel.textContent = `event max ${fmt(h.lo)}–${fmt(h.hi)} ADC · ${h.counts.length} bins · log counts (peak ${max}) · ${h.total} events`;
+  }
+
+  /**
+   * The rate strip: the module's data rate over the last minute, one bar per RATE_STRIP_BUCKETS
+   * part (movie frames as bars, pulse-height events as a line, each scaled to its own peak).
+   */
+  drawRates(): void {
+    const movie = dataRateHistory(this.tracks.movie.samples, RATE_HISTORY_MS, RATE_STRIP_BUCKETS);
+    const ph = dataRateHistory(this.tracks['pulse-height'].samples, RATE_HISTORY_MS, RATE_STRIP_BUCKETS);
+    const c = this.#rates;
+    const ctx = c.getContext('2d')!;
+    ctx.fillStyle = '#222';
+    ctx.fillRect(0, 0, c.width, c.height);
+    const bw = c.width / RATE_STRIP_BUCKETS;
+    const peak = (rates: (number | null)[]) => Math.max(0, ...rates.filter((r): r is number => r !== null));
+    const movieMax = peak(movie);
+    ctx.fillStyle = '#6ab';
+    movie.forEach((r, i) => {
+      if (r === null || movieMax === 0) return;
+      const h = Math.max(1, (r / movieMax) * (c.height - 2));
+      ctx.fillRect(i * bw, c.height - h, Math.max(1, bw - 0.5), h);
+    });
+    const phMax = peak(ph);
+    ctx.strokeStyle = '#e94';
+    ctx.beginPath();
+    let drawing = false;
+    ph.forEach((r, i) => {
+      if (r === null || phMax === 0) {
+        drawing = false;
+        return;
+      }
+      const x = (i + 0.5) * bw;
+      const y = c.height - 1 - (r / phMax) * (c.height - 2);
+      if (drawing) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+      drawing = true;
+    });
+    ctx.stroke();
+    c.dataset.movie = JSON.stringify(movie);
+    c.dataset.pulseHeight = JSON.stringify(ph);
+    const last = (rates: (number | null)[]) => [...rates].reverse().find((r) => r !== null) ?? null;
+    this.#ratesLabel.textContent =
+      `data rate, last ${RATE_HISTORY_MS / 1000} s: movie ${formatRate(last(movie), 'fps')} (peak ${formatRate(movieMax || null, 'fps')}, bars)` +
+      ` · pulse height ${formatRate(last(ph), 'ev/s')} (peak ${formatRate(phMax || null, 'ev/s')}, line)`;
   }
 
   /** Marks the tile when no image came for a while. */

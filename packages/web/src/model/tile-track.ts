@@ -1,16 +1,16 @@
 // What the page remembers per module and image kind: the newest image, recent pixel arrays
-// (for robust colour limits), frame samples (data rate), draw times (display rate), and for
+// (for robust colour limits), frame samples of the last minute (data rate and its strip), draw times (display rate), and for
 // pulse-height the event maxima (histogram). Pure; the tile view draws from it.
-import { moduleField, robustLimits, type ColourLimits, type Grid } from '@daqdata/core/browser';
+import { eventMaximum, HISTOGRAM_EVENTS, moduleField, RATE_HISTORY_MS, robustLimits, type ColourLimits, type FrameSample, type Grid } from '@daqdata/core/browser';
 import type { TileImage } from '../shared/image-message.js';
-import type { FrameSample } from './data-rate.js';
-import { eventMaximum, HISTOGRAM_EVENTS } from './pulse-height-histogram.js';
 
 /** Frames the colour limits are taken over. */
 export const LIMIT_FRAMES = 16;
 /** Limits are recomputed at most this often (a sort of 16k values per tile is not free at 900 images/s). */
 export const LIMITS_PERIOD_MS = 500;
 const KEEP_SAMPLES = 256;
+/** Frame samples kept for the rate strip: the last RATE_HISTORY_MS of them, and at most this many. */
+const KEEP_RATE_SAMPLES = 8192;
 
 export class KindTrack {
   latest: TileImage | undefined;
@@ -33,7 +33,10 @@ export class KindTrack {
     if (this.recent.length > LIMIT_FRAMES) this.recent.shift();
     const wrMs = img.wrSynchronised && img.wrUnixNs !== null ? Number(BigInt(img.wrUnixNs) / 1000n) / 1000 : null;
     const timeMs = wrMs ?? img.nodeSentMs ?? nowMs;
-    push(this.samples, { file: img.file, frameNumber: img.frameNumber, timeMs }, KEEP_SAMPLES);
+    push(this.samples, { file: img.file, frameNumber: img.frameNumber, timeMs }, KEEP_RATE_SAMPLES);
+    let old = 0;
+    while (old < this.samples.length && this.samples[old]!.timeMs < timeMs - RATE_HISTORY_MS) old++;
+    if (old > 0) this.samples.splice(0, old);
     push(this.arrivalsMs, nowMs, KEEP_SAMPLES);
     if (img.kind === 'pulse-height') push(this.maxima, eventMaximum(img.pixels), HISTOGRAM_EVENTS);
     return true;

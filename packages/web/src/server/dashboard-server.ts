@@ -2,7 +2,7 @@
 // from the request), and a WebSocket (ws) at /ws carries images and node health to each
 // browser. One SDK stream over every node feeds them all (fan-in, reconnects); each image is
 // encoded once and offered to every browser's latest-wins feed. A Ping per node every second
-// keeps the health board current.
+// (and a read of its /metrics, when it serves them, for its drops) keeps the health board current.
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { parseBrowserMessage, type HealthMessage } from '../shared/control-messages.js';
 import { encodeTileImage, type TileImage } from '../shared/image-message.js';
 import { BrowserFeed, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_UNACKED } from './browser-feed.js';
+import { scrapeDrops } from './node-drops.js';
 import { NodeHealthBoard } from './node-health.js';
 
 export interface DashboardOptions {
@@ -28,8 +29,10 @@ export interface DashboardOptions {
   updateIntervalS: number;
   /** Only these modules (default all). */
   moduleIds?: readonly number[] | undefined;
-  /** Ping timeout, ms. */
+  /** Ping timeout, ms (also the bound on reading a node's metrics). */
   pingTimeoutMs: number;
+  /** The nodes that serve metrics: host -> /metrics URL (metricsUrls() gives it from daq_config); their drops show in the health panel. */
+  metricsUrls?: ReadonlyMap<string, string>;
   /** Per-browser send-buffer bound, bytes. */
   maxBufferedBytes?: number;
   /** Called when the image stream stops with an error, or the WebSocket server fails (the page is still served). */
@@ -83,7 +86,7 @@ function loadStatic(): Map<string, { body: Buffer; type: string }> {
 export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const files = loadStatic();
   const controller = new AbortController();
-  const health = new NodeHealthBoard(o.hosts);
+  const health = new NodeHealthBoard(o.hosts, o.metricsUrls);
   const feeds = new Map<WebSocket, BrowserFeed>();
   const maxBuffered = o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
 
@@ -132,7 +135,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const probing = (async () => {
     while (!controller.signal.aborted) {
+      const scrapes = [...(o.metricsUrls ?? [])].map(async ([host, url]) =>
+        health.onDrops(host, url, await scrapeDrops(url, AbortSignal.any([controller.signal, AbortSignal.timeout(o.pingTimeoutMs)]))),
+      );
       for (const r of await Promise.all(o.hosts.map((h) => o.client.probe(h, { timeoutMs: o.pingTimeoutMs })))) health.onProbe(r);
+      await Promise.all(scrapes);
       // A browser whose socket is backed up misses a health update rather than queueing it.
       for (const [ws, feed] of feeds) if (ws.bufferedAmount <= maxBuffered) ws.send(JSON.stringify(healthMessage(feed)));
       await sleep(HEALTH_PERIOD_MS, undefined, { signal: controller.signal }).catch(() => undefined);

@@ -15,6 +15,10 @@ export interface NodeHealth {
   attempt: number | null;
   /** Why it is not up. */
   reason: string | null;
+  /** Drop counters from the node's own metrics; null when it serves none (or they could not be read: see metrics). */
+  drops: { streamImagesDropped: number; malformedFrames: number } | null;
+  /** Where drops come from: the metrics URL, "no metrics" when the config names no metrics_port, or why reading failed. */
+  metrics: string;
 }
 
 export interface HealthMessage {

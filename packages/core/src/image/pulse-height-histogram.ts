@@ -1,7 +1,9 @@
 // The per-module pulse-height histogram: each event's maximum pixel in ADC units, binned
 // between the smallest and largest maximum seen, with log counts so a long tail of bright
-// events stays visible beside the pile of faint ones. Pure.
+// events stays visible beside the pile of faint ones. Pure; the browser dashboard and
+// `daq plot phdist` both draw it.
 
+/** Bin counts between lo and hi (ADC), every bin the same integer width. */
 export interface Histogram {
   /** Lower edge of the first bin and upper edge of the last, ADC. */
   lo: number;
