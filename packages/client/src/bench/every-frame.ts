@@ -70,10 +70,14 @@ async function throughputRun(dp: DataProduct, delivery: 'every-frame' | 'latest'
       let writeS = Number.NaN;
       void writer.done.then((s) => (writeS = s));
       // every-frame: until every frame is delivered or reported lost; both: until quiet for 5 s after the writer.
+      // Quiet is counted from the writer's end or the last image, whichever is later: racing a
+      // never-settling promise while the writer was still busy left the loop waiting for ever when
+      // the writer finished after the last image (seen with latest delivery).
       const quiet = () => new Promise<'quiet'>((resolve) => setTimeout(() => resolve('quiet'), 5000));
+      const writerDoneThenQuiet = () => writer.done.then(quiet);
       for (;;) {
         if (delivery === 'every-frame' && delivered + lost >= total) break;
-        const next = await Promise.race([stream.next(), Number.isNaN(writeS) ? new Promise<never>(() => {}) : quiet()]);
+        const next = await Promise.race([stream.next(), Number.isNaN(writeS) ? writerDoneThenQuiet() : quiet()]);
         if (next === 'quiet' || next.done) break;
         delivered++;
         last = now();
