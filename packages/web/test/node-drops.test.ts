@@ -56,6 +56,21 @@ describe('node drops', () => {
     expect(await scrapeDrops(missing, AbortSignal.timeout(5000))).toEqual({ problem: `${missing}: HTTP 404` });
     const huge = await serve((_req, res) => res.writeHead(200, { 'content-length': String(MAX_METRICS_BYTES + 1) }).end());
     expect(await scrapeDrops(huge, AbortSignal.timeout(5000))).toEqual({ problem: `${huge}: ${MAX_METRICS_BYTES + 1} bytes, over ${MAX_METRICS_BYTES}` });
+    // No length given, a body that never ends: reading stops at the bound, not at the end.
+    let sent = 0;
+    const endless = await serve((_req, res) => {
+      const block = Buffer.alloc(64 * 1024, 0x61);
+      const more = () => {
+        while (!res.destroyed && sent <= 4 * MAX_METRICS_BYTES) {
+          sent += block.length;
+          if (!res.write(block)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    });
+    expect(await scrapeDrops(endless, AbortSignal.timeout(10_000))).toEqual({ problem: `${endless}: over ${MAX_METRICS_BYTES} bytes` });
+    expect(sent).toBeLessThan(4 * MAX_METRICS_BYTES);
     // A node that never answers: the signal ends the read.
     const silent = await serve(() => undefined);
     const controller = new AbortController();

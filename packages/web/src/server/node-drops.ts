@@ -43,13 +43,31 @@ export async function scrapeDrops(url: string, signal: AbortSignal): Promise<Nod
     if (!res.ok) return { problem: `${url}: HTTP ${res.status}` };
     const length = Number(res.headers.get('content-length') ?? 0);
     if (length > MAX_METRICS_BYTES) return { problem: `${url}: ${length} bytes, over ${MAX_METRICS_BYTES}` };
-    const text = await res.text();
-    if (text.length > MAX_METRICS_BYTES) return { problem: `${url}: over ${MAX_METRICS_BYTES} bytes` };
+    const text = await boundedText(res);
+    if (text === null) return { problem: `${url}: over ${MAX_METRICS_BYTES} bytes` };
     return dropsFromMetrics(text);
   } catch (err) {
     // fetch says "fetch failed"; the reason (ECONNREFUSED for a node that is gone) is its cause.
     const code = (err as { cause?: { code?: unknown } }).cause?.code;
     return { problem: `${url}: ${err instanceof Error ? err.message : String(err)}${typeof code === 'string' ? ` (${code})` : ''}` };
+  }
+}
+
+/** The body as text, read no further than MAX_METRICS_BYTES (a body without a length is not read whole first); null beyond. */
+async function boundedText(res: Response): Promise<string | null> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    bytes += value.length;
+    if (bytes > MAX_METRICS_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
   }
 }
 
