@@ -3,7 +3,7 @@
 // frame numbers and frame times) and the times a new image arrived (the display rate), and
 // when the module was first heard from (to say a kind never came instead of waiting forever).
 import type { ImageKind } from '@daqdata/core';
-import { moduleField, type FieldSource, type FrameSample, type Grid } from '@daqdata/core';
+import { moduleField, sampleTimeMs, type FieldSource, type FrameSample, type Grid } from '@daqdata/core';
 import { RATE_WINDOW_MS } from '@daqdata/core';
 import { robustLimits, type ColourLimits } from '@daqdata/core';
 
@@ -47,11 +47,6 @@ function emptyKindTrack(): KindTrack {
   return { latest: undefined, latestField: undefined, recent: [], arrivalsMs: [], samples: [] };
 }
 
-/** Frame time in ms: White Rabbit when synchronised, else when it arrived here. */
-function frameTimeMs(image: ViewImage, arrivalMs: number): number {
-  const wr = image.time?.wrSynchronised ? image.time.wrUnixNs : null;
-  return wr !== null && wr !== undefined ? Number(wr / 1000n) / 1000 : arrivalMs;
-}
 
 /** Module tracks by module id; add() folds in one image. */
 export class ModuleTracks {
@@ -74,7 +69,8 @@ export class ModuleTracks {
     if (kind.recent.length > RECENT_FRAMES) kind.recent.shift();
     kind.arrivalsMs.push(arrivalMs);
     while (kind.arrivalsMs.length > 0 && kind.arrivalsMs[0]! <= arrivalMs - RATE_WINDOW_MS) kind.arrivalsMs.shift();
-    const timeMs = frameTimeMs(image, arrivalMs);
+    // Frame time: White Rabbit when synchronised, else when it arrived here.
+    const timeMs = sampleTimeMs(image.time?.wrSynchronised ?? false, image.time?.wrUnixNs, arrivalMs);
     kind.samples.push({ file: image.file, frameNumber: image.frameNumber, timeMs });
     while (kind.samples.length > 0 && kind.samples[0]!.timeMs <= timeMs - RATE_WINDOW_MS) kind.samples.shift();
     return true;

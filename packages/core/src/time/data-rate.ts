@@ -13,6 +13,11 @@ export interface FrameSample {
   timeMs: number;
 }
 
+/** A sample's frame time (ms): White Rabbit when synchronised and known, else `fallbackMs` (when the node sent it, or when it arrived). */
+export function sampleTimeMs(wrSynchronised: boolean, wrUnixNs: bigint | null | undefined, fallbackMs: number): number {
+  return wrSynchronised && wrUnixNs !== null && wrUnixNs !== undefined ? Number(wrUnixNs / 1000n) / 1000 : fallbackMs;
+}
+
 /** Frames per second from the samples within the window before the newest, in the newest's file; null without two. */
 export function dataRate(samples: readonly FrameSample[]): number | null {
   const last = samples[samples.length - 1];

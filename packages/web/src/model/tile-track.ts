@@ -1,7 +1,7 @@
 // What the page remembers per module and image kind: the newest image, recent pixel arrays
 // (for robust colour limits), frame samples of the last minute (data rate and its strip), draw times (display rate), and for
 // pulse-height the event maxima (histogram). Pure; the tile view draws from it.
-import { eventMaximum, HISTOGRAM_EVENTS, moduleField, RATE_HISTORY_MS, robustLimits, type ColourLimits, type FrameSample, type Grid } from '@daqdata/core/browser';
+import { eventMaximum, HISTOGRAM_EVENTS, moduleField, RATE_HISTORY_MS, robustLimits, sampleTimeMs, type ColourLimits, type FrameSample, type Grid } from '@daqdata/core/browser';
 import type { TileImage } from '../shared/image-message.js';
 
 /** Frames the colour limits are taken over. */
@@ -31,8 +31,7 @@ export class KindTrack {
     this.latest = img;
     this.recent.push(img.pixels);
     if (this.recent.length > LIMIT_FRAMES) this.recent.shift();
-    const wrMs = img.wrSynchronised && img.wrUnixNs !== null ? Number(BigInt(img.wrUnixNs) / 1000n) / 1000 : null;
-    const timeMs = wrMs ?? img.nodeSentMs ?? nowMs;
+    const timeMs = sampleTimeMs(img.wrSynchronised, img.wrUnixNs === null ? null : BigInt(img.wrUnixNs), img.nodeSentMs ?? nowMs);
     push(this.samples, { file: img.file, frameNumber: img.frameNumber, timeMs }, KEEP_RATE_SAMPLES);
     let old = 0;
     while (old < this.samples.length && this.samples[old]!.timeMs < timeMs - RATE_HISTORY_MS) old++;
