@@ -151,6 +151,30 @@ describe('every-frame delivery', () => {
     expect(node.server.node.ring.heldBytes).toBeLessThanOrEqual(RING_BYTES);
   });
 
+  it('a backlog is served while it is read, not once it all is', async () => {
+    const { node, file } = await nodeFollowing();
+    const hub = node.server.node.hub;
+    const abort = new AbortController();
+    cleanups.push(async () => abort.abort());
+    // Small batches: a message within one HTTP/2 flow-control window (64 KiB) needs no round trip.
+    const it = node.client.streamImages(everyFrame({ batchLimit: 32 }), { signal: abort.signal })[Symbol.asyncIterator]();
+    const first = it.next();
+    await streamsStarted(node, 1);
+    await file.write(1, 300);
+    const s0 = unpack((await first).value as StreamImagesResponse).items[0]!.sequence;
+    // This process is the node too: what it had published when the client got the backlog's
+    // first message. Reads chained without a loop turn published all of it first (and a
+    // default ring then held only its end).
+    const received = it.next().then((r) => ({ next: unpack(r.value as StreamImagesResponse), publishedThen: hub.publishedCount }));
+    // One write: the follower reads it 1,024 frames at a time, a loop turn between reads.
+    const backlog = 20_000;
+    await file.write(backlog, 1 << 26);
+    const { next, publishedThen } = await received;
+    expect(next.gap).toBeNull();
+    expect(next.items[0]!.sequence).toBe(s0 + 1);
+    expect(publishedThen).toBeLessThan(s0 + backlog);
+  });
+
   it('does not replay the history of a file the node found at start, and reads a rollover file from its first frame', async () => {
     const node = await startTestNode();
     cleanups.push(() => node.stop());

@@ -24,7 +24,9 @@
 // refused kernel watch becomes polling rather than silence.
 // While an every-frame client wants this module and data product (`everyFrame()`), a read
 // instead parses and publishes every frame after the last one delivered, in order, up to
-// EVERY_FRAME_READ_MAX frames per read (then it reads again at the next interval): the
+// EVERY_FRAME_READ_MAX frames per read, then it goes on with the rest in the event loop's next
+// turn (after pending I/O: see readNow), so every-frame clients are served while a backlog is
+// read rather than only after it: the
 // newest-only rules above are what a preview-only node costs, and it keeps them. A file that
 // was there when the node started following (startAt 'newest') still begins at its newest
 // frame: its history is not replayed; one that appeared later (a rollover) is read from its
@@ -116,6 +118,10 @@ export class FrameFileFollower {
   private delivered: { ino: number; index: number } | undefined;
   private reading: Promise<void> | null = null;
   private again = false;
+  /** An every-frame read stopped at EVERY_FRAME_READ_MAX with frames left: the next read goes on in the next loop turn. */
+  private backlog = false;
+  /** The next loop turn's read of a backlog (cleared by close()). */
+  private backlogTurn: NodeJS.Immediate | undefined;
   private closed = false;
   private fileWatch: PathWatch | undefined;
   /** Set when the guard refused the opened file: the follower stops once the read ends. */
@@ -199,6 +205,18 @@ export class FrameFileFollower {
     this.reading = this.readNewest().finally(() => {
       this.reading = null;
       if (this.refused) return void this.close().then(() => this.events.onGone(this.path));
+      if (this.backlog) {
+        // Not at once: one read after another in promise callbacks never gives the event loop
+        // a turn, and a node reading 8 modules' backlogs sent nothing to its every-frame
+        // clients (HTTP/2 writes wait for the loop) until every backlog was read, the ring
+        // overrunning meanwhile. setImmediate runs after the loop's pending I/O.
+        this.backlog = false;
+        this.backlogTurn ??= setImmediate(() => {
+          this.backlogTurn = undefined;
+          this.signal();
+        });
+        return;
+      }
       if (this.again) {
         this.again = false;
         this.signal();
@@ -271,7 +289,7 @@ export class FrameFileFollower {
     }
   }
 
-  /** Every frame after the last one delivered, in order, up to EVERY_FRAME_READ_MAX (then `again`). */
+  /** Every frame after the last one delivered, in order, up to EVERY_FRAME_READ_MAX (then `backlog`). */
   private readEveryFrame(f: OpenFile): void {
     let delivered = 0;
     for (;;) {
@@ -284,7 +302,7 @@ export class FrameFileFollower {
       for (const { offset } of read.scan.frames) if (this.deliverAt(f, read, offset)) delivered++;
       if (bytesRead < f.buffer.length || this.offset === at || this.closed) return;
       if (delivered >= EVERY_FRAME_READ_MAX) {
-        this.again = true;
+        this.backlog = true;
         return;
       }
     }
@@ -423,6 +441,13 @@ export class FrameFileFollower {
   /** Reads what is left (e.g. at a rollover), then stops; a run of bytes that are not frames still open gets its line. */
   async finish(): Promise<void> {
     await this.readNow();
+    // An every-frame backlog is read to its end here (still a loop turn between reads).
+    while (this.backlogTurn && !this.closed) {
+      clearImmediate(this.backlogTurn);
+      this.backlogTurn = undefined;
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.readNow();
+    }
     const f = this.file;
     const run = this.badRun;
     if (f && run) {
@@ -437,6 +462,7 @@ export class FrameFileFollower {
     this.closed = true;
     this.fileWatch?.close();
     this.stopped.abort();
+    clearImmediate(this.backlogTurn);
     await this.reading?.catch(() => undefined);
     await this.dropFile();
   }
