@@ -34,6 +34,8 @@ export interface BroadcastImage {
   framePixels(): FramePixels | null;
   /** Keeps the encoded bytes where `place` puts them: it gets them (possibly the encoder's scratch buffer) and returns its copy (the ring's slab). */
   relocate(place: (bytes: Uint8Array) => Uint8Array): void;
+  /** Copies the bytes out of where relocate() put them: the image outlives that place (the ring reuses a slab once it evicted every image in it). */
+  ownBytes(): void;
 }
 
 /** An image on its way to clients, encoded at most once and only on demand. */
@@ -82,6 +84,10 @@ class LazyImage implements BroadcastImage {
 
   relocate(place: (bytes: Uint8Array) => Uint8Array): void {
     this.bytes = place(this.bytes ?? this.encode());
+  }
+
+  ownBytes(): void {
+    if (this.bytes) this.bytes = this.bytes.slice();
   }
 
   /** The encoder's bytes (possibly scratch), once: the frame it held is let go. */

@@ -91,4 +91,25 @@ describe('FrameRing', () => {
     ring.push(image(5, 10), true);
     expect(ring.read(3, all, 10, 1e9)).toMatchObject({ gap: { firstMissing: 3, count: 2, reason: 're-init' } });
   });
+
+  it('an evicted image that others still hold keeps its bytes once its slab is reused', async () => {
+    now = 0;
+    const newest = new Set<BroadcastImage>();
+    // 2 slabs of 64 bytes (maxBytes / 64): images of 40 bytes, one per slab.
+    const ring = new FrameRing({ maxBytes: 4096 + 8 * RING_ENTRY_OVERHEAD_BYTES, maxAgeMs: 1e9, clock, retainedElsewhere: (img) => newest.has(img) });
+    const kept = image(1, 40);
+    newest.add(kept);
+    ring.push(kept, true);
+    for (let s = 2; s <= 400; s++) {
+      ring.push(image(s, 40), true);
+      // A turn between pushes: emptied slabs become reusable.
+      if (s % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(ring.evicted).toBeGreaterThan(100);
+    expect(ring.slabsReused).toBeGreaterThan(0);
+    expect(Buffer.from(kept.encoded()).equals(Buffer.from(content(1, 40)))).toBe(true);
+    // Every image still held has its own bytes, whatever slab it is in.
+    const r = ring.read(ring.oldestHeld, all, 1000, 1e9);
+    for (const img of r.images) expect(Buffer.from(img.encoded()).equals(Buffer.from(content(img.sequence, 40)))).toBe(true);
+  });
 });

@@ -39,6 +39,12 @@ export interface FrameRingOptions {
   maxBytes: number;
   maxAgeMs: number;
   clock: Clock;
+  /**
+   * Whether an image may still be sent after it leaves the ring, in a later event-loop turn
+   * (the hub's newest per module and type, which latest clients' slots and new subscribers
+   * get): such an image takes its bytes out of the slab, which is reused once emptied.
+   */
+  retainedElsewhere?: (image: BroadcastImage) => boolean;
 }
 
 export class FrameRing {
@@ -65,7 +71,11 @@ export class FrameRing {
   push(image: BroadcastImage, hold: boolean): void {
     this.newest = image.sequence;
     if (!hold) {
-      if (this.held > 0) this.drop(this.held);
+      if (this.held > 0) {
+        this.drop(this.held);
+        // Nobody wants every frame: the spare slabs go too (a preview-only node holds nothing).
+        this.slabs.dropSpares();
+      }
       this.evictedThrough = image.sequence;
       return;
     }
@@ -92,7 +102,9 @@ export class FrameRing {
 
   /** The node follows other data now: every frame held is dropped, and reported as re-init to readers behind. */
   clearForReinit(): void {
-    this.drop(this.held);
+    // Not reused: clients' latest slots may still hold these images (the hub forgot them).
+    this.drop(this.held, false);
+    this.slabs.dropSpares();
     this.evictedThrough = this.newest;
     this.reinitThrough = this.newest;
   }
@@ -149,12 +161,19 @@ export class FrameRing {
     if (n > 0) this.drop(n);
   }
 
-  private drop(n: number): void {
+  /** Slabs reused rather than allocated (see frame-slabs.ts). */
+  get slabsReused(): number {
+    return this.slabs.reused;
+  }
+
+  /** Drops the `n` oldest images; their slabs are reused once emptied if `recycle`. */
+  private drop(n: number, recycle = true): void {
     for (let k = 0; k < n; k++) {
       const image = this.entries[this.head]!;
       // Let go of the image now, not at the next compaction (up to half the array otherwise).
       this.entries[this.head] = undefined as unknown as BroadcastImage;
-      this.slabs.releaseOldest();
+      if (recycle && this.o.retainedElsewhere?.(image)) image.ownBytes();
+      this.slabs.releaseOldest(recycle);
       this.pixelBytes -= pixelBytesOf(image);
       this.evictedThrough = image.sequence;
       this.evicted++;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SlabQueue } from './frame-slabs.js';
+import { SPARE_SLABS, SlabQueue } from './frame-slabs.js';
 
 describe('SlabQueue', () => {
   it('keeps equal copies, counts between the bytes held and a slab per image, and frees everything when the last is released (any sizes, any order of holds and releases)', () => {
@@ -58,5 +58,42 @@ describe('SlabQueue', () => {
     expect(q.bytes).toBe(2500);
     q.releaseOldest();
     expect(q.bytes).toBe(1000);
+  });
+
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('reuses an emptied slab from the next event-loop turn on, never within the turn it emptied in', async () => {
+    const q = new SlabQueue(1000);
+    const a = q.hold(new Uint8Array(600).fill(1));
+    q.releaseOldest();
+    // Same turn: a view handed out before the release (a batch being encoded) keeps its bytes.
+    const b = q.hold(new Uint8Array(600).fill(2));
+    expect(b.buffer).not.toBe(a.buffer);
+    expect(a.every((v) => v === 1)).toBe(true);
+    expect(q.reused).toBe(0);
+    await nextTurn();
+    q.releaseOldest();
+    await nextTurn();
+    expect(q.spareCount).toBe(2);
+    const c = q.hold(new Uint8Array(600).fill(3));
+    expect([a.buffer, b.buffer]).toContain(c.buffer);
+    expect(q.reused).toBe(1);
+    expect(q.bytes).toBe(1000);
+  });
+
+  it('never reuses a slab released without recycling (a re-initialisation), nor one of its own size, and keeps at most SPARE_SLABS spare', async () => {
+    const q = new SlabQueue(100);
+    q.hold(new Uint8Array(100));
+    q.releaseOldest(false);
+    q.hold(new Uint8Array(500)); // larger than a slab: a slab of its own
+    q.releaseOldest();
+    await nextTurn();
+    expect(q.spareCount).toBe(0);
+    for (let i = 0; i < SPARE_SLABS + 10; i++) q.hold(new Uint8Array(100));
+    for (let i = 0; i < SPARE_SLABS + 10; i++) q.releaseOldest();
+    await nextTurn();
+    expect(q.spareCount).toBe(SPARE_SLABS);
+    q.dropSpares();
+    expect(q.spareCount).toBe(0);
   });
 });

@@ -3,10 +3,19 @@
 // ArrayBuffer per held image cost far more than its bytes (with a 64 MiB ring of ph256
 // frames, ~900-byte images, the node's RSS was ~5x the bound: every ArrayBuffer has its own
 // backing store, tracking object and malloc block). Because the ring evicts oldest first, the
-// slabs empty in the order they were filled: a queue of slabs, each counting its held images,
-// let go (to the GC, once no message in flight still views it) when its last one is evicted.
-// A slab region is never written twice, so a view handed to a sender stays valid. The ring
-// counts whole slabs, so its bound covers the slack at the end of a slab too.
+// slabs empty in the order they were filled: a queue of slabs, each counting its held images.
+// An emptied slab is used again for new images rather than left to the GC: a fresh slab's
+// memory cost ~110 us of page faults per 32 KiB on the 2-core VM (17 % of the node's CPU
+// reading every frame), and slabs waiting for a major GC kept the node's RSS at ~4x the
+// ring's bound. A view into a reused slab would change under whoever still holds it, so:
+// - an emptied slab waits one event-loop turn before it is reused (`recycle`): a view handed
+//   out by a read (a batch being encoded, an image being sent) is copied into its response
+//   within the turn it was read in (see every-frame-call.ts, daq-node.ts);
+// - the ring lets an image that others may still hold across turns own its bytes before its
+//   slab empties (frame-ring.ts, `retainedElsewhere`);
+// - a slab emptied by a re-initialisation (`release(false)`) is never reused.
+// The ring counts whole slabs, so its bound covers the slack at the end of a slab too; the
+// spare slabs kept for reuse are at most SPARE_SLABS, outside the bound.
 
 /**
  * The largest slab: tens of images each, and below glibc's mmap threshold (128 KiB), so a freed
@@ -15,6 +24,9 @@
  * of the node's CPU in a profile; 32 KiB: ~0.4 ns per byte, measured the same way).
  */
 export const MAX_SLAB_BYTES = 32 * 1024;
+
+/** Emptied slabs kept for reuse (at most 2 MiB of 32 KiB slabs): enough for a ring that evicts as fast as it holds. */
+export const SPARE_SLABS = 64;
 
 interface Slab {
   buffer: Uint8Array;
@@ -32,6 +44,13 @@ export class SlabQueue {
   private current: Slab | null = null;
   /** Sum of the sizes of the slabs held. */
   bytes = 0;
+  /** Emptied slabs of `slabBytes`, ready for reuse. */
+  private readonly spare: Slab[] = [];
+  /** Emptied this event-loop turn: reusable from the next one. */
+  private cooling: Slab[] = [];
+  private coolingTurn: NodeJS.Immediate | undefined;
+  /** Slabs reused rather than allocated (for tests and metrics). */
+  reused = 0;
 
   /** Slabs of `slabBytes`; an image larger than that gets a slab of its own, of its exact size. */
   constructor(private readonly slabBytes: number) {}
@@ -62,22 +81,55 @@ export class SlabQueue {
     return view;
   }
 
-  /** The oldest held image was evicted: its slab lets go once that was its last one. */
-  releaseOldest(): void {
+  /**
+   * The oldest held image was evicted: its slab lets go once that was its last one, to be
+   * reused from the next event-loop turn if `recycle` (never, for a re-initialisation's drop:
+   * clients' pending images may still view it).
+   */
+  releaseOldest(recycle = true): void {
     const slab = this.slabs[this.head];
     if (!slab) throw new Error('SlabQueue.releaseOldest: nothing held');
     if (--slab.held > 0) return;
     this.slabs[this.head++] = undefined as unknown as Slab;
     this.bytes -= slab.buffer.length;
     if (slab === this.current) this.current = null;
+    if (recycle && slab.buffer.length === this.slabBytes) this.cool(slab);
     if (this.head > 64 && this.head * 2 > this.slabs.length) {
       this.slabs.splice(0, this.head);
       this.head = 0;
     }
   }
 
+  /** Spare slabs ready for reuse now. */
+  get spareCount(): number {
+    return this.spare.length;
+  }
+
+  /** Drops the spare slabs and any waiting to cool (the ring is done with them). */
+  dropSpares(): void {
+    this.spare.length = 0;
+    this.cooling = [];
+    clearImmediate(this.coolingTurn);
+    this.coolingTurn = undefined;
+  }
+
+  private cool(slab: Slab): void {
+    if (this.spare.length + this.cooling.length >= SPARE_SLABS) return;
+    this.cooling.push(slab);
+    this.coolingTurn ??= setImmediate(() => {
+      this.coolingTurn = undefined;
+      for (const s of this.cooling) {
+        s.used = 0;
+        this.spare.push(s);
+      }
+      this.cooling = [];
+    });
+  }
+
   private open(size: number): Slab {
-    const slab: Slab = { buffer: new Uint8Array(size), used: 0, held: 0 };
+    const reused = size === this.slabBytes ? this.spare.pop() : undefined;
+    if (reused) this.reused++;
+    const slab: Slab = reused ?? { buffer: new Uint8Array(size), used: 0, held: 0 };
     this.slabs.push(slab);
     this.bytes += size;
     return slab;

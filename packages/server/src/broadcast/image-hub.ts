@@ -41,6 +41,11 @@ export class ImageHub {
     for (const s of this.subscribers) s(image);
   }
 
+  /** Whether `image` is the newest of its module and type (kept for subscribers to come). */
+  isLatest(image: BroadcastImage): boolean {
+    return this.latest.get(`${image.moduleId}:${image.kind}`) === image;
+  }
+
   /** Forgets the newest images (the node now follows other data). */
   clearLatest(): void {
     this.latest.clear();

@@ -20,7 +20,7 @@ import type { WatchCounts, WatchFunction } from '../watch/path-watches.js';
 import { confineDataDir } from './data-dir-confinement.js';
 import { nextEveryFrameResponse, openEveryFrameStream, type EveryFrameNode } from './every-frame-call.js';
 import { incarnationField } from './every-frame-response-encoding.js';
-import { nodeNameField, type ImageResponse } from './image-response-encoding.js';
+import { encodeImageResponse, nodeNameField } from './image-response-encoding.js';
 import { requestBoundsProblem, streamRequestNumbersProblem } from './request-bounds.js';
 import { nextRoiStatsResponse, openRoiStatsStream, roisOfRequest } from './roi-stats-call.js';
 import { FrameRoiCache } from '../roi/frame-roi-cache.js';
@@ -31,7 +31,8 @@ import { UploadQueue } from './upload-queue.js';
 export type StreamPolicy = 'latest' | 'every-frame' | 'roi-stats';
 
 /** One StreamImages call, whichever its delivery policy, or one StreamRoiStats call. */
-interface ActiveStream<R extends object = ImageResponse> {
+/** A StreamImages stream yields its responses' wire bytes (see nextEveryFrameResponse for why). */
+interface ActiveStream<R extends object = Uint8Array> {
   id: string;
   policy: StreamPolicy;
   close(end: StreamEnd): void;
@@ -90,7 +91,8 @@ export class DaqNode {
     this.nameField = nodeNameField(config.nodeName);
     const ringMs = config.ringSeconds * 1000;
     this.everyFrameInterest = new EveryFrameInterest(ringMs, clock);
-    this.ring = new FrameRing({ maxBytes: config.ringBytes, maxAgeMs: ringMs, clock });
+    // The hub's newest image per module and type outlives the ring (latest clients get it later).
+    this.ring = new FrameRing({ maxBytes: config.ringBytes, maxAgeMs: ringMs, clock, retainedElsewhere: (image) => this.hub.isLatest(image) });
     this.hub = new ImageHub(this.ring, () => this.everyFrameInterest.any());
     this.everyFrameNode = { incarnation: this.incarnation, incarnationField: incarnationField(this.incarnation), nameField: this.nameField, ring: this.ring, clock, nodeName: config.nodeName };
     this.roiCache = new FrameRoiCache(clock);
@@ -144,7 +146,7 @@ export class DaqNode {
     return this.everFollowed || this.config.recorderSockets !== null || this.config.uploadRelay || this.uploads.acceptedAny;
   }
 
-  async *streamImages(request: StreamImagesRequest, context: CallContext): AsyncGenerator<ImageResponse> {
+  async *streamImages(request: StreamImagesRequest, context: CallContext): AsyncGenerator<Uint8Array> {
     const { id, log } = this.clientLog(context);
     // Checked in the reference's order (REFERENCE section 6), so its clients see the same codes.
     if (!request.streamMovieData && !request.streamPulseHeightData) {
@@ -229,7 +231,8 @@ export class DaqNode {
       stats: () => ({ sent: stream.sent, dropped: stream.dropped, pending: stream.pendingCount }),
       next: async () => {
         const next = await stream.next();
-        return 'reason' in next ? next : { nameField: this.nameField, sentAtMs: next.sentAt, panoImage: next.image.encoded() };
+        // Encoded now, in the turn the image was taken: its bytes may be a view into a ring slab.
+        return 'reason' in next ? next : encodeImageResponse({ nameField: this.nameField, sentAtMs: next.sentAt, panoImage: next.image.encoded() });
       },
       release: unsubscribe,
     };

@@ -7,8 +7,7 @@ import type { ImageSelection, StreamEnd } from '../broadcast/client-image-stream
 import type { Clock } from '../broadcast/clock.js';
 import { EveryFrameStream } from '../broadcast/every-frame-stream.js';
 import type { FrameGap, FrameRing } from '../broadcast/frame-ring.js';
-import { everyFrameResponseParts } from './every-frame-response-encoding.js';
-import type { ImageResponse } from './image-response-encoding.js';
+import { encodeEveryFrameResponse } from './every-frame-response-encoding.js';
 
 /** Images per response when the request leaves batch_limit 0. */
 export const DEFAULT_BATCH_LIMIT = 1_024;
@@ -55,15 +54,14 @@ export function openEveryFrameStream(node: EveryFrameNode, delivery: DeliveryOpt
   });
 }
 
-/** The next response of an every-frame stream, or why it ended. */
-export async function nextEveryFrameResponse(node: EveryFrameNode, stream: EveryFrameStream): Promise<ImageResponse | StreamEnd> {
+/**
+ * The next response of an every-frame stream as its wire bytes, or why it ended. Encoded here,
+ * in the event-loop turn the batch was read from the ring in: a response object holding views
+ * into the ring's slabs could wait in the transport's write queue past the turn a slab is
+ * reused in (frame-slabs.ts).
+ */
+export async function nextEveryFrameResponse(node: EveryFrameNode, stream: EveryFrameStream): Promise<Uint8Array | StreamEnd> {
   const next = await stream.next();
   if ('reason' in next) return next;
-  const [first] = next.images;
-  return {
-    nameField: node.nameField,
-    sentAtMs: next.sentAt,
-    ...(first ? { panoImage: first.encoded() } : {}),
-    everyFrame: everyFrameResponseParts(node.incarnationField, next.images, next.gap),
-  };
+  return encodeEveryFrameResponse(node.nameField, next.sentAt, node.incarnationField, next.images, next.gap);
 }

@@ -1,8 +1,9 @@
 import { PanoImage, PanoImage_Type, StreamImagesResponse, FrameGap_Reason } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
 import { broadcastImage } from '../broadcast/broadcast-image.js';
-import { everyFrameResponseParts, incarnationField } from './every-frame-response-encoding.js';
-import { encodeImageResponse, nodeNameField } from './image-response-encoding.js';
+import fc from 'fast-check';
+import { encodeEveryFrameResponse, incarnationField } from './every-frame-response-encoding.js';
+import { nodeNameField } from './image-response-encoding.js';
 
 const pano = (n: number): PanoImage => ({ type: PanoImage_Type.PULSE_HEIGHT, header: { n }, imageArray: [n, 300], shape: [1, 2], bytesPerPixel: 2, file: 'f.pff', frameNumber: n, moduleId: 3 });
 const image = (n: number, sequence: number) => {
@@ -19,12 +20,7 @@ describe('every-frame response encoding', () => {
       [[image(5, 9)], { firstMissing: 3, count: 6, reason: 'ring-overrun' as const }],
       [[], { firstMissing: 42, count: 0, reason: 'node-restart' as const }],
     ] as const) {
-      const bytes = encodeImageResponse({
-        nameField: nodeNameField('n1'),
-        sentAtMs,
-        ...(images[0] ? { panoImage: images[0].encoded() } : {}),
-        everyFrame: everyFrameResponseParts(incarnationField('inc-1'), images, gap),
-      });
+      const bytes = encodeEveryFrameResponse(nodeNameField('n1'), sentAtMs, incarnationField('inc-1'), images, gap);
       const expected = StreamImagesResponse.encode({
         name: 'n1',
         timestamp: new Date(sentAtMs),
@@ -39,5 +35,38 @@ describe('every-frame response encoding', () => {
       }).finish();
       expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
     }
+  });
+
+  it('writes what the generated code writes for any batch: sequences up to 2^53, image sizes across varint length steps, names, send times', () => {
+    const imageOf = (size: number, sequence: number) => {
+      // A real PanoImage whose encoding is ~2 bytes per pixel: sizes cross the varint length steps (128, 16,384 bytes).
+      const encoded = PanoImage.encode({ ...pano(size), imageArray: new Array<number>(size).fill(300) }).finish();
+      const img = broadcastImage({ moduleId: 1, kind: 'movie', file: 'f', frameNumber: 0, seenAt: 0 }, () => encoded);
+      img.sequence = sequence;
+      return img;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 9_000 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })), { maxLength: 12 }),
+        fc.option(fc.record({ firstMissing: fc.integer({ min: 1, max: 2 ** 40 }), count: fc.nat(), reason: fc.constantFrom('ring-overrun' as const, 'node-restart' as const, 're-init' as const) }), { nil: null }),
+        fc.string({ maxLength: 40 }),
+        fc.integer({ min: 1_000, max: 4_102_444_800_000 }),
+        (specs, gap, name, sentAtMs) => {
+          const images = specs.map(([size, seq]) => imageOf(size, seq));
+          const bytes = encodeEveryFrameResponse(nodeNameField(name), sentAtMs, incarnationField('inc'), images, gap);
+          const decoded = StreamImagesResponse.decode(bytes);
+          expect(decoded.name).toBe(name);
+          expect(decoded.timestamp!.getTime()).toBe(Math.floor(sentAtMs));
+          expect(decoded.everyFrame!.nodeIncarnation).toBe('inc');
+          expect(decoded.everyFrame!.nodeSequence).toBe(specs[0]?.[1] ?? 0);
+          expect(decoded.everyFrame!.batch.map((b) => b.sequence)).toEqual(specs.slice(1).map(([, seq]) => seq));
+          const reason = { 'ring-overrun': FrameGap_Reason.RING_OVERRUN, 'node-restart': FrameGap_Reason.NODE_RESTART, 're-init': FrameGap_Reason.RE_INIT };
+          expect(decoded.everyFrame!.gap).toEqual(gap ? { firstMissingSequence: gap.firstMissing, count: gap.count, reason: reason[gap.reason] } : undefined);
+          // Re-encoded by the generated code: the same bytes.
+          expect(Buffer.from(StreamImagesResponse.encode(decoded).finish()).equals(Buffer.from(bytes))).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

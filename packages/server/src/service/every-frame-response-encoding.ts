@@ -4,7 +4,7 @@
 // Field order and defaults follow the generated code (a test compares the bytes).
 import type { BroadcastImage } from '../broadcast/broadcast-image.js';
 import type { FrameGap, GapReason } from '../broadcast/frame-ring.js';
-import { concatBytes, fieldHead, lengthDelimited, varintLength, writeVarint } from './image-response-encoding.js';
+import { concatBytes, lengthDelimited, timestampField, varintLength, writeVarint } from './image-response-encoding.js';
 
 const utf8 = new TextEncoder();
 
@@ -24,26 +24,70 @@ function gapBytes(gap: FrameGap): Uint8Array {
   return concatBytes([varintField(1, gap.firstMissing), varintField(2, gap.count), varintField(3, GAP_REASON_NUMBER[gap.reason])]);
 }
 
-/**
- * Parts of an EveryFrameResponse: the first image's sequence (its PanoImage is the response's
- * pano_image), the incarnation, the rest of the images as the batch, and the gap record.
- */
-export function everyFrameResponseParts(incarnationField: Uint8Array, images: readonly BroadcastImage[], gap: FrameGap | null): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  if (images.length > 0) parts.push(varintField(1, images[0]!.sequence));
-  parts.push(incarnationField);
-  for (let i = 1; i < images.length; i++) {
-    const image = images[i]!;
-    const seq = varintField(1, image.sequence);
-    const pano = image.encoded();
-    const pHead = fieldHead(2, pano.length);
-    parts.push(fieldHead(3, seq.length + pHead.length + pano.length), seq, pHead, pano);
-  }
-  if (gap) parts.push(lengthDelimited(4, gapBytes(gap)));
-  return parts;
-}
-
 /** Field 2 (node_incarnation) encoded once per node. */
 export function incarnationField(incarnation: string): Uint8Array {
   return lengthDelimited(2, utf8.encode(incarnation));
+}
+
+/**
+ * A whole every-frame StreamImagesResponse (name, timestamp, the first image as pano_image,
+ * field 5 with the rest as the batch, the gap) written straight into one buffer: the same
+ * bytes as the generated code writes (tests compare them), without three small arrays per
+ * image. The images' bytes are copied here, in the turn they were read
+ * from the ring (the ring reuses a slab from the next turn on: see frame-slabs.ts).
+ */
+export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number, incarnationField: Uint8Array, images: readonly BroadcastImage[], gap: FrameGap | null): Uint8Array {
+  const timestamp = timestampField(sentAtMs);
+  const gapField = gap ? lengthDelimited(4, gapBytes(gap)) : null;
+  const first = images[0];
+  const firstBytes = first?.encoded();
+  // Field 5's body: node_sequence, node_incarnation, each further image as a batch entry, the gap.
+  let body = (first && first.sequence !== 0 ? 1 + varintLength(first.sequence) : 0) + incarnationField.length + (gapField?.length ?? 0);
+  for (let i = 1; i < images.length; i++) {
+    const image = images[i]!;
+    const pano = image.encoded().length;
+    const entry = (image.sequence !== 0 ? 1 + varintLength(image.sequence) : 0) + 1 + varintLength(pano) + pano;
+    body += 1 + varintLength(entry) + entry;
+  }
+  const total = nameField.length + timestamp.length + (firstBytes ? 1 + varintLength(firstBytes.length) + firstBytes.length : 0) + 1 + varintLength(body) + body;
+  const out = new Uint8Array(total);
+  out.set(nameField, 0);
+  let pos = nameField.length;
+  out.set(timestamp, pos);
+  pos += timestamp.length;
+  if (firstBytes) {
+    out[pos++] = (4 << 3) | 2;
+    pos = writeVarint(out, pos, firstBytes.length);
+    out.set(firstBytes, pos);
+    pos += firstBytes.length;
+  }
+  out[pos++] = (5 << 3) | 2;
+  pos = writeVarint(out, pos, body);
+  if (first && first.sequence !== 0) {
+    out[pos++] = 1 << 3;
+    pos = writeVarint(out, pos, first.sequence);
+  }
+  out.set(incarnationField, pos);
+  pos += incarnationField.length;
+  for (let i = 1; i < images.length; i++) {
+    const image = images[i]!;
+    const pano = image.encoded();
+    const entry = (image.sequence !== 0 ? 1 + varintLength(image.sequence) : 0) + 1 + varintLength(pano.length) + pano.length;
+    out[pos++] = (3 << 3) | 2;
+    pos = writeVarint(out, pos, entry);
+    if (image.sequence !== 0) {
+      out[pos++] = 1 << 3;
+      pos = writeVarint(out, pos, image.sequence);
+    }
+    out[pos++] = (2 << 3) | 2;
+    pos = writeVarint(out, pos, pano.length);
+    out.set(pano, pos);
+    pos += pano.length;
+  }
+  if (gapField) {
+    out.set(gapField, pos);
+    pos += gapField.length;
+  }
+  if (pos !== total) throw new Error(`encodeEveryFrameResponse: wrote ${pos} of ${total} bytes`);
+  return out;
 }

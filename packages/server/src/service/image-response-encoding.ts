@@ -50,10 +50,8 @@ export interface ImageResponse {
   /** Send time, Unix ms with sub-millisecond precision. */
   sentAtMs: number;
   message?: string;
-  /** The PanoImage's protobuf encoding (absent only in an every-frame message that reports a gap alone). */
+  /** The PanoImage's protobuf encoding (absent in a response that carries only a message). */
   panoImage?: Uint8Array;
-  /** Field 5, an EveryFrameResponse's encoding as parts to concatenate (every-frame streams only; see every-frame-response-encoding.ts). */
-  everyFrame?: readonly Uint8Array[];
 }
 
 /** Field 1 (name) encoded once per node. */
@@ -82,15 +80,15 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A complete StreamImagesResponse in the wire format of the proto (fields 1, 2, 3, 4, and 5 on every-frame streams). */
+/** Field 2 (timestamp) of a response sent at `unixMs`. */
+export function timestampField(unixMs: number): Uint8Array {
+  return lengthDelimited(2, timestampBytes(unixMs));
+}
+
+/** A complete latest-policy StreamImagesResponse in the wire format of the proto (fields 1-4; every-frame responses: encodeEveryFrameResponse). */
 export function encodeImageResponse(r: ImageResponse): Uint8Array {
-  const parts = [r.nameField, lengthDelimited(2, timestampBytes(r.sentAtMs))];
+  const parts = [r.nameField, timestampField(r.sentAtMs)];
   if (r.message) parts.push(lengthDelimited(3, utf8.encode(r.message)));
   if (r.panoImage) parts.push(fieldHead(4, r.panoImage.length), r.panoImage);
-  if (r.everyFrame) {
-    let length = 0;
-    for (const p of r.everyFrame) length += p.length;
-    parts.push(fieldHead(5, length), ...r.everyFrame);
-  }
   return concatBytes(parts);
 }

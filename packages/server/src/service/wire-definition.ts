@@ -42,7 +42,8 @@ function methodOf<M extends keyof Methods>(key: M): WireMethod<M> {
   };
 }
 
-export type StreamImagesWireMethod = MethodDefinition<Req<'streamImages'>, Req<'streamImages'>, ImageResponse, StreamImagesResponse, false, true>;
+/** A StreamImages response: its parts, or its wire bytes already (the node's own streams encode in the turn they read the ring in). */
+export type StreamImagesWireMethod = MethodDefinition<Req<'streamImages'>, Req<'streamImages'>, ImageResponse | Uint8Array, StreamImagesResponse, false, true>;
 
 export const DaqDataWireDefinition: {
   streamImages: StreamImagesWireMethod;
@@ -54,7 +55,7 @@ export const DaqDataWireDefinition: {
 } = {
   streamImages: {
     ...methodOf('streamImages'),
-    responseSerialize: (v: ImageResponse) => encodeImageResponse(v),
+    responseSerialize: (v: ImageResponse | Uint8Array) => (v instanceof Uint8Array ? v : encodeImageResponse(v)),
     responseDeserialize: (b: Uint8Array) => StreamImagesResponse.decode(b),
   },
   initHpIo: methodOf('initHpIo'),
