@@ -6,10 +6,10 @@ import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { DATA_PRODUCTS, FrameGap_Reason, PanoImage_Type, frameTime, timingPacket, type DaqDataClient, type Roi, type RoiFrameRecord, type StreamRoiStatsResponse } from '@daqdata/core';
+import { DATA_PRODUCTS, DeliveryOptions_Policy, FrameGap_Reason, PanoImage_Type, frameTime, timingPacket, type DaqDataClient, type Roi, type RoiFrameRecord, type StreamRoiStatsResponse } from '@daqdata/core';
 import { Status } from 'nice-grpc';
 import { expect, it } from 'vitest';
-import { RecorderFile, headerFor, perTestNodes, pixelsFor, runDir, streamsStarted, tempDir, type TestNode } from './helpers.js';
+import { RecorderFile, StreamRecorder, headerFor, perTestNodes, pixelsFor, runDir, streamsStarted, tempDir, type TestNode } from './helpers.js';
 import { concat, recorderBytes } from './recorder-frames.js';
 
 const { cleanups, node: startNode } = perTestNodes();
@@ -114,6 +114,36 @@ it('frames of known pixel values give exact sums, means, maxima, profiles and si
     expect(bg.signal).toBe(bg.sum - 4 * (7 * f + 1.5));
   }
   expect(DATA_PRODUCTS.img16.rows).toBe(32);
+});
+
+it('frames the ring held before any ROI reader keep no pixels and are decoded from their encoding, to the same numbers; later frames keep theirs', async () => {
+  const { node, file } = await nodeFollowing();
+  const ring = node.server.node.ring;
+  const images = new StreamRecorder(node.client, { streamMovieData: true, streamPulseHeightData: false, updateIntervalSeconds: 0, moduleIds: [1], delivery: { policy: DeliveryOptions_Policy.EVERY_FRAME, batchLimit: 0 } });
+  cleanups.push(() => images.cancel());
+  await streamsStarted(node, 1);
+  await file.write(3);
+  await images.until((rs) => rs.reduce((n, { response }) => n + (response.panoImage ? 1 : 0) + (response.everyFrame?.batch.length ?? 0), 0) >= 3, '3 images');
+  const heldBefore = ring.read(ring.oldestHeld, () => true, 100, 1e9).images;
+  expect(heldBefore.length).toBe(3);
+  expect(heldBefore.map((i) => i.keptPixelBytes)).toEqual([0, 0, 0]);
+  const rect: [number, number, number, number] = [3, 4, 5, 6];
+  const s = new RoiRecorder(node.client, request([roi('r', rect)]));
+  await streamsStarted(node, 2);
+  await s.untilRecords(3);
+  await file.write(2);
+  const records = await s.untilRecords(5);
+  expect(records.map((r) => r.frameNumber)).toEqual([0, 1, 2, 3, 4]);
+  for (const r of records) {
+    const e = expected(r.frameNumber, rect);
+    expect(r.rois[0]).toEqual({ ...e, signal: e.sum, outsideImage: false });
+    const t = frameTime(timingPacket(headerFor('img16', r.frameNumber)));
+    expect(BigInt(r.timeUnixSeconds) * 1_000_000_000n + BigInt(r.timeNanos)).toBe(t.unixNs);
+    expect(r.wrSynchronised).toBe(t.wrSynchronised);
+  }
+  // Frames published while the ROI reader is there keep their pixels (img16: 2 KiB each).
+  const heldAfter = ring.read(ring.oldestHeld, () => true, 100, 1e9).images;
+  expect(heldAfter.slice(-2).map((i) => i.keptPixelBytes)).toEqual([2048, 2048]);
 });
 
 it('frames from a recorder socket: one exact record per frame sent, in order, with its WR time (the frame’s own pixels, no file)', async () => {

@@ -7,6 +7,7 @@
 // frame is let go, and kept beside the bytes (a copy of the frame's pixels, ~2 KiB for img16,
 // counted in the ring's size).
 import type { ImageKind, Pixels } from '@daqdata/core';
+import { framePixelsFromEncoding } from './frame-pixels.js';
 
 /** A frame's typed pixels, shape and time, for what the node computes from it. */
 export interface FramePixels {
@@ -28,10 +29,14 @@ export interface BroadcastImage {
   readonly seenAt: number;
   /** The node's sequence number, set by the hub when it publishes the image (0 before). */
   sequence: number;
+  /** Whether the frame's pixels are kept when it is encoded (set by the hub: an ROI reader wants them); true before. */
+  keepPixels: boolean;
   /** The PanoImage's protobuf encoding (memoised). */
   encoded(): Uint8Array;
-  /** The frame's pixels and time (memoised); null for an image known only by its bytes (a gateway's relay). */
+  /** The frame's pixels and time: kept ones, or else decoded from the encoding (not kept); null without either. */
   framePixels(): FramePixels | null;
+  /** Bytes of the frame pixels this image keeps (what the ring counts): 0 when none are kept. */
+  readonly keptPixelBytes: number;
   /** Keeps the encoded bytes where `place` puts them: it gets them (possibly the encoder's scratch buffer) and returns its copy (the ring's slab). */
   relocate(place: (bytes: Uint8Array) => Uint8Array): void;
   /** Copies the bytes out of where relocate() put them: the image outlives that place (the ring reuses a slab once it evicted every image in it). */
@@ -43,7 +48,7 @@ export function broadcastImage(
   meta: { moduleId: number; kind: ImageKind; file: string; frameNumber: number; seenAt: number },
   /** The PanoImage's protobuf bytes; called at most once; may be a scratch buffer that a later call overwrites (the image copies it). */
   encode: () => Uint8Array,
-  /** The frame's pixels and time; called at most once, before `encode` is let go. Omitted: framePixels() is null. */
+  /** The frame's pixels and time; called at most once, before `encode` is let go. Omitted: framePixels() decodes the encoding. */
   frame?: () => FramePixels,
 ): BroadcastImage {
   return new LazyImage(meta.moduleId, meta.kind, meta.file, meta.frameNumber, meta.seenAt, encode, frame ?? null);
@@ -55,6 +60,7 @@ export function broadcastImage(
 // tens of thousands of them).
 class LazyImage implements BroadcastImage {
   sequence = 0;
+  keepPixels = true;
   private bytes: Uint8Array | undefined = undefined;
 
   constructor(
@@ -75,7 +81,19 @@ class LazyImage implements BroadcastImage {
       this.pixels = this.pixelSource();
       this.pixelSource = null;
     }
-    return this.pixels;
+    if (this.pixels) return this.pixels;
+    const bytes = this.bytes ?? (this.encoder ? this.encoded() : undefined);
+    if (!bytes) return null;
+    try {
+      return framePixelsFromEncoding(bytes);
+    } catch {
+      // Bytes that are not a readable PanoImage (only ever a relay's): no pixels to compute from.
+      return null;
+    }
+  }
+
+  get keptPixelBytes(): number {
+    return this.pixels?.pixels.byteLength ?? 0;
   }
 
   encoded(): Uint8Array {
@@ -92,8 +110,11 @@ class LazyImage implements BroadcastImage {
 
   /** The encoder's bytes (possibly scratch), once: the frame it held is let go. */
   private encode(): Uint8Array {
-    // The pixels are taken before the frame is let go: both closures hold it.
-    this.framePixels();
+    // The pixels are taken (if wanted) before the frame is let go: both closures hold it.
+    if (this.keepPixels && this.pixelSource) {
+      this.pixels = this.pixelSource();
+    }
+    this.pixelSource = null;
     const bytes = this.encoder!();
     this.encoder = undefined;
     return bytes;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { broadcastImage } from './broadcast-image.js';
 import { framePixelsOf, headerTime } from './frame-pixels.js';
 import { FrameRing, RING_ENTRY_OVERHEAD_BYTES } from './frame-ring.js';
+import { encodeFramePanoImage } from './pano-image-encoding.js';
 
 const img16 = DATA_PRODUCTS.img16;
 const packet = (n: number): QuaboPacket => ({ pkt_num: n, pkt_tai: 529 + n, pkt_nsec: 1000 * n, tv_sec: 1_721_880_000 + n, tv_usec: n });
@@ -62,8 +63,31 @@ describe('BroadcastImage.framePixels', () => {
     expect(taken).toBe(1);
   });
 
-  it('is null for an image known only by its bytes', () => {
-    expect(broadcastImage({ moduleId: 1, kind: 'movie', file: 'f', frameNumber: 0, seenAt: 0 }, () => new Uint8Array(3)).framePixels()).toBeNull();
+  it('keeps no pixels when no ROI reader wants them: framePixels then decodes the encoding, equal to the frame, and keeps nothing', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1024, maxLength: 1024 }), (n, values) => {
+        const frame = { index: n, header: quabos(packet(n)), pixels: Uint16Array.from(values) };
+        let taken = 0;
+        const image = broadcastImage({ moduleId: 1, kind: 'movie', file: 'f', frameNumber: n, seenAt: 0 }, () => encodeFramePanoImage(frame, { file: 'f', moduleId: 1, dataProduct: img16 }), () => {
+          taken++;
+          return framePixelsOf(frame, img16);
+        });
+        image.keepPixels = false;
+        image.encoded();
+        expect(taken).toBe(0);
+        expect(image.keptPixelBytes).toBe(0);
+        const decoded = image.framePixels()!;
+        expect(Array.from(decoded.pixels)).toEqual(values);
+        expect([decoded.rows, decoded.cols]).toEqual([32, 32]);
+        expect(decoded.time).toEqual(headerTime(frame.header, img16));
+        expect(image.keptPixelBytes).toBe(0);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('is null for an image whose bytes are not a PanoImage and that has no frame', () => {
+    expect(broadcastImage({ moduleId: 1, kind: 'movie', file: 'f', frameNumber: 0, seenAt: 0 }, () => new Uint8Array([0xff, 0xff, 0xff])).framePixels()).toBeNull();
   });
 
   it('the ring counts the kept pixels beside the encoding, and stays within maxBytes with them', () => {
@@ -82,5 +106,15 @@ describe('BroadcastImage.framePixels', () => {
     }
     expect(ring.held).toBe(3);
     expect(ring.oldestHeld).toBe(3);
+  });
+
+  it('the ring counts no pixels for an image that keeps none', () => {
+    const ring = new FrameRing({ maxBytes: 1 << 20, maxAgeMs: 1e9, clock: () => 0 });
+    const frames = batch();
+    const image = broadcastImage({ moduleId: 1, kind: 'movie', file: 'f', frameNumber: 1, seenAt: 0 }, () => new Uint8Array(100), () => framePixelsOf({ header: quabos(packet(1)), pixels: frames[0]! }, img16));
+    image.sequence = 1;
+    image.keepPixels = false;
+    ring.push(image, true);
+    expect(ring.heldBytes).toBe(Math.floor((1 << 20) / 64) + RING_ENTRY_OVERHEAD_BYTES);
   });
 });

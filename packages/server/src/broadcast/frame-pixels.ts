@@ -1,7 +1,7 @@
 // A frame's typed pixels and time as a BroadcastImage keeps them for what the node computes
 // from frames (ROI stats): taken from the frame as read (a file, a recorder socket) or from an
 // uploaded PanoImage, never by decoding the image's encoding again.
-import { arrivalUnixNs, checkHeaderFields, timingPacket, whiteRabbitTime, type DataProductInfo, type Pixels } from '@daqdata/core';
+import { PanoImage, arrivalUnixNs, checkHeaderFields, parsePanoImage, timingPacket, whiteRabbitTime, type DataProductInfo, type Pixels } from '@daqdata/core';
 import type { FramePixels } from './broadcast-image.js';
 
 /** Pixels that own their buffer: a view of a larger block (frames read in a batch share one) is copied, so holding it holds only its bytes. */
@@ -21,4 +21,16 @@ export function headerTime(header: unknown, dp: DataProductInfo): FramePixels['t
 /** A frame's pixels (copied when they are a view of a shared block) with its shape and time. */
 export function framePixelsOf(frame: { header: unknown; pixels: Pixels }, dp: DataProductInfo): FramePixels {
   return { pixels: ownPixels(frame.pixels), rows: dp.rows, cols: dp.cols, time: headerTime(frame.header, dp) };
+}
+
+/**
+ * A frame's pixels and time decoded from its PanoImage encoding: for a frame whose pixels were
+ * not kept (no ROI reader wanted them when it was published), read by an ROI reader later.
+ * The time follows headerTime's rule (WR when synchronised, else the arrival clock).
+ */
+export function framePixelsFromEncoding(bytes: Uint8Array): FramePixels {
+  const image = parsePanoImage(PanoImage.decode(bytes), { host: '' });
+  const t = image.time;
+  const time = t === null ? null : t.wrSynchronised && t.wrUnixNs !== null ? { unixNs: t.wrUnixNs, wrSynchronised: true } : { unixNs: t.arrivalUnixNs, wrSynchronised: false };
+  return { pixels: image.pixels, rows: image.shape[0], cols: image.shape[1], time };
 }

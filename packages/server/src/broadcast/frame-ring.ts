@@ -15,9 +15,9 @@ import { MAX_SLAB_BYTES, SlabQueue } from './frame-slabs.js';
 /** What an entry costs besides its encoded bytes and pixels: the image object, its view into a slab, its array slot (measured ~250 with a heap snapshot, ph256). */
 export const RING_ENTRY_OVERHEAD_BYTES = 320;
 
-/** The frame pixels an image keeps for ROI stats (0 for an image known only by its bytes). */
+/** The frame pixels an image keeps for ROI stats (0 when none are kept). */
 function pixelBytesOf(image: BroadcastImage): number {
-  return image.framePixels()?.pixels.byteLength ?? 0;
+  return image.keptPixelBytes;
 }
 
 export type GapReason = 'ring-overrun' | 're-init' | 'node-restart';

@@ -6,6 +6,7 @@
 // Every published image gets the node's next sequence number (from 1) and is offered to the
 // every-frame ring before any subscriber sees it, held only while `holdEveryFrame()` says an
 // every-frame client wants frames (see frame-ring.ts).
+import type { ImageKind } from '@daqdata/core';
 import type { BroadcastImage } from './broadcast-image.js';
 
 /** Where published images go before subscribers: the every-frame ring. */
@@ -24,6 +25,8 @@ export class ImageHub {
   constructor(
     private readonly ring: PublishedImageSink | null = null,
     private readonly holdEveryFrame: () => boolean = () => false,
+    /** Whether an ROI reader wants the pixels of this module and type's frames (kept beside the encoding). */
+    private readonly keepPixels: (moduleId: number, kind: ImageKind) => boolean = () => true,
   ) {}
 
   /** Registers `subscriber` and hands it the newest image of every module and type. */
@@ -36,6 +39,7 @@ export class ImageHub {
   /** Gives `image` the node's next sequence number and passes it on (ring first, then subscribers). */
   publish(image: BroadcastImage): void {
     image.sequence = ++this.published;
+    image.keepPixels = this.keepPixels(image.moduleId, image.kind);
     this.ring?.push(image, this.holdEveryFrame());
     this.latest.set(`${image.moduleId}:${image.kind}`, image);
     for (const s of this.subscribers) s(image);

@@ -2,8 +2,9 @@
 // clients ask: two clients whose ROIs overlap (the same rectangle and background, under any
 // name) share one computation. Results hang off the image object (a WeakMap), so they live
 // exactly as long as the ring or a client batch holds the frame. The pixels come from the
-// frame itself (BroadcastImage.framePixels), never from decoding the image's encoding
-// (a decode cost many times the sums of 8 ROIs on an img16 frame).
+// frame itself (BroadcastImage.framePixels), kept while an ROI reader wants its module and type;
+// only frames the ring held before that are decoded from their encoding (a decode costs many
+// times the sums of 8 ROIs on an img16 frame), once per call, never kept.
 import { PanoImage_Type, rectProblem, roiGeometryKey, roiStats, type NamedRoi, type RoiValues } from '@daqdata/core';
 import type { BroadcastImage, FramePixels } from '../broadcast/broadcast-image.js';
 import type { Clock } from '../broadcast/clock.js';
@@ -58,9 +59,12 @@ export class FrameRoiCache {
 
   /** The frame's facts and, per ROI in order, its values (shared objects: never mutate). */
   statsOf(image: BroadcastImage, rois: readonly NamedRoi[]): { facts: FrameFacts; values: RoiValues[] } {
+    // Asked for once per call, and only if needed: for a frame without kept pixels it is a decode.
+    let frame: FramePixels | null | undefined;
+    const pixels = () => (frame === undefined ? (frame = image.framePixels()) : frame);
     let entry = this.frames.get(image);
     if (!entry) {
-      entry = { facts: factsOf(image, image.framePixels()), values: new Map() };
+      entry = { facts: factsOf(image, pixels()), values: new Map() };
       this.frames.set(image, entry);
       this.framesProcessed++;
       if (this.lastFrameAt === null || image.seenAt > this.lastFrameAt) this.lastFrameAt = image.seenAt;
@@ -70,7 +74,7 @@ export class FrameRoiCache {
       const key = roiGeometryKey(roi);
       let v = entry.values.get(key);
       if (!v) {
-        v = this.compute(image, roi);
+        v = this.compute(pixels(), roi);
         if (entry.values.size < MAX_CACHED_GEOMETRIES_PER_FRAME) entry.values.set(key, v);
       }
       values.push(v);
@@ -78,9 +82,8 @@ export class FrameRoiCache {
     return { facts: entry.facts, values };
   }
 
-  private compute(image: BroadcastImage, roi: NamedRoi): RoiValues {
+  private compute(frame: FramePixels | null, roi: NamedRoi): RoiValues {
     this.roiComputations++;
-    const frame = image.framePixels();
     if (!frame) return OUTSIDE;
     const { rows, cols } = frame;
     if (rectProblem(roi.rect, rows, cols) || (roi.background && rectProblem(roi.background, rows, cols))) return OUTSIDE;

@@ -56,6 +56,8 @@ export class DaqNode {
   readonly ring: FrameRing;
   /** Which modules and types every-frame clients want: the followers read every frame of those. */
   readonly everyFrameInterest: EveryFrameInterest;
+  /** Which modules and types StreamRoiStats clients want (a subset of everyFrameInterest): their frames keep their pixels. */
+  readonly roiInterest: EveryFrameInterest;
   private readonly everyFrameNode: EveryFrameNode & { nodeName: string };
   /** ROI stats of published frames, shared by every StreamRoiStats call. */
   readonly roiCache: FrameRoiCache;
@@ -91,9 +93,14 @@ export class DaqNode {
     this.nameField = nodeNameField(config.nodeName);
     const ringMs = config.ringSeconds * 1000;
     this.everyFrameInterest = new EveryFrameInterest(ringMs, clock);
+    this.roiInterest = new EveryFrameInterest(ringMs, clock);
     // The hub's newest image per module and type outlives the ring (latest clients get it later).
     this.ring = new FrameRing({ maxBytes: config.ringBytes, maxAgeMs: ringMs, clock, retainedElsewhere: (image) => this.hub.isLatest(image) });
-    this.hub = new ImageHub(this.ring, () => this.everyFrameInterest.any());
+    this.hub = new ImageHub(
+      this.ring,
+      () => this.everyFrameInterest.any(),
+      (moduleId, kind) => this.roiInterest.wants(moduleId, kind),
+    );
     this.everyFrameNode = { incarnation: this.incarnation, incarnationField: incarnationField(this.incarnation), nameField: this.nameField, ring: this.ring, clock, nodeName: config.nodeName };
     this.roiCache = new FrameRoiCache(clock);
     this.uploads = new UploadQueue(config.uploadQueueSize, () => this.nodeIntervalSeconds * 1000, clock, (image) => this.hub.publish(image));
@@ -269,7 +276,14 @@ export class DaqNode {
     }
     const intervalSeconds = this.checkStreamStart('StreamRoiStats', request, log);
     const stream = openRoiStatsStream(this.everyFrameNode, request, intervalSeconds * 1000);
-    const unregister = this.everyFrameInterest.register({ movie: request.movie, pulseHeight: request.pulseHeight, moduleIds: new Set(request.moduleIds) });
+    const selection = { movie: request.movie, pulseHeight: request.pulseHeight, moduleIds: new Set(request.moduleIds) };
+    const unregisterEvery = this.everyFrameInterest.register(selection);
+    // Its frames keep their pixels from now on (and for ringSeconds after it leaves).
+    const unregisterRoi = this.roiInterest.register(selection);
+    const unregister = () => {
+      unregisterEvery();
+      unregisterRoi();
+    };
     const unsubscribe = this.hub.subscribe((image) => stream.offer(image));
     const active: ActiveStream<StreamRoiStatsResponse> = {
       id,

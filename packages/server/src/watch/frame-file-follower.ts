@@ -33,7 +33,7 @@
 // first frame.
 import { fstatSync, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { PffError, describeSkippedRun, isPffError, parseFrame, scanFrames, type BadRun, type DataFileName, type FrameLayout, type PffFrame, type ScanResult, type SkippedRun } from '@daqdata/core';
+import { PffError, checkFrame, decodePixelBlock, describeSkippedRun, isPffError, scanFrames, type BadRun, type DataFileName, type FrameHeader, type FrameLayout, type PffFrame, type ScanResult, type SkippedRun } from '@daqdata/core';
 import { readLayout } from '@daqdata/core/node';
 import type { Clock } from '../broadcast/clock.js';
 import { PacedSlot } from '../broadcast/paced-slot.js';
@@ -65,8 +65,14 @@ const LONG_RUN_FRAMES = 2;
  */
 const IDENTITY_CHECK_MS = 50;
 
+/**
+ * A frame as the follower hands it on: no copy of its bytes (the node needs its header and
+ * pixels only), and the pixels of the frames of one read are views into one block.
+ */
+export type FollowedFrameData = Pick<PffFrame, 'index' | 'offset' | 'header' | 'pixels'>;
+
 export interface FollowedFrame {
-  frame: PffFrame;
+  frame: FollowedFrameData;
   name: DataFileName;
 }
 
@@ -299,7 +305,7 @@ export class FrameFileFollower {
       this.offset = read.scan.next;
       this.setBadRun(read.scan.badRun, f.layout);
       if (bytesRead === 0 && this.mayHaveChanged(f)) this.paceIdentityCheck();
-      for (const { offset } of read.scan.frames) if (this.deliverAt(f, read, offset)) delivered++;
+      delivered += this.deliverFrames(f, read, read.scan.frames);
       if (bytesRead < f.buffer.length || this.offset === at || this.closed) return;
       if (delivered >= EVERY_FRAME_READ_MAX) {
         this.backlog = true;
@@ -353,26 +359,40 @@ export class FrameFileFollower {
 
   /** Parses and publishes the newest frame found, unless a frame at or beyond it was already sent from this inode. */
   private deliver(f: OpenFile, read: ReadScan): void {
-    this.deliverAt(f, read, read.scan.frames.at(-1)!.offset);
+    this.deliverFrames(f, read, read.scan.frames.slice(-1));
   }
 
-  /** Parses and publishes the frame at file offset `offset` of `read`, unless a frame at or beyond it was already sent from this inode; true if published. */
-  private deliverAt(f: OpenFile, { bytes, at }: ReadScan, offset: number): boolean {
-    const index = Math.floor(offset / f.layout.frameSize);
-    if (this.delivered && index <= this.delivered.index) return false;
-    let frame: PffFrame;
-    try {
-      frame = parseFrame(bytes.subarray(offset - at, offset - at + f.layout.frameSize), f.layout, { file: this.name.fileName, offset });
-    } catch (err) {
-      if (!isPffError(err)) throw err;
-      this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
-      this.tally?.malformed();
-      return false;
+  /**
+   * Parses and publishes the frames at these file offsets of `read` (in order), except those at
+   * or below the last frame sent from this inode; returns how many were published. Their pixels
+   * are decoded into one block: one allocation per read instead of a copy of the frame's bytes
+   * and a pixel array per frame (the two were a fifth of a node's CPU reading every img16 frame).
+   */
+  private deliverFrames(f: OpenFile, { bytes, at }: ReadScan, frames: ReadonlyArray<{ offset: number }>): number {
+    const { frameSize, headerLength, dataProduct } = f.layout;
+    const good: Array<{ index: number; offset: number; header: FrameHeader }> = [];
+    for (const { offset } of frames) {
+      const index = Math.floor(offset / frameSize);
+      if (this.delivered && index <= this.delivered.index) continue;
+      try {
+        good.push({ index, offset, header: checkFrame(bytes.subarray(offset - at, offset - at + frameSize), f.layout, { file: this.name.fileName, offset }) });
+      } catch (err) {
+        if (!isPffError(err)) throw err;
+        this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
+        this.tally?.malformed();
+      }
     }
-    this.delivered = { ino: f.ino, index };
-    if (this.closed) return false;
-    this.events.onFrame({ frame, name: this.name });
-    return true;
+    if (good.length === 0) return 0;
+    const pixels = decodePixelBlock(dataProduct, bytes, good.map((g) => g.offset - at + headerLength + 1));
+    let published = 0;
+    for (let k = 0; k < good.length; k++) {
+      const { index, offset, header } = good[k]!;
+      this.delivered = { ino: f.ino, index };
+      if (this.closed) break;
+      this.events.onFrame({ frame: { index, offset, header, pixels: pixels[k]! }, name: this.name });
+      published++;
+    }
+    return published;
   }
 
   /**
