@@ -39,11 +39,11 @@ export class OpenCallCounter {
 /**
  * The HTTP/2 receive window this client grants a node, per stream and per connection. With
  * HTTP/2's default of 64 KiB a node sends 64 KiB, then waits for this client's WINDOW_UPDATE,
- * which it sees only in its next event-loop turn: a node reading a backlog (a turn of tens of
- * ms) sent a 3 MiB every-frame batch in ~50 turns, and its every-frame readers fell seconds
- * behind (in the bench, 26k of 160k img16 frames delivered with the default ring, 130-140k
- * with this window). 8 MiB holds two full batches; it bounds what a node may have sent that
- * this client has not read yet.
+ * which it sees only in its next event-loop turn: a node reading a backlog (turns of tens of
+ * ms) sent its every-frame readers one window per turn, and they fell seconds behind (in the
+ * bench, 26k of 160k img16 frames delivered with the default ring, 130-140k with this
+ * window). 8 MiB is what a busy node may send per turn; it bounds what a node may have sent
+ * that this client has not read yet.
  */
 export const FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
 

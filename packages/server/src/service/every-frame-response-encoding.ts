@@ -50,7 +50,8 @@ export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number
     body += 1 + varintLength(entry) + entry;
   }
   const total = nameField.length + timestamp.length + (firstBytes ? 1 + varintLength(firstBytes.length) + firstBytes.length : 0) + 1 + varintLength(body) + body;
-  const out = new Uint8Array(total);
+  // Not zero-filled: every byte is written below (checked at the end).
+  const out: Uint8Array = Buffer.allocUnsafeSlow(total);
   out.set(nameField, 0);
   let pos = nameField.length;
   out.set(timestamp, pos);
