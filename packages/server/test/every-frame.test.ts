@@ -166,7 +166,7 @@ describe('every-frame delivery', () => {
     // first message. Reads chained without a loop turn published all of it first (and a
     // default ring then held only its end).
     const received = it.next().then((r) => ({ next: unpack(r.value as StreamImagesResponse), publishedThen: hub.publishedCount }));
-    // One write: the follower reads it 1,024 frames at a time, a loop turn between reads.
+    // One write: the follower reads it 64 frames at a time, a loop turn between reads.
     const backlog = 20_000;
     await file.write(backlog, 1 << 26);
     const { next, publishedThen } = await received;
