@@ -3,9 +3,11 @@
 // latest-wins slot replaces before it is sent is never encoded at all. Once encoded, the frame
 // it came from is let go (the encoder closure is dropped), so an image held in the node's ring
 // costs its bytes, not its frame as well. What the node computes from a frame (ROI stats) reads
-// its typed pixels and time, not the encoding: those are taken from the frame once, before the
-// frame is let go, and kept beside the bytes (a copy of the frame's pixels, ~2 KiB for img16,
-// counted in the ring's size).
+// its typed pixels and time: while an ROI client wants its module and type (`keepPixels`, set
+// by the hub), they are taken from the frame once, before the frame is let go, and kept beside
+// the bytes (a copy of the frame's pixels, ~2 KiB for img16, counted in the ring's size);
+// otherwise none are kept (a copy per frame cost every-frame readers ring capacity and CPU),
+// and framePixels() decodes them from the bytes for an ROI client that came later.
 import type { ImageKind, Pixels } from '@daqdata/core';
 import { framePixelsFromEncoding } from './frame-pixels.js';
 

@@ -1,6 +1,7 @@
 // A frame's typed pixels and time as a BroadcastImage keeps them for what the node computes
 // from frames (ROI stats): taken from the frame as read (a file, a recorder socket) or from an
-// uploaded PanoImage, never by decoding the image's encoding again.
+// uploaded PanoImage while an ROI client wants them; decoded from the image's encoding only for
+// a frame published before (framePixelsFromEncoding).
 import { PanoImage, arrivalUnixNs, checkHeaderFields, parsePanoImage, timingPacket, whiteRabbitTime, type DataProductInfo, type Pixels } from '@daqdata/core';
 import type { FramePixels } from './broadcast-image.js';
 
