@@ -15,7 +15,7 @@ import { everyFrameImages, type SequencedImage } from './stream/every-frame-imag
 import { EveryFrameTracker } from './stream/every-frame-tracker.js';
 import { hostImageStream, hostStream } from './stream/host-image-stream.js';
 import { roiRecords, type RoiRecord } from './stream/roi-records.js';
-import { mergeInArrivalOrder } from './stream/merge-in-arrival-order.js';
+import { mergeBatchesInArrivalOrder, mergeInArrivalOrder } from './stream/merge-in-arrival-order.js';
 import { teeAsync } from './stream/tee-async.js';
 import { imageFromResponse } from './image-from-response.js';
 import { UploadError, uploadFailure } from './upload-error.js';
@@ -288,7 +288,15 @@ export class DaqClient implements AsyncDisposable {
   streamImages(options?: StreamImagesOptions & { parse?: true }): AsyncGenerator<ParsedImage>;
   streamImages(options: StreamImagesOptions & { parse: false }): AsyncGenerator<RawImageMessage>;
   streamImages(options?: StreamImagesOptions): AsyncGenerator<ParsedImage | RawImageMessage>;
-  async *streamImages(options: StreamImagesOptions = {}): AsyncGenerator<ParsedImage | RawImageMessage> {
+  streamImages(options: StreamImagesOptions = {}): AsyncGenerator<ParsedImage | RawImageMessage> {
+    // The merged stream is returned as it is (no generator around it: one promise round trip per
+    // image less); the request is checked and the hosts chosen at the first next(), as before.
+    const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
+    return mergeBatchesInArrivalOrder(() => this.#imageSources(options), { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal });
+  }
+
+  /** streamImages' sources: per host, its images in batches (per response). */
+  async #imageSources(options: StreamImagesOptions): Promise<Array<(signal: AbortSignal) => AsyncIterable<Array<ParsedImage | RawImageMessage>>>> {
     const request = streamRequest(options);
     const reconnect = options.reconnect === undefined ? this.#reconnect : reconnectOptions(options.reconnect);
     const nodes = await this.#nodesFor(options.hosts);
@@ -296,7 +304,7 @@ export class DaqClient implements AsyncDisposable {
     const events = this.#events;
     const everyFrame = options.delivery === 'every-frame';
     const batchLimit = everyFrame ? everyFrameBatchLimit(options.batchLimit) : 0;
-    const sources = nodes.map((node) => {
+    return nodes.map((node) => {
       const conn = this.#connection(node);
       if (everyFrame) {
         // One tracker per host for the whole call: each reconnect resumes after its last frame.
@@ -311,8 +319,6 @@ export class DaqClient implements AsyncDisposable {
       return (signal: AbortSignal) =>
         asImages(hostImageStream(conn, { request, reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal, forParsing: parse }), node.name, parse, events);
     });
-    const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
-    yield* mergeInArrivalOrder(sources, { capacity: options.bufferSize ?? 256, endWhenAllGone: options.endWhenAllGone ?? true, signal });
   }
 
   /**
@@ -456,15 +462,16 @@ async function* asImages(
   host: string,
   parse: boolean,
   events: EventHub,
-): AsyncGenerator<ParsedImage | RawImageMessage> {
+): AsyncGenerator<Array<ParsedImage | RawImageMessage>> {
+  // One image per response: a batch of one, as the fan-in takes them.
   for await (const response of responses) {
     if (!parse) {
-      yield { host, response };
+      yield [{ host, response }];
       continue;
     }
     const image = imageFromResponse(response, host);
     if ('invalid' in image) events.emit({ type: 'invalid-image', host, at: new Date(), reason: image.invalid });
-    else yield image;
+    else yield [image];
   }
 }
 

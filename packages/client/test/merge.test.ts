@@ -2,7 +2,7 @@
 // every source rejected -> AllHostsFailedError, stop -> every source cancelled.
 import { describe, expect, it } from 'vitest';
 import { AllHostsFailedError, HostGoneError } from '../src/index.js';
-import { mergeInArrivalOrder } from '../src/stream/merge-in-arrival-order.js';
+import { mergeBatchesInArrivalOrder, mergeInArrivalOrder } from '../src/stream/merge-in-arrival-order.js';
 
 /** A source whose items are released by the test, one `release()` at a time. */
 function gatedSource<T>(items: T[], end: 'finish' | Error = 'finish') {
@@ -93,5 +93,102 @@ describe('mergeInArrivalOrder', () => {
     controller.abort();
     expect(await merged.next()).toEqual({ done: true, value: undefined });
     expect(silent.cancelled).toBe(true);
+  });
+});
+
+/** A source of batches of `size` numbers (0, 1, 2, ...), endless; counts the batches taken from it and notes its end. */
+function batchSource(size: number) {
+  const state = { pulled: 0, cancelled: false, finished: false };
+  const source = async function* (signal: AbortSignal) {
+    try {
+      for (let b = 0; ; b++) {
+        state.pulled++;
+        yield Array.from({ length: size }, (_, i) => b * size + i);
+      }
+    } finally {
+      state.cancelled = signal.aborted;
+      state.finished = true;
+    }
+  };
+  return { source, state };
+}
+
+/** A turn of the event loop: every pump has run as far as it can. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('mergeBatchesInArrivalOrder', () => {
+  it('yields the items of each batch one per next(), batches in arrival order across sources', async () => {
+    const a = gatedSource([['a1', 'a2', 'a3']]);
+    const b = gatedSource([['b1'], [], ['b2', 'b3']]);
+    const merged = mergeBatchesInArrivalOrder<string>([a.source, b.source], { capacity: 8, endWhenAllGone: true });
+    const first = merged.next();
+    await turn(); // the sources are opened and waiting
+    b.release();
+    expect(await first).toEqual({ done: false, value: 'b1' });
+    a.release();
+    await turn();
+    b.release(); // the empty batch: nothing to yield
+    await turn();
+    b.release();
+    await turn();
+    const rest: string[] = [];
+    for await (const item of merged) rest.push(item);
+    expect(rest).toEqual(['a1', 'a2', 'a3', 'b2', 'b3']);
+  });
+
+  it('capacity counts items: a source waits while that many are queued, and goes on once a batch is taken', async () => {
+    const s = batchSource(3);
+    const merged = mergeBatchesInArrivalOrder<number>([s.source], { capacity: 4, endWhenAllGone: true });
+    expect(await merged.next()).toEqual({ done: false, value: 0 });
+    await turn();
+    // Batch 0 taken by the consumer; batches 1 and 2 queued (6 items >= 4): the source waits.
+    expect(s.state.pulled).toBe(3);
+    await turn();
+    expect(s.state.pulled).toBe(3);
+    // The rest of batch 0 takes nothing from the queue.
+    expect([(await merged.next()).value, (await merged.next()).value]).toEqual([1, 2]);
+    await turn();
+    expect(s.state.pulled).toBe(3);
+    // Taking batch 1 leaves 3 items queued: room again, one more batch comes in.
+    expect((await merged.next()).value).toBe(3);
+    await turn();
+    expect(s.state.pulled).toBe(4);
+    await merged.return(undefined);
+    expect(s.state).toEqual({ pulled: 4, cancelled: true, finished: true });
+  });
+
+  it('abort in the middle of a batch: the rest of it is not yielded, the loop ends normally, the source is cancelled', async () => {
+    const s = batchSource(5);
+    const controller = new AbortController();
+    const seen: number[] = [];
+    for await (const n of mergeBatchesInArrivalOrder<number>([s.source], { capacity: 16, endWhenAllGone: true, signal: controller.signal })) {
+      seen.push(n);
+      if (n === 1) controller.abort();
+    }
+    expect(seen).toEqual([0, 1]);
+    expect(s.state.cancelled).toBe(true);
+  });
+
+  it('break in the middle of a batch ends the loop with every source finished', async () => {
+    const s = batchSource(5);
+    const silent = gatedSource<number[]>([[99]]);
+    const seen: number[] = [];
+    for await (const n of mergeBatchesInArrivalOrder<number>([s.source, silent.source], { capacity: 16, endWhenAllGone: true })) {
+      seen.push(n);
+      if (n === 7) break;
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect([s.state.finished, s.state.cancelled, silent.cancelled]).toEqual([true, true, true]);
+  });
+
+  it('sources given by a function are opened at the first next(), and its error is thrown there', async () => {
+    let opened = 0;
+    const merged = mergeBatchesInArrivalOrder<number>(async () => {
+      opened++;
+      throw new RangeError('bad request');
+    }, { capacity: 4, endWhenAllGone: true });
+    expect(opened).toBe(0);
+    await expect(merged.next()).rejects.toThrow('bad request');
+    expect(opened).toBe(1);
   });
 });

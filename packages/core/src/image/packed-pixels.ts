@@ -4,6 +4,10 @@
 // a ph256 response, and parsing then copied it into the typed array again. image_array stays
 // empty until parsePanoImage finds the packed values invalid: it then fills it in, so that the
 // usual checks name the problem.
+// The typed arrays of one message's images are views of one ArrayBuffer (a PixelBlock, sized by
+// the decoder from the values it counted), not one ArrayBuffer each: a ph256 image is 512 bytes,
+// and a separate backing store per image (allocated, tracked and freed by the garbage
+// collector one by one) was the largest cost of reading the pixels.
 import type { PanoImage } from '../gen/daq_data.js';
 import type { DataProductInfo, Pixels } from '../pff/data-product.js';
 
@@ -14,8 +18,32 @@ export interface PackedUint32 {
   end: number;
 }
 
-/** Images decoded in 'packed' mode, with their field and the empty array standing in for it. */
-const packedImages = new WeakMap<PanoImage, { packed: PackedUint32; placeholder: number[] }>();
+/** One message's pixels: its images' parts are reserved at decoding, the buffer made at the first image read. */
+export class PixelBlock {
+  #bytes = 0;
+  #buffer: ArrayBuffer | undefined;
+
+  /** Reserves `bytes` (rounded up to even, so that every part can hold 16-bit pixels); returns its offset. */
+  reserve(bytes: number): number {
+    const offset = this.#bytes;
+    this.#bytes += bytes + (bytes & 1);
+    return offset;
+  }
+
+  get buffer(): ArrayBuffer {
+    return (this.#buffer ??= new ArrayBuffer(this.#bytes));
+  }
+}
+
+/** An image's part of its message's PixelBlock: `bytes` at `offset`. */
+export interface PixelSlot {
+  block: PixelBlock;
+  offset: number;
+  bytes: number;
+}
+
+/** Images decoded in 'packed' mode, with their field, their part of the message's block, and the empty array standing in for the field. */
+const packedImages = new WeakMap<PanoImage, { packed: PackedUint32; slot: PixelSlot | undefined; placeholder: number[] }>();
 
 /** The values of a packed uint32 field (checked beforehand: every varint at most 5 bytes and below 2^32). */
 export function readPackedUint32({ buf, start, end }: PackedUint32): number[] {
@@ -35,9 +63,9 @@ export function readPackedUint32({ buf, start, end }: PackedUint32): number[] {
   return values;
 }
 
-/** Leaves `img.imageArray` empty and remembers where its values are. */
-export function keepPacked(img: PanoImage, packed: PackedUint32): void {
-  packedImages.set(img, { packed, placeholder: img.imageArray });
+/** Leaves `img.imageArray` empty and remembers where its values are (and, with `slot`, where its typed pixels go). */
+export function keepPacked(img: PanoImage, packed: PackedUint32, slot?: PixelSlot): void {
+  packedImages.set(img, { packed, slot, placeholder: img.imageArray });
 }
 
 /**
@@ -48,15 +76,24 @@ export function keepPacked(img: PanoImage, packed: PackedUint32): void {
 export function pixelsFromPacked(img: PanoImage, dp: DataProductInfo): Pixels | null {
   const entry = packedImages.get(img);
   if (!entry || img.imageArray !== entry.placeholder) return null;
-  const pixels = typedFromPacked(entry.packed, dp);
+  const pixels = typedFromPacked(entry.packed, dp, entry.slot);
   if (!pixels) img.imageArray.push(...readPackedUint32(entry.packed));
   packedImages.delete(img);
   return pixels;
 }
 
-function typedFromPacked({ buf, start, end }: PackedUint32, dp: DataProductInfo): Pixels | null {
+/** A typed array of `n` pixels of `dp`: a view of the image's part of its message's block when that part fits, else its own. */
+function allocatePixels(dp: DataProductInfo, n: number, slot: PixelSlot | undefined): Pixels {
+  if (slot && slot.bytes === n * dp.bytesPerPixel) {
+    const { buffer } = slot.block;
+    return dp.bytesPerPixel === 1 ? new Uint8Array(buffer, slot.offset, n) : dp.signed ? new Int16Array(buffer, slot.offset, n) : new Uint16Array(buffer, slot.offset, n);
+  }
+  return dp.bytesPerPixel === 1 ? new Uint8Array(n) : dp.signed ? new Int16Array(n) : new Uint16Array(n);
+}
+
+function typedFromPacked({ buf, start, end }: PackedUint32, dp: DataProductInfo, slot: PixelSlot | undefined): Pixels | null {
   const n = dp.rows * dp.cols;
-  const pixels = dp.bytesPerPixel === 1 ? new Uint8Array(n) : dp.signed ? new Int16Array(n) : new Uint16Array(n);
+  const pixels = allocatePixels(dp, n, slot);
   const max = dp.bytesPerPixel === 1 ? 0xff : 0xffff;
   let pos = start;
   let i = 0;

@@ -114,7 +114,12 @@ export interface ParsedImage {
   frameNumber: number;
   shape: [number, number];
   bytesPerPixel: number;
-  /** Uint8Array (img8), Uint16Array (img16), Int16Array (pulse-height). */
+  /**
+   * Uint8Array (img8), Uint16Array (img16), Int16Array (pulse-height). An image from a stream
+   * (the SDK's parsed images) may share its ArrayBuffer with the other images of the message it
+   * came in: `pixels` is then a view (`byteOffset` not 0), and keeping it keeps that message's
+   * pixels in memory. `pixels.slice()` gives the image's own copy.
+   */
   pixels: Pixels;
   /** The frame header as sent; integer fields are numbers. */
   header: Record<string, unknown>;

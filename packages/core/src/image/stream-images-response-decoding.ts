@@ -9,7 +9,7 @@
 // repeated or out of place, an unknown field, a Value with other than one kind, a number too
 // large, a key named __proto__) is handed to the generated decoder: its result, or its error, is
 // the answer, so the two cannot disagree.
-import { keepPacked, readPackedUint32, type PackedUint32 } from './packed-pixels.js';
+import { PixelBlock, keepPacked, readPackedUint32, type PackedUint32 } from './packed-pixels.js';
 import { StreamImagesResponse, type EveryFrameResponse, type FrameGap, type PanoImage, type SequencedImage } from '../gen/daq_data.js';
 
 /** The bytes are not in the shape this decoder reads: the generated decoder takes over. */
@@ -22,11 +22,16 @@ const MAX_DEPTH = 32;
 
 class Reader {
   pos = 0;
+  /** Values in the last packed field read (skipPacked counts them). */
+  packedCount = 0;
+  /** Pixels left packed for parsePanoImage (packed-pixels.ts), their typed arrays in this message's one block; null: read as number[]. */
+  readonly pixelBlock: PixelBlock | null;
   constructor(
     readonly buf: Uint8Array,
-    /** Pixels left packed for parsePanoImage (packed-pixels.ts). */
-    readonly packedPixels: boolean,
-  ) {}
+    packedPixels: boolean,
+  ) {
+    this.pixelBlock = packedPixels ? new PixelBlock() : null;
+  }
 
   /** A varint of at most 53 bits as a number (larger: not canonical). */
   varint(): number {
@@ -170,11 +175,12 @@ function readList(r: Reader, end: number, depth: number): unknown[] {
   return list;
 }
 
-/** Moves past packed uint32s, checking each is one (at most 5 bytes, below 2^32) and the last ends with the field: reading them later cannot fail. */
+/** Moves past packed uint32s, checking each is one (at most 5 bytes, below 2^32) and the last ends with the field: reading them later cannot fail. Counts them in r.packedCount. */
 function skipPacked(r: Reader, end: number): void {
   const buf = r.buf;
   let pos = r.pos;
   let run = 0;
+  let count = 0;
   while (pos < end) {
     const b = buf[pos++]!;
     if (b >= 0x80) {
@@ -182,9 +188,11 @@ function skipPacked(r: Reader, end: number): void {
     } else {
       if (run === 4 && b > 0x0f) throw notCanonical;
       run = 0;
+      count++;
     }
   }
   if (run !== 0) throw notCanonical;
+  r.packedCount = count;
   r.pos = end;
 }
 
@@ -192,6 +200,8 @@ function skipPacked(r: Reader, end: number): void {
 function readPanoImage(r: Reader, end: number): PanoImage {
   const img: PanoImage = { type: 0, header: undefined, imageArray: [], shape: [], bytesPerPixel: 0, file: '', frameNumber: 0, moduleId: 0 };
   let last = 0;
+  let pixels: PackedUint32 | undefined;
+  let pixelCount = 0;
   while (r.pos < end) {
     const tag = r.varint();
     const field = tag >>> 3;
@@ -206,8 +216,10 @@ function readPanoImage(r: Reader, end: number): PanoImage {
         break;
       case 26: {
         const packed = r.packed();
-        if (r.packedPixels) keepPacked(img, packed);
-        else img.imageArray = readPackedUint32(packed);
+        if (r.pixelBlock) {
+          pixels = packed;
+          pixelCount = r.packedCount;
+        } else img.imageArray = readPackedUint32(packed);
         break;
       }
       case 34:
@@ -230,6 +242,11 @@ function readPanoImage(r: Reader, end: number): PanoImage {
     }
   }
   if (r.pos !== end) throw notCanonical;
+  // Its part of the message's block, sized by bytes_per_pixel (read after the pixels); parsing checks it fits the data product.
+  if (pixels && r.pixelBlock) {
+    const bytes = pixelCount * (img.bytesPerPixel === 1 ? 1 : 2);
+    keepPacked(img, pixels, { block: r.pixelBlock, offset: r.pixelBlock.reserve(bytes), bytes });
+  }
   return img;
 }
 
@@ -336,7 +353,8 @@ export interface StreamImagesDecodeOptions {
   /**
    * 'array' (the default): number[], as the generated code. 'packed': left empty, for a caller
    * that only passes the images to parsePanoImage, which then reads the pixels straight from the
-   * message's bytes into the typed array (and fills image_array in if they are invalid).
+   * message's bytes into the typed array (and fills image_array in if they are invalid). The
+   * typed arrays of one message's images are then views of one ArrayBuffer (packed-pixels.ts).
    */
   pixels?: 'array' | 'packed';
 }

@@ -58,7 +58,17 @@ export function frameTime(p: QuaboPacket): FrameTime {
   };
 }
 
-/** ISO-8601 UTC with all nine fractional digits. */
+/** The last whole second isoFromUnixNs formatted, and its date-time prefix ("YYYY-MM-DDTHH:MM:SS"). */
+let prefixSecond: bigint | null = null;
+let prefixText = '';
+
+/**
+ * ISO-8601 UTC with all nine fractional digits. Frames come many per second (every-frame
+ * streams: tens of thousands), so the Date formatting of the whole second is done once per
+ * second and kept; only the nanosecond digits are made per call. The prefix is the same
+ * expression as before (the text is identical, errors included: a Date out of range throws
+ * before the cache changes).
+ */
 export function isoFromUnixNs(ns: bigint): string {
   let sec = ns / NS_PER_S;
   let frac = ns % NS_PER_S;
@@ -66,6 +76,9 @@ export function isoFromUnixNs(ns: bigint): string {
     frac += NS_PER_S;
     sec -= 1n;
   }
-  const base = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
-  return `${base}.${frac.toString().padStart(9, '0')}Z`;
+  if (sec !== prefixSecond) {
+    prefixText = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
+    prefixSecond = sec;
+  }
+  return `${prefixText}.${String(Number(frac)).padStart(9, '0')}Z`;
 }
