@@ -77,6 +77,29 @@ describe('panoImageFromFrame / parsePanoImage', () => {
   });
 });
 
+describe('frame time of odd headers', () => {
+  it('never throws for any header object: time is null or numbers, a per-quabo header with an extra quabo_num is timed by quabo_0', () => {
+    const packet = fc.record({ pkt_num: fc.nat(65535), pkt_tai: fc.nat(1023), pkt_nsec: fc.nat(999_999_999), tv_sec: fc.nat(4_000_000_000), tv_usec: fc.nat(999_999) });
+    const header = fc.oneof(
+      fc.record({ quabo_0: packet, quabo_1: packet, quabo_2: packet, quabo_3: packet, quabo_num: fc.nat(3) }),
+      fc.record({ quabo_0: packet, quabo_1: packet, quabo_2: packet, quabo_3: packet, quabo_num: fc.nat(3), tv_sec: fc.nat(10) }),
+      fc.dictionary(fc.constantFrom('quabo_num', 'tv_sec', 'tv_usec', 'pkt_tai', 'pkt_nsec', 'pkt_num', 'quabo_0', 'x'), fc.oneof(fc.nat(5), packet, fc.constant(null), fc.string())),
+    );
+    fc.assert(
+      fc.property(header, (h) => {
+        const msg: PanoImageMessage = { type: PanoImage_Type.MOVIE, header: h as Record<string, unknown>, imageArray: new Array(1024).fill(1), shape: [32, 32], bytesPerPixel: 2, file: '', frameNumber: 0, moduleId: 3 };
+        const t = parsePanoImage(msg, { host: 'h' }).time;
+        if (t !== null) expect(typeof t.arrivalUnixNs).toBe('bigint');
+        const q0 = (h as { quabo_0?: { tv_sec: number; tv_usec: number } }).quabo_0;
+        if (t !== null && q0 && typeof q0 === 'object' && 'quabo_1' in h) {
+          expect(t.arrivalUnixNs).toBe(BigInt(q0.tv_sec) * 1_000_000_000n + BigInt(q0.tv_usec) * 1000n);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('validatePanoImage', () => {
   const good: PanoImageMessage = { type: PanoImage_Type.MOVIE, header: {}, imageArray: new Array(1024).fill(65535), shape: [32, 32], bytesPerPixel: 2, file: 'x.pff', frameNumber: 0, moduleId: 1 };
   it.each<[string, Partial<PanoImageMessage>, string, RegExp]>([

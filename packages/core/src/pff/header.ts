@@ -1,4 +1,5 @@
 // Frame headers (REFERENCE section 3): the recorder's JSON object before each frame's pixels.
+import { PACKET_FIELDS } from './header-fields.js';
 
 /** One quabo's packet fields. */
 export interface QuaboPacket {
@@ -32,7 +33,12 @@ export function isFlatHeader(h: FrameHeader): h is FlatHeader {
   return (h as FlatHeader).quabo_num !== undefined;
 }
 
-/** The packet whose clock times the frame: the flat header itself, or quabo_0 (REFERENCE section 4). */
+/**
+ * The packet whose clock times the frame: the flat header itself, or quabo_0 (REFERENCE section
+ * 4). Flat only when the packet fields are at the top: a per-quabo header that also carries a
+ * quabo_num key (extra keys are kept as written) is timed by quabo_0, not read as a flat one
+ * (whose missing fields made frameTime throw a TypeError on such a header).
+ */
 export function timingPacket(h: FrameHeader): QuaboPacket {
-  return isFlatHeader(h) ? h : h.quabo_0;
+  return isFlatHeader(h) && PACKET_FIELDS.every((f) => typeof (h as unknown as Record<string, unknown>)[f] === 'number') ? h : (h as QuaboHeader).quabo_0;
 }
