@@ -2,14 +2,15 @@
 // run directory, a writer appending frames in chunks that split frames, a standard client.
 // Every frame arrives once, in order, with contiguous node sequences; a client behind the ring
 // gets one gap record whose count is exact; a resume point continues without duplicates.
-import { rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DeliveryOptions_Policy, FrameGap_Reason, type DaqDataClient, type StreamImagesResponse } from '@daqdata/core';
 import fc from 'fast-check';
 import { Status } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RecorderFile, StreamRecorder, headerFor, movieImage, pixelsFor, published, runDir, startTestNode, streamsStarted, tempDir, type TestNode } from './helpers.js';
+import { RecorderFile, StreamRecorder, frameBytes, headerFor, movieImage, pixelsFor, published, runDir, startTestNode, streamsStarted, tempDir, type TestNode } from './helpers.js';
 import { concat, recorderBytes } from './recorder-frames.js';
 import type { ServerConfig } from '../src/config/server-config.js';
 
@@ -173,6 +174,45 @@ describe('every-frame delivery', () => {
     expect(next.gap).toBeNull();
     expect(next.items[0]!.sequence).toBe(s0 + 1);
     expect(publishedThen).toBeLessThan(s0 + backlog);
+  });
+
+  it('a burst of small appends to two files (thousands of file events at once) is served while it is read too', async () => {
+    // img16: a read of 64 frames takes longer than the 1 ms read interval, so every event read at once.
+    const node = await startTestNode();
+    cleanups.push(() => node.stop());
+    const dataDir = join(node.root, 'data');
+    const file = await RecorderFile.create(await runDir(dataDir, 1), 'img16', 1);
+    cleanups.push(() => file.close());
+    expect((await node.client.initHpIo({ dataDir, updateIntervalSeconds: 0.001 })).success).toBe(true);
+    const second = await RecorderFile.create(await runDir(dataDir, 2), 'img16', 2);
+    cleanups.push(() => second.close());
+    const hub = node.server.node.hub;
+    const abort = new AbortController();
+    cleanups.push(async () => abort.abort());
+    const it = node.client.streamImages(everyFrameOf({ movie: true, pulseHeight: false }, { batchLimit: 16 }), { signal: abort.signal })[Symbol.asyncIterator]();
+    const first = it.next();
+    await streamsStarted(node, 1);
+    await file.write(1, 300);
+    const s0 = unpack((await first).value as StreamImagesResponse).items[0]!.sequence;
+    await second.write(1, 300);
+    expect(unpack((await it.next()).value as StreamImagesResponse).items.map((i) => i.sequence)).toEqual([s0 + 1]);
+    const perFile = 5_000;
+    const frames = Buffer.concat(Array.from({ length: perFile }, (_, k) => frameBytes('img16', 1 + k)));
+    const source = join(node.root, 'burst.bin');
+    await writeFile(source, frames);
+    const received = it.next().then((r) => ({ next: unpack(r.value as StreamImagesResponse), publishedThen: hub.publishedCount }));
+    // Another process appends 16 frames per write to each file in turn (1,250 writes) while this
+    // process (the node) waits for it synchronously: the inotify events, alternating between the
+    // files (so the kernel cannot merge them), then reach the node in one flood, as they do a
+    // node busy reading. Each event started a read at once, one after another in one poll phase,
+    // and the node read the whole burst before it sent anything.
+    const step = (frames.length / perFile) * 16;
+    const script = `const fs=require('fs');const b=fs.readFileSync(process.argv[1]);const fds=[fs.openSync(process.argv[2],'a'),fs.openSync(process.argv[3],'a')];for(let p=0;p<b.length;p+=${step})for(const fd of fds)fs.writeSync(fd,b.subarray(p,p+${step}));`;
+    execFileSync(process.execPath, ['-e', script, source, file.path, second.path]);
+    const { next, publishedThen } = await received;
+    expect(next.gap).toBeNull();
+    expect(next.items[0]!.sequence).toBe(s0 + 2);
+    expect(publishedThen).toBeLessThan(s0 + 1 + 2 * perFile);
   });
 
   it('does not replay the history of a file the node found at start, and reads a rollover file from its first frame', async () => {

@@ -195,7 +195,11 @@ export class FrameFileFollower {
 
   /** Something may have been appended: read it now, or when the read interval ends. */
   signal(): void {
-    if (this.closed) return;
+    // A backlog's next read is already due in the next loop turn and reads whatever came. Not
+    // reading now matters: a writer's burst queues thousands of inotify events, delivered in one
+    // poll phase, and each would start a read at once (the read interval long past): the node
+    // read for seconds without a loop turn, sending nothing.
+    if (this.closed || this.backlogTurn) return;
     if (this.reading) {
       this.again = true;
       return;
