@@ -2,7 +2,7 @@
 // from frames (ROI stats): taken from the frame as read (a file, a recorder socket) or from an
 // uploaded PanoImage while an ROI client wants them; decoded from the image's encoding only for
 // a frame published before (framePixelsFromEncoding).
-import { PanoImage, arrivalUnixNs, checkHeaderFields, parsePanoImage, timingPacket, whiteRabbitTime, type DataProductInfo, type Pixels } from '@daqdata/core';
+import { DATA_PRODUCTS, PanoImage, arrivalUnixNs, checkHeaderFields, parsePanoImage, timingPacket, whiteRabbitTime, type DataProductInfo, type Pixels } from '@daqdata/core';
 import type { FramePixels } from './broadcast-image.js';
 
 /** Pixels that own their buffer: a view of a larger block (frames read in a batch share one) is copied, so holding it holds only its bytes. */
@@ -27,11 +27,9 @@ export function framePixelsOf(frame: { header: unknown; pixels: Pixels }, dp: Da
 /**
  * A frame's pixels and time decoded from its PanoImage encoding: for a frame whose pixels were
  * not kept (no ROI reader wanted them when it was published), read by an ROI reader later.
- * The time follows headerTime's rule (WR when synchronised, else the arrival clock).
+ * Timed by headerTime, as a frame read from a file is.
  */
 export function framePixelsFromEncoding(bytes: Uint8Array): FramePixels {
   const image = parsePanoImage(PanoImage.decode(bytes), { host: '' });
-  const t = image.time;
-  const time = t === null ? null : t.wrSynchronised && t.wrUnixNs !== null ? { unixNs: t.wrUnixNs, wrSynchronised: true } : { unixNs: t.arrivalUnixNs, wrSynchronised: false };
-  return { pixels: image.pixels, rows: image.shape[0], cols: image.shape[1], time };
+  return { pixels: image.pixels, rows: image.shape[0], cols: image.shape[1], time: headerTime(image.header, DATA_PRODUCTS[image.dataProduct]) };
 }
