@@ -15,11 +15,6 @@ import { MAX_SLAB_BYTES, SlabQueue } from './frame-slabs.js';
 /** What an entry costs besides its encoded bytes and pixels: the image object, its view into a slab, its array slot (measured ~250 with a heap snapshot, ph256). */
 export const RING_ENTRY_OVERHEAD_BYTES = 320;
 
-/** The frame pixels an image keeps for ROI stats (0 when none are kept). */
-function pixelBytesOf(image: BroadcastImage): number {
-  return image.keptPixelBytes;
-}
-
 export type GapReason = 'ring-overrun' | 're-init' | 'node-restart';
 
 export interface FrameGap {
@@ -83,7 +78,7 @@ export class FrameRing {
     // The bytes come from the encoder's scratch buffer and are copied once, into a slab; the
     // frame's pixels (taken before the encoding) are counted beside them.
     image.relocate((bytes) => {
-      const pixelBytes = pixelBytesOf(image);
+      const pixelBytes = image.keptPixelBytes;
       const cost = () => this.slabs.costOf(bytes.length) + pixelBytes + RING_ENTRY_OVERHEAD_BYTES;
       this.expire();
       while (this.held > 0 && this.heldBytes + cost() > this.o.maxBytes) this.drop(1);
@@ -174,7 +169,7 @@ export class FrameRing {
       this.entries[this.head] = undefined as unknown as BroadcastImage;
       if (recycle && this.o.retainedElsewhere?.(image)) image.ownBytes();
       this.slabs.releaseOldest(recycle);
-      this.pixelBytes -= pixelBytesOf(image);
+      this.pixelBytes -= image.keptPixelBytes;
       this.evictedThrough = image.sequence;
       this.evicted++;
       this.head++;

@@ -25,7 +25,7 @@
 // While an every-frame client wants this module and data product (`everyFrame()`), a read
 // instead parses and publishes every frame after the last one delivered, in order, up to
 // EVERY_FRAME_READ_MAX frames per read (64), then it goes on with the rest in the event loop's
-// next turn (after pending I/O: see readNow), so every-frame clients are served while a backlog is
+// next turn (after pending I/O: see readEveryFrame), so every-frame clients are served while a backlog is
 // read rather than only after it: the
 // newest-only rules above are what a preview-only node costs, and it keeps them. A file that
 // was there when the node started following (startAt 'newest') still begins at its newest
@@ -126,9 +126,7 @@ export class FrameFileFollower {
   private delivered: { ino: number; index: number } | undefined;
   private reading: Promise<void> | null = null;
   private again = false;
-  /** An every-frame read stopped at EVERY_FRAME_READ_MAX with frames left: the next read goes on in the next loop turn. */
-  private backlog = false;
-  /** The next loop turn's read of a backlog (cleared by close()). */
+  /** The next loop turn's read of a backlog: an every-frame read stopped at EVERY_FRAME_READ_MAX with frames left (cleared by close()). */
   private backlogTurn: NodeJS.Immediate | undefined;
   private closed = false;
   private fileWatch: PathWatch | undefined;
@@ -217,18 +215,6 @@ export class FrameFileFollower {
     this.reading = this.readNewest().finally(() => {
       this.reading = null;
       if (this.refused) return void this.close().then(() => this.events.onGone(this.path));
-      if (this.backlog) {
-        // Not at once: one read after another in promise callbacks never gives the event loop
-        // a turn, and a node reading 8 modules' backlogs sent nothing to its every-frame
-        // clients (HTTP/2 writes wait for the loop) until every backlog was read, the ring
-        // overrunning meanwhile. setImmediate runs after the loop's pending I/O.
-        this.backlog = false;
-        this.backlogTurn ??= setImmediate(() => {
-          this.backlogTurn = undefined;
-          this.signal();
-        });
-        return;
-      }
       if (this.again) {
         this.again = false;
         this.signal();
@@ -301,7 +287,7 @@ export class FrameFileFollower {
     }
   }
 
-  /** Every frame after the last one delivered, in order, up to EVERY_FRAME_READ_MAX (then `backlog`). */
+  /** Every frame after the last one delivered, in order, up to EVERY_FRAME_READ_MAX (then `backlogTurn`). */
   private readEveryFrame(f: OpenFile): void {
     let delivered = 0;
     for (;;) {
@@ -314,7 +300,14 @@ export class FrameFileFollower {
       delivered += this.deliverFrames(f, read, read.scan.frames);
       if (bytesRead < f.buffer.length || this.offset === at || this.closed) return;
       if (delivered >= EVERY_FRAME_READ_MAX) {
-        this.backlog = true;
+        // The rest in the next loop turn, not at once: one read after another in promise
+        // callbacks never gives the event loop a turn, and a node reading 8 modules' backlogs
+        // sent nothing to its every-frame clients (HTTP/2 writes wait for the loop) until every
+        // backlog was read, the ring overrunning meanwhile. setImmediate runs after pending I/O.
+        this.backlogTurn ??= setImmediate(() => {
+          this.backlogTurn = undefined;
+          this.signal();
+        });
         return;
       }
     }
