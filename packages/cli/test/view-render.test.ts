@@ -4,7 +4,7 @@ import { SHADES, viridis } from '../src/plot/colour-map.js';
 import { formatRate, frameRate, level, robustLimits } from '@daqdata/core';
 import { formatLimit, renderColourBar } from '../src/plot/colour-bar.js';
 import { ModuleTracks, type ViewImage } from '../src/plot/module-track.js';
-import { applyPageMove, pageMove, PAGE_KEYS_HELP } from '../src/plot/page-keys.js';
+import { applyPageMove, keysOf, pageMove, PAGE_KEYS_HELP } from '../src/plot/page-keys.js';
 import { chooseTileLayout } from '../src/plot/tile-layout.js';
 import { frameTimeLabel, LABEL_LINES, MAP_GAP, NO_DATA_AFTER_MS, renderView } from '../src/plot/view-render.js';
 import { ansiCells, stripAnsi } from './support/ansi-cells.js';
@@ -216,6 +216,16 @@ describe('page keys', () => {
     expect(pageMove('\x1b[H')).toEqual({ to: 'first' });
     expect(pageMove('\x1b[F')).toEqual({ to: 'last' });
     expect(pageMove('x')).toBeNull();
+  });
+
+  it('splits a chunk of keys typed quickly into its keys, escape sequences whole', () => {
+    expect(keysOf('n\x1b[5~')).toEqual(['n', '\x1b[5~']);
+    expect(keysOf('\x1b[6~\x1b[6~p\x1bOD q')).toEqual(['\x1b[6~', '\x1b[6~', 'p', '\x1bOD', ' ', 'q']);
+    expect(keysOf('\x1b[1;5C')).toEqual(['\x1b[1;5C']);
+    const keys = ['n', 'p', ' ', 'q', 'x', '\x1b[5~', '\x1b[6~', '\x1b[A', '\x1bOD', '\x1b[H', '\x1b[4~'];
+    fc.assert(fc.property(fc.array(fc.constantFrom(...keys), { maxLength: 20 }), (ks) => {
+      expect(keysOf(ks.join(''))).toEqual(ks);
+    }));
   });
 
   it('a page move always lands on a page that exists', () => {

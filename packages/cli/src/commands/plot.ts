@@ -11,7 +11,7 @@ import { renderPhdist } from '../plot/phdist-render.js';
 import { DEFAULT_WINDOWS_S, formatWindow, PulseHeightEvents } from '../plot/pulse-height-distribution.js';
 import { eventMaximum } from '@daqdata/core';
 import { renderView } from '../plot/view-render.js';
-import { applyPageMove, pageMove } from '../plot/page-keys.js';
+import { applyPageMove, keysOf, pageMove } from '../plot/page-keys.js';
 import { LightCurves, renderLightCurves, type LightCurveStat } from '../plot/light-curve-render.js';
 import { roiOptions, roisOfFlags, type RoiFlags } from './roi.js';
 
@@ -23,11 +23,15 @@ function colourMode(flags: PlotFlags) {
 /** A key handler that turns the page of a paged view; true when it did (redraw at once). */
 function pageTurner(current: () => { page: number; pages: number }, set: (page: number) => void): (chunk: string) => boolean {
   return (chunk) => {
-    const move = pageMove(chunk);
-    if (move === null) return false;
-    const { page, pages } = current();
-    set(applyPageMove(page, pages, move));
-    return true;
+    let moved = false;
+    for (const key of keysOf(chunk)) {
+      const move = pageMove(key);
+      if (move === null) continue;
+      const { page, pages } = current();
+      set(applyPageMove(page, pages, move));
+      moved = true;
+    }
+    return moved;
   };
 }
 

@@ -9,7 +9,18 @@ const PREVIOUS = new Set(['p', 'P', '\x1b[5~', '\x1b[D', '\x1b[A', '\x1bOD', '\x
 const FIRST = new Set(['\x1b[H', '\x1b[1~', '\x1bOH', 'g']);
 const LAST = new Set(['\x1b[F', '\x1b[4~', '\x1bOF', 'G']);
 
-/** The page move of one key chunk. */
+/** One key: a CSI sequence (ESC [ params final), an SS3 one (ESC O x), or one character. */
+const KEY = /\x1b\[[0-9;]*[~A-Za-z]|\x1bO[A-Za-z]|[\s\S]/gu;
+
+/**
+ * The keys of one chunk read from the terminal, in order. Keys typed (or sent) quickly arrive
+ * in one chunk ("n\x1b[5~"): read as one key it matched nothing, and the moves were lost.
+ */
+export function keysOf(chunk: string): string[] {
+  return chunk.match(KEY) ?? [];
+}
+
+/** The page move of one key. */
 export function pageMove(chunk: string): PageMove {
   if (NEXT.has(chunk)) return { step: 1 };
   if (PREVIOUS.has(chunk)) return { step: -1 };
