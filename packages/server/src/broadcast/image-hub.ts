@@ -14,12 +14,17 @@ export interface PublishedImageSink {
   push(image: BroadcastImage, hold: boolean): void;
 }
 
+/** A number per module and type: a string key would be built and hashed for every published frame. */
+function latestKey(image: BroadcastImage): number {
+  return image.moduleId * 2 + (image.kind === 'movie' ? 0 : 1);
+}
+
 export type ImageSubscriber = (image: BroadcastImage) => void;
 
 /** Where a node's images meet its clients: numbers each published image, keeps the newest per module and type, and hands images to the ring and the subscribers. */
 export class ImageHub {
   private readonly subscribers = new Set<ImageSubscriber>();
-  private readonly latest = new Map<string, BroadcastImage>();
+  private readonly latest = new Map<number, BroadcastImage>();
   private published = 0;
 
   constructor(
@@ -41,13 +46,13 @@ export class ImageHub {
     image.sequence = ++this.published;
     image.keepPixels = this.keepPixels(image.moduleId, image.kind);
     this.ring?.push(image, this.holdEveryFrame());
-    this.latest.set(`${image.moduleId}:${image.kind}`, image);
+    this.latest.set(latestKey(image), image);
     for (const s of this.subscribers) s(image);
   }
 
   /** Whether `image` is the newest of its module and type (kept for subscribers to come). */
   isLatest(image: BroadcastImage): boolean {
-    return this.latest.get(`${image.moduleId}:${image.kind}`) === image;
+    return this.latest.get(latestKey(image)) === image;
   }
 
   /** Forgets the newest images (the node now follows other data). */

@@ -1,4 +1,5 @@
 import { DATA_PRODUCTS, PanoImage, panoImageFromFrame, type DataProductInfo, type FrameHeader, type PffFrame, type QuaboPacket } from '@daqdata/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { broadcastImage } from './broadcast-image.js';
 import { encodeFramePanoImage } from './pano-image-encoding.js';
@@ -36,6 +37,40 @@ describe('encodeFramePanoImage', () => {
     }
   });
 
+  it('writes the same bytes from the little-endian pixel bytes of a file as from typed pixels, for every data product', () => {
+    for (const dp of Object.values(DATA_PRODUCTS)) {
+      const frame = frameOf(dp, 5, headerFor(dp, 5));
+      const pixelBytes = new Uint8Array(frame.pixels.length * dp.bytesPerPixel);
+      const view = new DataView(pixelBytes.buffer);
+      frame.pixels.forEach((v, i) => (dp.bytesPerPixel === 1 ? view.setUint8(i, v) : view.setUint16(2 * i, v & 0xffff, true)));
+      const meta = { file: 'f.pff', moduleId: 3, dataProduct: dp };
+      const fromBytes = Buffer.from(encodeFramePanoImage({ header: frame.header, index: 5, pixelBytes }, meta));
+      expect(fromBytes.equals(Buffer.from(generic(frame, meta))), dp.name).toBe(true);
+    }
+  });
+
+  it('encodes any JSON header exactly as google.protobuf.Struct does (keys remembered or not, repeated across frames)', () => {
+    // Keys of every length around the remembered limit and the one-byte lengths, non-ASCII and
+    // empty keys, each with a number value (the remembered path) or any other JSON value.
+    const key = fc.oneof(fc.constantFrom('', 'pkt_num', 'tv_sec', 'é', '𝄞', 'k'.repeat(64), 'k'.repeat(65), 'x'.repeat(110), 'x'.repeat(120)), fc.string({ maxLength: 70 }));
+    const value = fc.oneof(fc.double({ noNaN: false }), fc.integer(), fc.jsonValue({ maxDepth: 2 }));
+    // Not "__proto__": ts-proto's Struct.wrap assigns fields into a plain object, whose
+    // __proto__ setter swallows that key; this encoder keeps it, as Python's Struct does.
+    const header = fc.dictionary(key.filter((k) => k !== '__proto__'), value, { maxKeys: 8 });
+    const dp = DATA_PRODUCTS.ph256;
+    fc.assert(
+      fc.property(fc.array(header, { minLength: 1, maxLength: 3 }), (headers) => {
+        for (const h of headers) {
+          const frame = frameOf(dp, 1, h as unknown as FrameHeader);
+          const meta = { file: 'f', moduleId: 1, dataProduct: dp };
+          if (!Buffer.from(encodeFramePanoImage(frame, meta)).equals(Buffer.from(generic(frame, meta)))) return false;
+        }
+        return true;
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('encodes headers of every JSON value type exactly as google.protobuf.Struct does', () => {
     const header = {
       n: -1.5,
@@ -52,6 +87,9 @@ describe('encodeFramePanoImage', () => {
       '': 'empty key',
       '7': 'integer-like key',
       long: 'x'.repeat(300),
+      ['number under a long key '.repeat(4)]: 42,
+      'ключ': -0,
+      [''.padEnd(130, 'k')]: 1e300,
     } as unknown as FrameHeader;
     const dp = DATA_PRODUCTS.img8;
     const frame = frameOf(dp, 3, header);

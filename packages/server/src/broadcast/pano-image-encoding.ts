@@ -10,7 +10,7 @@
 // Field order, defaults and value encodings follow the generated code (ts-proto): fields in
 // number order, proto3 defaults omitted, header keys in insertion order, every JSON number a
 // double, a Struct entry whose value is undefined skipped.
-import { panoImageType, type DataProductInfo, type PffFrame } from '@daqdata/core';
+import { panoImageType, type DataProductInfo, type PffFrame, type Pixels } from '@daqdata/core';
 
 const utf8 = new TextEncoder();
 const WIRE_VARINT = 0;
@@ -118,11 +118,46 @@ function writeValue(w: ScratchWriter, value: unknown): void {
   }
 }
 
+/**
+ * The leading bytes of a Struct map entry whose value is a number, up to the double itself:
+ * entry tag and length, key, value tag and length, Value's number_value tag. A header's keys
+ * repeat in every frame, and writing them field by field (a UTF-8 encoding and three nested
+ * lengths per key) was most of the cost of encoding a ph256 frame, whose values are all numbers.
+ */
+const numberEntryPrefixes = new Map<string, Uint8Array>();
+/** Keys remembered at most (a header's keys are a handful; a hostile file's may be many). */
+const MAX_REMEMBERED_KEYS = 256;
+/** Longer keys are written field by field (their prefix would not fit a one-byte entry length). */
+const MAX_REMEMBERED_KEY_LENGTH = 64;
+/** A number Value: its tag and the 8 bytes of its double. */
+const NUMBER_VALUE_BYTES = 9;
+
+function numberEntryPrefix(key: string): Uint8Array | undefined {
+  const known = numberEntryPrefixes.get(key);
+  if (known !== undefined || key.length > MAX_REMEMBERED_KEY_LENGTH || numberEntryPrefixes.size >= MAX_REMEMBERED_KEYS) return known;
+  const keyBytes = utf8.encode(key);
+  // key field (omitted for '', as ts-proto omits the proto3 default), value field, Value's tag.
+  const keyField = key === '' ? [] : [(1 << 3) | WIRE_LENGTH, keyBytes.length, ...keyBytes];
+  const entryLength = keyField.length + 2 + NUMBER_VALUE_BYTES;
+  if (keyBytes.length > 0x7f || entryLength > 0x7f) return undefined; // lengths of one varint byte only
+  const prefix = Uint8Array.from([(1 << 3) | WIRE_LENGTH, entryLength, ...keyField, (2 << 3) | WIRE_LENGTH, NUMBER_VALUE_BYTES, (2 << 3) | WIRE_FIXED64]);
+  numberEntryPrefixes.set(key, prefix);
+  return prefix;
+}
+
 /** The body of a google.protobuf.Struct: one map entry { key = 1; value = 2 } per defined field. */
 function writeStructFields(w: ScratchWriter, object: Record<string, unknown>): void {
   for (const key of Object.keys(object)) {
     const value = object[key];
     if (value === undefined) continue;
+    const prefix = typeof value === 'number' ? numberEntryPrefix(key) : undefined;
+    if (prefix !== undefined) {
+      w.ensure(prefix.length + 8);
+      w.buf.set(prefix, w.pos);
+      w.pos += prefix.length;
+      w.double(value as number);
+      continue;
+    }
     w.tag(1, WIRE_LENGTH);
     const entry = w.beginLength();
     if (key !== '') {
@@ -137,14 +172,49 @@ function writeStructFields(w: ScratchWriter, object: Record<string, unknown>): v
   }
 }
 
+/** Each pixel's 16-bit two's complement as a varint (1 to 3 bytes), from `pos`; returns the end. */
+function writePixelVarints(buf: Uint8Array, pos: number, pixels: Pixels): number {
+  for (let i = 0; i < pixels.length; i++) pos = writeVarint16(buf, pos, pixels[i]! & 0xffff);
+  return pos;
+}
+
+/** The same from little-endian pixel bytes: a 16-bit pixel's two bytes are already its two's complement. */
+function writePixelByteVarints(buf: Uint8Array, pos: number, bytes: Uint8Array, bytesPerPixel: 1 | 2): number {
+  if (bytesPerPixel === 1) {
+    for (let i = 0; i < bytes.length; i++) pos = writeVarint16(buf, pos, bytes[i]!);
+  } else {
+    for (let i = 0; i + 1 < bytes.length; i += 2) pos = writeVarint16(buf, pos, bytes[i]! | (bytes[i + 1]! << 8));
+  }
+  return pos;
+}
+
+function writeVarint16(buf: Uint8Array, pos: number, v: number): number {
+  if (v > 0x7f) {
+    buf[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+    if (v > 0x7f) {
+      buf[pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
 export interface FrameImageMeta {
   file: string;
   moduleId: number;
   dataProduct: DataProductInfo;
 }
 
+/**
+ * A frame's pixels as the encoder takes them: typed (`pixels`), or their little-endian bytes as
+ * the PFF file holds them (`pixelBytes`, e.g. a view of a read buffer: no typed copy is made).
+ */
+export type FramePixelInput = { pixels: Pixels } | { pixelBytes: Uint8Array };
+
 /** PanoImage bytes of a frame (pixels as uint32 of their 16-bit two's complement, as panoImageFromFrame), in a scratch buffer the next call overwrites: copy them. */
-export function encodeFramePanoImage(frame: Pick<PffFrame, 'header' | 'pixels' | 'index'>, meta: FrameImageMeta): Uint8Array {
+export function encodeFramePanoImage(frame: Pick<PffFrame, 'header' | 'index'> & FramePixelInput, meta: FrameImageMeta): Uint8Array {
   const w = scratch;
   const dp = meta.dataProduct;
   w.pos = 0;
@@ -156,26 +226,12 @@ export function encodeFramePanoImage(frame: Pick<PffFrame, 'header' | 'pixels' |
   const header = w.beginLength();
   writeStructFields(w, frame.header as unknown as Record<string, unknown>);
   w.endLength(header);
-  const { pixels } = frame;
-  if (pixels.length !== 0) {
+  const count = 'pixels' in frame ? frame.pixels.length : frame.pixelBytes.length / dp.bytesPerPixel;
+  if (count !== 0) {
     w.tag(3, WIRE_LENGTH);
     const array = w.beginLength();
-    w.ensure(3 * pixels.length); // 16-bit values take at most 3 varint bytes
-    const buf = w.buf;
-    let pos = w.pos;
-    for (let i = 0; i < pixels.length; i++) {
-      let v = pixels[i]! & 0xffff;
-      if (v > 0x7f) {
-        buf[pos++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-        if (v > 0x7f) {
-          buf[pos++] = (v & 0x7f) | 0x80;
-          v >>>= 7;
-        }
-      }
-      buf[pos++] = v;
-    }
-    w.pos = pos;
+    w.ensure(3 * count); // 16-bit values take at most 3 varint bytes
+    w.pos = 'pixels' in frame ? writePixelVarints(w.buf, w.pos, frame.pixels) : writePixelByteVarints(w.buf, w.pos, frame.pixelBytes, dp.bytesPerPixel);
     w.endLength(array);
   }
   w.tag(4, WIRE_LENGTH);

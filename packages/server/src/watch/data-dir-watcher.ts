@@ -9,7 +9,7 @@
 // `allowedRoots` after resolving links (FollowGuard): directories when they are listed, files
 // on their opened descriptor.
 import { basename, dirname, relative } from 'node:path';
-import { DATA_PRODUCTS, classifyFile, parseModuleDirName, type ImageKind } from '@daqdata/core';
+import { DATA_PRODUCTS, classifyFile, parseModuleDirName, pixelsFromBytes, type ImageKind } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import { framePixelsOf } from '../broadcast/frame-pixels.js';
@@ -255,13 +255,20 @@ export class DataDirWatcher {
   private emit({ frame, name }: FollowedFrame): void {
     const dataProduct = DATA_PRODUCTS[name.dataProduct];
     const meta = { file: name.fileName, moduleId: name.moduleId, dataProduct };
-    this.opts.onImage(
-      broadcastImage(
-        { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: this.opts.clock() },
-        () => encodeFramePanoImage(frame, meta),
-        () => framePixelsOf(frame, dataProduct),
-      ),
+    let encoded = false;
+    const image = broadcastImage(
+      { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: this.opts.clock() },
+      () => {
+        encoded = true;
+        return encodeFramePanoImage(frame, meta);
+      },
+      () => framePixelsOf({ header: frame.header, pixels: pixelsFromBytes(dataProduct, frame.pixelBytes) }, dataProduct),
     );
+    this.opts.onImage(image);
+    // The pixel bytes are a view of the follower's read buffer, which its next read overwrites.
+    // An image held for every-frame readers was encoded just now; any other (a preview, encoded
+    // when a client's slot sends it) keeps a copy of its frame's pixel bytes.
+    if (!encoded) frame.pixelBytes = frame.pixelBytes.slice();
   }
 
   async close(): Promise<void> {
