@@ -86,8 +86,10 @@ export function startWriter(job: WriterJob): { ready: Promise<void>; go(): void;
   return { ready, go: () => go(), done };
 }
 
-// The daq-server executable as shipped, beside the server package's entry point (dist/index.js).
-export const serverMain = join(dirname(fileURLToPath(import.meta.resolve('@daqdata/server'))), 'bundle', 'daq-server.js');
+// The daq-server executable as shipped, beside the server package's entry point (dist/index.js),
+// or the one DAQ_BENCH_SERVER names (e.g. another checkout's, or dist/daemon/main.js unbundled
+// for a profile with readable names).
+export const serverMain = process.env.DAQ_BENCH_SERVER ?? join(dirname(fileURLToPath(import.meta.resolve('@daqdata/server'))), 'bundle', 'daq-server.js');
 
 export async function withDataDir<T>(fn: (dataDir: string) => Promise<T>): Promise<T> {
   const dataDir = await mkdtemp(join(tmpdir(), 'daq-bench-every-'));
