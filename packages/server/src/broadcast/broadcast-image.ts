@@ -39,9 +39,11 @@ export interface BroadcastImage {
   framePixels(): FramePixels | null;
   /** Bytes of the frame pixels this image keeps (what the ring counts): 0 when none are kept. */
   readonly keptPixelBytes: number;
-  /** Keeps the encoded bytes where `place` puts them: it gets them (possibly the encoder's scratch buffer) and returns its copy (the ring's slab). */
-  relocate(place: (bytes: Uint8Array) => Uint8Array): void;
-  /** Copies the bytes out of where relocate() put them: the image outlives that place (the ring reuses a slab once it evicted every image in it). */
+  /** The encoded bytes for a keeper to copy (possibly the encoder's scratch buffer, valid until the next encoding); then keepAt(copy). */
+  bytesToCopy(): Uint8Array;
+  /** The image's bytes are `copy` from now on (the ring's slab). */
+  keepAt(copy: Uint8Array): void;
+  /** Copies the bytes out of where keepAt() put them: the image outlives that place (the ring reuses a slab once it evicted every image in it). */
   ownBytes(): void;
 }
 
@@ -102,8 +104,12 @@ class LazyImage implements BroadcastImage {
     return (this.bytes ??= this.encode().slice());
   }
 
-  relocate(place: (bytes: Uint8Array) => Uint8Array): void {
-    this.bytes = place(this.bytes ?? this.encode());
+  bytesToCopy(): Uint8Array {
+    return this.bytes ?? this.encode();
+  }
+
+  keepAt(copy: Uint8Array): void {
+    this.bytes = copy;
   }
 
   ownBytes(): void {

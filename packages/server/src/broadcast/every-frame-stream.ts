@@ -6,15 +6,16 @@
 // backlog goes out as fast as the transport takes it (nice-grpc pulls `next()` only once the
 // previous message was accepted: the backpressure that keeps this reader behind, never the
 // node's memory above the ring's bound).
+import type { ImageKind } from '@daqdata/core';
 import type { BroadcastImage } from './broadcast-image.js';
 import type { Clock } from './clock.js';
 import { selects, type ImageSelection, type StreamEnd } from './client-image-stream.js';
-import type { FrameGap, FrameRing } from './frame-ring.js';
+import type { FrameGap, FrameRing, RingImage } from './frame-ring.js';
 import { PacedSlot } from './paced-slot.js';
 
 export interface EveryFrameBatch {
   gap: FrameGap | null;
-  images: BroadcastImage[];
+  images: RingImage[];
   sentAt: number;
 }
 
@@ -40,7 +41,7 @@ export class EveryFrameStream {
   private readonly closed = new AbortController();
   /** "Frames for this client arrived"; due at most once per interval while the client waits. */
   private readonly news: PacedSlot<true>;
-  private readonly wanted: (image: BroadcastImage) => boolean;
+  private readonly wanted: (moduleId: number, kind: ImageKind) => boolean;
   sent = 0;
   gaps = 0;
   skipped = 0;
@@ -48,13 +49,13 @@ export class EveryFrameStream {
   constructor(private readonly o: EveryFrameStreamOptions) {
     this.cursor = o.from;
     this.pendingGap = o.initialGap;
-    this.wanted = (image) => selects(o.selection, image.moduleId, image.kind);
+    this.wanted = (moduleId, kind) => selects(o.selection, moduleId, kind);
     this.news = new PacedSlot({ intervalMs: () => o.intervalMs, clock: o.clock, signal: this.closed.signal, onDue: () => this.wake?.() });
   }
 
   /** Called by the hub for every published image (after the ring took it). */
   offer(image: BroadcastImage): void {
-    if (!this.end && this.wanted(image)) this.news.offer(true);
+    if (!this.end && this.wanted(image.moduleId, image.kind)) this.news.offer(true);
   }
 
   /** The next batch (possibly only a gap), or the reason the stream is over. Waits without polling. */

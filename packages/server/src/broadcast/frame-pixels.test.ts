@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { broadcastImage } from './broadcast-image.js';
 import { framePixelsOf, headerTime } from './frame-pixels.js';
-import { FrameRing, RING_ENTRY_OVERHEAD_BYTES } from './frame-ring.js';
+import { FrameRing, KEPT_IMAGE_OVERHEAD_BYTES, RING_ENTRY_OVERHEAD_BYTES } from './frame-ring.js';
 import { encodeFramePanoImage } from './pano-image-encoding.js';
 
 const img16 = DATA_PRODUCTS.img16;
@@ -92,9 +92,9 @@ describe('BroadcastImage.framePixels', () => {
 
   it('the ring counts the kept pixels beside the encoding, and stays within maxBytes with them', () => {
     // Room for three entries and a bit: each 100-byte encoding takes a slab of its own (a slab is
-    // 1/64 of the ring, 154 bytes here, counted whole), beside its 2 KiB of pixels and the overhead.
-    const maxBytes = 4 * (100 + 2048 + RING_ENTRY_OVERHEAD_BYTES);
-    const entry = Math.floor(maxBytes / 64) + 2048 + RING_ENTRY_OVERHEAD_BYTES;
+    // 1/64 of the ring, counted whole), beside its 2 KiB of pixels, its image object and the overhead.
+    const maxBytes = 4 * (100 + 2048 + KEPT_IMAGE_OVERHEAD_BYTES + RING_ENTRY_OVERHEAD_BYTES);
+    const entry = Math.floor(maxBytes / 64) + 2048 + KEPT_IMAGE_OVERHEAD_BYTES + RING_ENTRY_OVERHEAD_BYTES;
     const ring = new FrameRing({ maxBytes, maxAgeMs: 1e9, clock: () => 0 });
     const frames = batch();
     for (let s = 1; s <= 5; s++) {

@@ -48,6 +48,39 @@ describe('FrameRing', () => {
     );
   });
 
+  it('keeps the facts and bytes of every held frame while its columns grow, compact and empty (thousands of frames, readers anywhere)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 2000, maxLength: 6000 }), fc.integer({ min: 20_000, max: 400_000 }), fc.nat(), (sizes, maxBytes, seed) => {
+        now = 0;
+        const ring = new FrameRing({ maxBytes, maxAgeMs: 1e9, clock });
+        const pushed: BroadcastImage[] = [];
+        sizes.forEach((size, k) => {
+          const s = k + 1;
+          const img = broadcastImage({ moduleId: s % 5, kind: s % 3 ? 'movie' : 'pulse-height', file: `file-${s % 7}`, frameNumber: s * 3, seenAt: s / 2 }, () => content(s, size));
+          img.sequence = s;
+          pushed.push(img);
+          ring.push(img, (s + seed) % 1500 !== 0); // now and then nobody wants every frame: the ring empties
+          if ((s + seed) % 97 === 0) {
+            const from = ring.oldestHeld + ((s * 31 + seed) % Math.max(1, ring.held));
+            const r = ring.read(from, () => true, 50, 1e9);
+            r.images.forEach((got, j) => {
+              const want = pushed[got.sequence - 1]!;
+              expect(got.sequence).toBe(from + j);
+              expect([got.moduleId, got.kind, got.file, got.frameNumber, got.seenAt]).toEqual([want.moduleId, want.kind, want.file, want.frameNumber, want.seenAt]);
+              expect(got.encoded()).toEqual(content(got.sequence, sizes[got.sequence - 1]!));
+            });
+          }
+          expect(ring.heldBytes).toBeLessThanOrEqual(maxBytes);
+        });
+        const r = ring.read(ring.oldestHeld, () => true, 1e6, 1e9);
+        expect(r.images.length).toBe(ring.held);
+        expect(r.images.map((i) => i.sequence)).toEqual(Array.from({ length: ring.held }, (_, j) => ring.oldestHeld + j));
+        for (const got of r.images) expect(got.encoded()).toEqual(content(got.sequence, sizes[got.sequence - 1]!));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
   it('counts each entry as its bytes plus the overhead, and drops frames older than maxAgeMs', () => {
     now = 0;
     const ring = new FrameRing({ maxBytes: 10 * (100 + RING_ENTRY_OVERHEAD_BYTES), maxAgeMs: 1000, clock });
@@ -76,7 +109,7 @@ describe('FrameRing', () => {
     now = 0;
     const ring = new FrameRing({ maxBytes: 1e6, maxAgeMs: 1e9, clock });
     for (let s = 1; s <= 10; s++) ring.push(image(s, 100, s % 2), true);
-    const odd = (i: BroadcastImage) => i.moduleId === 1;
+    const odd = (moduleId: number) => moduleId === 1;
     expect(ring.read(1, odd, 2, 1e9).images.map((i) => i.sequence)).toEqual([1, 3]);
     expect(ring.read(1, odd, 10, 250).images.map((i) => i.sequence)).toEqual([1, 3]);
     expect(ring.read(1, odd, 10, 50).images.map((i) => i.sequence)).toEqual([1]);
@@ -96,7 +129,7 @@ describe('FrameRing', () => {
     now = 0;
     const newest = new Set<BroadcastImage>();
     // 2 slabs of 64 bytes (maxBytes / 64): images of 40 bytes, one per slab.
-    const ring = new FrameRing({ maxBytes: 4096 + 8 * RING_ENTRY_OVERHEAD_BYTES, maxAgeMs: 1e9, clock, retainedElsewhere: (img) => newest.has(img) });
+    const ring = new FrameRing({ maxBytes: 4096 + 8 * RING_ENTRY_OVERHEAD_BYTES, maxAgeMs: 1e9, clock, retainedElsewhere: (_m, _k, sequence) => [...newest].find((img) => img.sequence === sequence) });
     const kept = image(1, 40);
     newest.add(kept);
     ring.push(kept, true);

@@ -8,12 +8,29 @@
 // frame, nothing is held (preview-only nodes pay nothing) and the run restarts.
 // A reader behind the ring gets a gap record with the exact count of sequences it cannot have
 // and continues with the oldest frame held.
-import type { BroadcastImage } from './broadcast-image.js';
+//
+// What the ring knows of a frame is kept in columns (typed arrays, one slot per held sequence),
+// not as an object per frame: tens of thousands of held image objects, each with its view into
+// a slab, outlived every young-generation collection and were copied twice by each (~250 bytes
+// per frame promoted: the largest part of the node's garbage-collection time reading every
+// ph256 frame). A reader gets a small object per frame it reads, which dies young. Only a frame
+// that keeps its pixels for ROI readers is held as its image object (the ROI cache hangs its
+// results off it).
+import type { ImageKind } from '@daqdata/core';
+import type { BroadcastImage, FramePixels } from './broadcast-image.js';
 import type { Clock } from './clock.js';
+import { framePixelsFromEncoding } from './frame-pixels.js';
 import { MAX_SLAB_BYTES, SlabQueue } from './frame-slabs.js';
 
-/** What an entry costs besides its encoded bytes and pixels: the image object, its view into a slab, its array slot (measured ~250 with a heap snapshot, ph256). */
-export const RING_ENTRY_OVERHEAD_BYTES = 320;
+/**
+ * What an entry costs besides its encoded bytes and pixels: its column slots (45 bytes), with
+ * room for the columns to double, rounded up. (The image object and its view that a held frame
+ * cost before the columns, ~250 bytes, are gone.)
+ */
+export const RING_ENTRY_OVERHEAD_BYTES = 96;
+
+/** What a frame that keeps its pixels costs besides them: its image object and its map entry (the image object alone measured ~250 bytes with a heap snapshot). */
+export const KEPT_IMAGE_OVERHEAD_BYTES = 320;
 
 export type GapReason = 'ring-overrun' | 're-init' | 'node-restart';
 
@@ -23,9 +40,24 @@ export interface FrameGap {
   reason: GapReason;
 }
 
+/** A held frame as a reader gets it: what the every-frame and ROI streams need of an image. */
+export interface RingImage {
+  readonly sequence: number;
+  readonly moduleId: number;
+  readonly kind: ImageKind;
+  readonly file: string;
+  readonly frameNumber: number;
+  readonly seenAt: number;
+  /** The PanoImage encoding: a view into the ring's slab, valid in the turn it was read in (frame-slabs.ts). */
+  encoded(): Uint8Array;
+  framePixels(): FramePixels | null;
+  /** Bytes of frame pixels kept beside the encoding (0: framePixels() decodes the encoding). */
+  readonly keptPixelBytes: number;
+}
+
 export interface RingRead {
   gap: FrameGap | null;
-  images: BroadcastImage[];
+  images: RingImage[];
   /** The sequence to read from next time. */
   next: number;
 }
@@ -35,20 +67,63 @@ export interface FrameRingOptions {
   maxAgeMs: number;
   clock: Clock;
   /**
-   * Whether an image may still be sent after it leaves the ring, in a later event-loop turn
-   * (the hub's newest per module and type, which latest clients' slots and new subscribers
-   * get): such an image takes its bytes out of the slab, which is reused once emptied.
+   * The image published as this sequence if it may still be sent after it leaves the ring, in a
+   * later event-loop turn (the hub's newest per module and type, which latest clients' slots and
+   * new subscribers get): it takes its bytes out of the slab, which is reused once emptied.
    */
-  retainedElsewhere?: (image: BroadcastImage) => boolean;
+  retainedElsewhere?: (moduleId: number, kind: ImageKind, sequence: number) => BroadcastImage | undefined;
+}
+
+const KINDS: readonly ImageKind[] = ['movie', 'pulse-height'];
+const INITIAL_CAPACITY = 1024;
+
+/** A held frame read from the columns: made per read, so it lives only as long as its batch. */
+class HeldFrame implements RingImage {
+  readonly keptPixelBytes = 0;
+
+  constructor(
+    readonly sequence: number,
+    readonly moduleId: number,
+    readonly kind: ImageKind,
+    readonly file: string,
+    readonly frameNumber: number,
+    readonly seenAt: number,
+    private readonly bytes: Uint8Array,
+  ) {}
+
+  encoded(): Uint8Array {
+    return this.bytes;
+  }
+
+  framePixels(): FramePixels | null {
+    try {
+      return framePixelsFromEncoding(this.bytes);
+    } catch {
+      // Bytes that are not a readable PanoImage (only ever a relay's): no pixels to compute from.
+      return null;
+    }
+  }
 }
 
 export class FrameRing {
-  private entries: BroadcastImage[] = [];
-  /** Index of the oldest entry held in `entries` (entries before it are dropped lazily). */
+  // Columns: slot i holds sequence evictedThrough + 1 + (i - head), for head <= i < tail.
+  private capacity = INITIAL_CAPACITY;
+  private moduleIds = new Float64Array(INITIAL_CAPACITY);
+  private kinds = new Uint8Array(INITIAL_CAPACITY);
+  private seenAts = new Float64Array(INITIAL_CAPACITY);
+  private frameNumbers = new Float64Array(INITIAL_CAPACITY);
+  private slabSerials = new Float64Array(INITIAL_CAPACITY);
+  private offsets = new Uint32Array(INITIAL_CAPACITY);
+  private lengths = new Uint32Array(INITIAL_CAPACITY);
+  /** File names: one string per file, shared by its frames (a slot is a reference). */
+  private files: string[] = new Array<string>(INITIAL_CAPACITY);
   private head = 0;
+  private tail = 0;
+  /** Held frames that keep their pixels (for ROI readers), by sequence: their image objects. */
+  private readonly withPixels = new Map<number, BroadcastImage>();
   /** The slabs holding the held images' bytes. */
   private readonly slabs: SlabQueue;
-  /** Frame pixels kept by the held images (for ROI stats). */
+  /** Frame pixels kept by the held images (for ROI stats), with their image objects' overhead. */
   private pixelBytes = 0;
   /** Every sequence up to this one is not held (evicted, cleared, or published while nobody wanted every frame). */
   private evictedThrough = 0;
@@ -68,31 +143,47 @@ export class FrameRing {
     if (!hold) {
       if (this.held > 0) {
         this.drop(this.held);
-        // Nobody wants every frame: the spare slabs go too (a preview-only node holds nothing).
+        // Nobody wants every frame: the spare slabs and grown columns go too (a preview-only node holds nothing).
         this.slabs.dropSpares();
+        this.resetColumns();
       }
       this.evictedThrough = image.sequence;
       return;
     }
-    let held = true;
     // The bytes come from the encoder's scratch buffer and are copied once, into a slab; the
     // frame's pixels (taken before the encoding) are counted beside them.
-    image.relocate((bytes) => {
-      const pixelBytes = image.keptPixelBytes;
-      const cost = () => this.slabs.costOf(bytes.length) + pixelBytes + RING_ENTRY_OVERHEAD_BYTES;
-      this.expire();
-      while (this.held > 0 && this.heldBytes + cost() > this.o.maxBytes) this.drop(1);
-      held = this.heldBytes + cost() <= this.o.maxBytes;
-      if (held) this.pixelBytes += pixelBytes;
-      return held ? this.slabs.hold(bytes) : bytes.slice();
-    });
-    if (!held) {
+    const bytes = image.bytesToCopy();
+    const pixelBytes = image.keptPixelBytes > 0 ? image.keptPixelBytes + KEPT_IMAGE_OVERHEAD_BYTES : 0;
+    this.expire();
+    while (this.held > 0 && this.heldBytes + this.costOf(bytes.length, pixelBytes) > this.o.maxBytes) this.drop(1);
+    if (this.heldBytes + this.costOf(bytes.length, pixelBytes) > this.o.maxBytes) {
       // Larger than the whole ring: never held, counted as evicted.
+      image.keepAt(bytes.slice());
       this.evictedThrough = image.sequence;
       this.evicted++;
       return;
     }
-    this.entries.push(image);
+    const view = this.slabs.hold(bytes);
+    image.keepAt(view);
+    if (this.tail === this.capacity) this.makeRoom();
+    const i = this.tail++;
+    this.moduleIds[i] = image.moduleId;
+    this.kinds[i] = image.kind === 'movie' ? 0 : 1;
+    this.seenAts[i] = image.seenAt;
+    this.frameNumbers[i] = image.frameNumber;
+    this.slabSerials[i] = this.slabs.lastSerial;
+    this.offsets[i] = view.byteOffset;
+    this.lengths[i] = view.length;
+    this.files[i] = image.file;
+    if (pixelBytes > 0) {
+      this.pixelBytes += pixelBytes;
+      this.withPixels.set(image.sequence, image);
+    }
+  }
+
+  /** What holding one more image of `length` encoded bytes and `pixelBytes` kept pixels adds. */
+  private costOf(length: number, pixelBytes: number): number {
+    return this.slabs.costOf(length) + pixelBytes + RING_ENTRY_OVERHEAD_BYTES;
   }
 
   /** The node follows other data now: every frame held is dropped, and reported as re-init to readers behind. */
@@ -100,6 +191,7 @@ export class FrameRing {
     // Not reused: clients' latest slots may still hold these images (the hub forgot them).
     this.drop(this.held, false);
     this.slabs.dropSpares();
+    this.resetColumns();
     this.evictedThrough = this.newest;
     this.reinitThrough = this.newest;
   }
@@ -114,10 +206,10 @@ export class FrameRing {
   }
 
   get held(): number {
-    return this.entries.length - this.head;
+    return this.tail - this.head;
   }
 
-  /** What the ring holds: its slabs, the held images' frame pixels, and the fixed estimate per image held. */
+  /** What the ring holds: its slabs, the kept frame pixels and their image objects, and the fixed estimate per frame held. */
   get heldBytes(): number {
     return this.slabs.bytes + this.pixelBytes + this.held * RING_ENTRY_OVERHEAD_BYTES;
   }
@@ -126,25 +218,31 @@ export class FrameRing {
    * From sequence `from` on: a gap record if `from` is no longer held, then up to `limit`
    * images that `wanted` accepts, within `maxBytes` of encoded images (at least one image).
    */
-  read(from: number, wanted: (image: BroadcastImage) => boolean, limit: number, maxBytes: number): RingRead {
+  read(from: number, wanted: (moduleId: number, kind: ImageKind) => boolean, limit: number, maxBytes: number): RingRead {
     this.expire();
     let gap: FrameGap | null = null;
     if (from <= this.evictedThrough) {
       gap = { firstMissing: from, count: this.evictedThrough - from + 1, reason: from <= this.reinitThrough ? 're-init' : 'ring-overrun' };
       from = this.evictedThrough + 1;
     }
-    const images: BroadcastImage[] = [];
+    const images: RingImage[] = [];
     let bytes = 0;
-    let i = this.head + (from - this.evictedThrough - 1);
-    for (; i < this.entries.length && images.length < limit; i++) {
-      const image = this.entries[i]!;
-      if (!wanted(image)) continue;
-      const size = image.encoded().length;
+    const first = this.head - this.evictedThrough - 1; // slot of sequence s: first + s
+    let i = first + from;
+    for (; i < this.tail && images.length < limit; i++) {
+      const moduleId = this.moduleIds[i]!;
+      const kind = KINDS[this.kinds[i]!]!;
+      if (!wanted(moduleId, kind)) continue;
+      const size = this.lengths[i]!;
       if (images.length > 0 && bytes + size > maxBytes) break;
       bytes += size;
-      images.push(image);
+      const sequence = i - first;
+      images.push(
+        this.withPixels.get(sequence) ??
+          new HeldFrame(sequence, moduleId, kind, this.files[i]!, this.frameNumbers[i]!, this.seenAts[i]!, this.slabs.viewAt(this.slabSerials[i]!, this.offsets[i]!, size)),
+      );
     }
-    const next = i < this.entries.length ? this.entries[i]!.sequence : this.newest + 1;
+    const next = i < this.tail ? i - first : this.newest + 1;
     return { gap, images, next: Math.max(next, from) };
   }
 
@@ -152,7 +250,7 @@ export class FrameRing {
   private expire(): void {
     const oldest = this.o.clock() - this.o.maxAgeMs;
     let n = 0;
-    while (n < this.held && this.entries[this.head + n]!.seenAt < oldest) n++;
+    while (n < this.held && this.seenAts[this.head + n]! < oldest) n++;
     if (n > 0) this.drop(n);
   }
 
@@ -164,20 +262,56 @@ export class FrameRing {
   /** Drops the `n` oldest images; their slabs are reused once emptied if `recycle`. */
   private drop(n: number, recycle = true): void {
     for (let k = 0; k < n; k++) {
-      const image = this.entries[this.head]!;
-      // Let go of the image now, not at the next compaction (up to half the array otherwise).
-      this.entries[this.head] = undefined as unknown as BroadcastImage;
-      if (recycle && this.o.retainedElsewhere?.(image)) image.ownBytes();
+      const i = this.head++;
+      const sequence = ++this.evictedThrough;
+      const kept = this.withPixels.get(sequence);
+      if (kept) {
+        this.withPixels.delete(sequence);
+        this.pixelBytes -= kept.keptPixelBytes + KEPT_IMAGE_OVERHEAD_BYTES;
+      }
+      if (recycle) this.o.retainedElsewhere?.(this.moduleIds[i]!, KINDS[this.kinds[i]!]!, sequence)?.ownBytes();
+      this.files[i] = undefined as unknown as string;
       this.slabs.releaseOldest(recycle);
-      this.pixelBytes -= image.keptPixelBytes;
-      this.evictedThrough = image.sequence;
       this.evicted++;
-      this.head++;
     }
-    // Compact once the dropped prefix dominates, so the array does not grow without bound.
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
-    }
+    if (this.head === this.tail) this.head = this.tail = 0;
+  }
+
+  /** The columns are full: move the held slots to the front if that frees half, else double them. */
+  private makeRoom(): void {
+    const held = this.held;
+    const capacity = held * 2 <= this.capacity ? this.capacity : this.capacity * 2;
+    const move = <T extends Float64Array | Uint32Array | Uint8Array>(column: T, make: (n: number) => T): T => {
+      const to = capacity === this.capacity ? column : make(capacity);
+      to.set(column.subarray(this.head, this.tail), 0);
+      return to;
+    };
+    this.moduleIds = move(this.moduleIds, (n) => new Float64Array(n));
+    this.kinds = move(this.kinds, (n) => new Uint8Array(n));
+    this.seenAts = move(this.seenAts, (n) => new Float64Array(n));
+    this.frameNumbers = move(this.frameNumbers, (n) => new Float64Array(n));
+    this.slabSerials = move(this.slabSerials, (n) => new Float64Array(n));
+    this.offsets = move(this.offsets, (n) => new Uint32Array(n));
+    this.lengths = move(this.lengths, (n) => new Uint32Array(n));
+    const files = this.files.slice(this.head, this.tail);
+    files.length = capacity;
+    this.files = files;
+    this.capacity = capacity;
+    this.head = 0;
+    this.tail = held;
+  }
+
+  /** Back to the initial columns (nothing held). */
+  private resetColumns(): void {
+    if (this.capacity === INITIAL_CAPACITY) return;
+    this.capacity = INITIAL_CAPACITY;
+    this.moduleIds = new Float64Array(INITIAL_CAPACITY);
+    this.kinds = new Uint8Array(INITIAL_CAPACITY);
+    this.seenAts = new Float64Array(INITIAL_CAPACITY);
+    this.frameNumbers = new Float64Array(INITIAL_CAPACITY);
+    this.slabSerials = new Float64Array(INITIAL_CAPACITY);
+    this.offsets = new Uint32Array(INITIAL_CAPACITY);
+    this.lengths = new Uint32Array(INITIAL_CAPACITY);
+    this.files = new Array<string>(INITIAL_CAPACITY);
   }
 }

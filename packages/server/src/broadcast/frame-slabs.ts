@@ -29,6 +29,8 @@ export const MAX_SLAB_BYTES = 32 * 1024;
 export const SPARE_SLABS = 64;
 
 interface Slab {
+  /** Numbers the slabs in the order they were opened: the queue holds consecutive serials. */
+  serial: number;
   buffer: Uint8Array;
   /** Bytes written (the next copy goes here). */
   used: number;
@@ -51,6 +53,9 @@ export class SlabQueue {
   private coolingTurn: NodeJS.Immediate | undefined;
   /** Slabs reused rather than allocated (tests read it through FrameRing.slabsReused). */
   reused = 0;
+  /** The serial of the slab the last hold() copied into. */
+  lastSerial = 0;
+  private nextSerial = 1;
 
   /** Slabs of `slabBytes`; an image larger than that gets a slab of its own, of its exact size. */
   constructor(private readonly slabBytes: number) {}
@@ -78,7 +83,14 @@ export class SlabQueue {
     view.set(bytes);
     slab.used += bytes.length;
     slab.held++;
+    this.lastSerial = slab.serial;
     return view;
+  }
+
+  /** A view of `length` bytes at `offset` of the held slab numbered `serial` (from hold(): lastSerial and the view's byteOffset). */
+  viewAt(serial: number, offset: number, length: number): Uint8Array {
+    const slab = this.slabs[this.head + serial - this.slabs[this.head]!.serial]!;
+    return new Uint8Array(slab.buffer.buffer, offset, length);
   }
 
   /**
@@ -129,7 +141,8 @@ export class SlabQueue {
   private open(size: number): Slab {
     const reused = size === this.slabBytes ? this.spare.pop() : undefined;
     if (reused) this.reused++;
-    const slab: Slab = reused ?? { buffer: new Uint8Array(size), used: 0, held: 0 };
+    const slab: Slab = reused ?? { serial: 0, buffer: new Uint8Array(size), used: 0, held: 0 };
+    slab.serial = this.nextSerial++;
     this.slabs.push(slab);
     this.bytes += size;
     return slab;

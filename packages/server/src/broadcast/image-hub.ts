@@ -15,8 +15,8 @@ export interface PublishedImageSink {
 }
 
 /** A number per module and type: a string key would be built and hashed for every published frame. */
-function latestKey(image: BroadcastImage): number {
-  return image.moduleId * 2 + (image.kind === 'movie' ? 0 : 1);
+function latestKey(moduleId: number, kind: ImageKind): number {
+  return moduleId * 2 + (kind === 'movie' ? 0 : 1);
 }
 
 export type ImageSubscriber = (image: BroadcastImage) => void;
@@ -46,13 +46,14 @@ export class ImageHub {
     image.sequence = ++this.published;
     image.keepPixels = this.keepPixels(image.moduleId, image.kind);
     this.ring?.push(image, this.holdEveryFrame());
-    this.latest.set(latestKey(image), image);
+    this.latest.set(latestKey(image.moduleId, image.kind), image);
     for (const s of this.subscribers) s(image);
   }
 
-  /** Whether `image` is the newest of its module and type (kept for subscribers to come). */
-  isLatest(image: BroadcastImage): boolean {
-    return this.latest.get(latestKey(image)) === image;
+  /** The image published as `sequence` if it is still the newest of its module and type (kept for subscribers to come). */
+  latestWithSequence(moduleId: number, kind: ImageKind, sequence: number): BroadcastImage | undefined {
+    const image = this.latest.get(latestKey(moduleId, kind));
+    return image?.sequence === sequence ? image : undefined;
   }
 
   /** Forgets the newest images (the node now follows other data). */

@@ -108,7 +108,7 @@ describe('encodeFramePanoImage', () => {
     image(2).encoded();
     expect(Buffer.from(first.encoded()).equals(copy)).toBe(true);
     const relocated = image(3);
-    relocated.relocate((bytes) => bytes.slice());
+    relocated.keepAt(relocated.bytesToCopy().slice());
     image(4).encoded();
     expect(PanoImage.decode(relocated.encoded()).frameNumber).toBe(3);
   });

@@ -1,12 +1,15 @@
 // ROI stats of published frames, computed once per frame and distinct ROI geometry however many
 // clients ask: two clients whose ROIs overlap (the same rectangle and background, under any
 // name) share one computation. Results hang off the image object (a WeakMap), so they live
-// exactly as long as the ring or a client batch holds the frame. The pixels come from the
+// exactly as long as the ring or a client batch holds the frame (the ring holds the image
+// object of a frame that keeps its pixels; a frame read without them is a new object per read,
+// so its results are not shared between calls). The pixels come from the
 // frame itself (BroadcastImage.framePixels), kept while an ROI reader wants its module and type;
 // only frames the ring held before that are decoded from their encoding (a decode costs many
 // times the sums of 8 ROIs on an img16 frame), once per call, never kept.
 import { PanoImage_Type, rectProblem, roiGeometryKey, roiStats, type NamedRoi, type RoiValues } from '@daqdata/core';
-import type { BroadcastImage, FramePixels } from '../broadcast/broadcast-image.js';
+import type { FramePixels } from '../broadcast/broadcast-image.js';
+import type { RingImage } from '../broadcast/frame-ring.js';
 import type { Clock } from '../broadcast/clock.js';
 
 /** Distinct ROI geometries cached per frame; more are computed each time they are asked for. */
@@ -31,7 +34,7 @@ interface FrameEntry {
 
 const OUTSIDE: RoiValues = Object.freeze({ sum: 0, mean: 0, max: 0, pixels: 0, profileX: [], profileY: [], signal: 0, outsideImage: true }) as RoiValues;
 
-function factsOf(image: BroadcastImage, frame: FramePixels | null): FrameFacts {
+function factsOf(image: RingImage, frame: FramePixels | null): FrameFacts {
   // WR time when synchronised, else the DAQ computer's arrival clock (flagged); 0 without timing fields.
   const ns = frame?.time?.unixNs ?? 0n;
   return {
@@ -46,7 +49,7 @@ function factsOf(image: BroadcastImage, frame: FramePixels | null): FrameFacts {
 }
 
 export class FrameRoiCache {
-  private readonly frames = new WeakMap<BroadcastImage, FrameEntry>();
+  private readonly frames = new WeakMap<RingImage, FrameEntry>();
   readonly startedAt: number;
   framesProcessed = 0;
   roiComputations = 0;
@@ -58,7 +61,7 @@ export class FrameRoiCache {
   }
 
   /** The frame's facts and, per ROI in order, its values (shared objects: never mutate). */
-  statsOf(image: BroadcastImage, rois: readonly NamedRoi[]): { facts: FrameFacts; values: RoiValues[] } {
+  statsOf(image: RingImage, rois: readonly NamedRoi[]): { facts: FrameFacts; values: RoiValues[] } {
     // Asked for once per call, and only if needed: for a frame without kept pixels it is a decode.
     let frame: FramePixels | null | undefined;
     const pixels = () => (frame === undefined ? (frame = image.framePixels()) : frame);

@@ -95,7 +95,7 @@ export class DaqNode {
     this.everyFrameInterest = new EveryFrameInterest(ringMs, clock);
     this.roiInterest = new EveryFrameInterest(ringMs, clock);
     // The hub's newest image per module and type outlives the ring (latest clients get it later).
-    this.ring = new FrameRing({ maxBytes: config.ringBytes, maxAgeMs: ringMs, clock, retainedElsewhere: (image) => this.hub.isLatest(image) });
+    this.ring = new FrameRing({ maxBytes: config.ringBytes, maxAgeMs: ringMs, clock, retainedElsewhere: (moduleId, kind, sequence) => this.hub.latestWithSequence(moduleId, kind, sequence) });
     this.hub = new ImageHub(
       this.ring,
       () => this.everyFrameInterest.any(),

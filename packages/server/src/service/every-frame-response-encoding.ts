@@ -2,8 +2,7 @@
 // around the images' already-encoded PanoImage bytes like the rest of the response: an image
 // is encoded once for every client, and a batch of a thousand small events is one copy.
 // Field order and defaults follow the generated code (a test compares the bytes).
-import type { BroadcastImage } from '../broadcast/broadcast-image.js';
-import type { FrameGap, GapReason } from '../broadcast/frame-ring.js';
+import type { FrameGap, GapReason, RingImage } from '../broadcast/frame-ring.js';
 import { concatBytes, lengthDelimited, timestampField, varintLength, writeVarint } from './image-response-encoding.js';
 
 const utf8 = new TextEncoder();
@@ -36,7 +35,7 @@ export function incarnationField(incarnation: string): Uint8Array {
  * image. The images' bytes are copied here, in the turn they were read
  * from the ring (the ring reuses a slab from the next turn on: see frame-slabs.ts).
  */
-export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number, incarnationField: Uint8Array, images: readonly BroadcastImage[], gap: FrameGap | null): Uint8Array {
+export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number, incarnationField: Uint8Array, images: readonly RingImage[], gap: FrameGap | null): Uint8Array {
   const timestamp = timestampField(sentAtMs);
   const gapField = gap ? lengthDelimited(4, gapBytes(gap)) : null;
   const first = images[0];
