@@ -9,6 +9,7 @@ export * from './pff/errors.js';
 export * from './pff/file-name.js';
 export * from './pff/frame-layout.js';
 export * from './pff/frame-reader.js';
+export * from './pff/frame-run.js';
 export * from './image/pano-image.js';
 export * from './image/quabo-quadrant.js';
 export * from './image/module-field.js';

@@ -47,6 +47,16 @@ const responseArb: fc.Arbitrary<StreamImagesResponse> = fc.record({
       nodeIncarnation: fc.string({ maxLength: 16 }),
       batch: fc.array(fc.record({ sequence: seqArb, panoImage: fc.option(anyPanoArb, { nil: undefined }) }), { maxLength: 3 }),
       gap: fc.option(fc.record({ firstMissingSequence: seqArb, count: seqArb, reason: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }),
+      pffRuns: fc.array(
+        fc.record({
+          file: fc.oneof(fc.constant(''), fc.string({ maxLength: 90 })),
+          moduleId: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff })),
+          firstFrameNumber: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff })),
+          sequences: fc.array(seqArb, { maxLength: 5 }),
+          frames: fc.uint8Array({ maxLength: 300 }),
+        }),
+        { maxLength: 3 },
+      ),
     }),
     { nil: undefined },
   ),
@@ -154,7 +164,7 @@ describe('decodeStreamImagesResponse: one pixel block per message', () => {
           message: '',
           timestamp: undefined,
           panoImage: images[0],
-          everyFrame: { nodeSequence: 1, nodeIncarnation: 'i', gap: undefined, batch: images.slice(1).map((panoImage, i) => ({ sequence: i + 2, panoImage })) },
+          everyFrame: { nodeSequence: 1, nodeIncarnation: 'i', gap: undefined, pffRuns: [], batch: images.slice(1).map((panoImage, i) => ({ sequence: i + 2, panoImage })) },
         };
         const bytes = StreamImagesResponse.encode(response).finish();
         const decoded = imagesOf(decodeStreamImagesResponse(bytes, { pixels: 'packed' })).map((img) => img!);
@@ -190,7 +200,7 @@ describe('decodeStreamImagesResponse: one pixel block per message', () => {
       message: '',
       timestamp: undefined,
       panoImage: good(3),
-      everyFrame: { nodeSequence: 1, nodeIncarnation: 'i', gap: undefined, batch: [{ sequence: 2, panoImage: bad }, { sequence: 3, panoImage: good(4) }] },
+      everyFrame: { nodeSequence: 1, nodeIncarnation: 'i', gap: undefined, pffRuns: [], batch: [{ sequence: 2, panoImage: bad }, { sequence: 3, panoImage: good(4) }] },
     };
     const [a, b, c] = imagesOf(decodeStreamImagesResponse(StreamImagesResponse.encode(response).finish(), { pixels: 'packed' }));
     const pa = parsePanoImage(a!, { host: 'h' }).pixels;

@@ -112,7 +112,33 @@ export interface EveryFrameResponse {
    * Frames this client will never receive, reported before pano_image (which is absent when
    * the gap is all there is to say).
    */
-  gap?: FrameGap | undefined;
+  gap?:
+    | FrameGap
+    | undefined;
+  /**
+   * With DeliveryOptions.pff_frames: the frames the node read from PFF files, byte for byte as
+   * the files hold them, in runs of consecutive frames of one file. Their sequences interleave
+   * with those of pano_image and the batch (which then carry only frames from elsewhere:
+   * uploads, recorder sockets); a client orders the two by sequence.
+   */
+  pffRuns: PffFrameRun[];
+}
+
+/**
+ * Consecutive frames of one PFF file as the file holds them (extension): each a JSON header
+ * padded to the file's header length, then '*' and the little-endian pixels (REFERENCE
+ * section 1). The file name's data product gives the pixel bytes; every frame of a run has the
+ * same size, the length of `frames` divided by the number of sequences.
+ */
+export interface PffFrameRun {
+  /** PFF file name the frames came from. */
+  file: string;
+  moduleId: number;
+  /** 0-based index in the file of the first frame; each further frame is the next one. */
+  firstFrameNumber: number;
+  /** The node's sequence number of each frame, in order: one per frame. */
+  sequences: number[];
+  frames: Uint8Array;
 }
 
 /** An image with the node's sequence number (extension). */
@@ -206,6 +232,12 @@ export interface DeliveryOptions {
    * maximum applies.
    */
   batchLimit: number;
+  /**
+   * EVERY_FRAME: frames read from PFF files may come as their file bytes
+   * (EveryFrameResponse.pff_runs) instead of as PanoImages: the node does not re-encode them,
+   * and the client parses them as it parses files. A node without this field sends PanoImages.
+   */
+  pffFrames: boolean;
 }
 
 export enum DeliveryOptions_Policy {
@@ -760,7 +792,7 @@ export const StreamImagesResponse: MessageFns<StreamImagesResponse> = {
 };
 
 function createBaseEveryFrameResponse(): EveryFrameResponse {
-  return { nodeSequence: 0, nodeIncarnation: "", batch: [], gap: undefined };
+  return { nodeSequence: 0, nodeIncarnation: "", batch: [], gap: undefined, pffRuns: [] };
 }
 
 export const EveryFrameResponse: MessageFns<EveryFrameResponse> = {
@@ -776,6 +808,9 @@ export const EveryFrameResponse: MessageFns<EveryFrameResponse> = {
     }
     if (message.gap !== undefined) {
       FrameGap.encode(message.gap, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.pffRuns) {
+      PffFrameRun.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -825,6 +860,14 @@ export const EveryFrameResponse: MessageFns<EveryFrameResponse> = {
             message.gap = FrameGap.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pffRuns.push(PffFrameRun.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -851,6 +894,11 @@ export const EveryFrameResponse: MessageFns<EveryFrameResponse> = {
         : "",
       batch: globalThis.Array.isArray(object?.batch) ? object.batch.map((e: any) => SequencedImage.fromJSON(e)) : [],
       gap: isSet(object.gap) ? FrameGap.fromJSON(object.gap) : undefined,
+      pffRuns: globalThis.Array.isArray(object?.pffRuns)
+        ? object.pffRuns.map((e: any) => PffFrameRun.fromJSON(e))
+        : globalThis.Array.isArray(object?.pff_runs)
+        ? object.pff_runs.map((e: any) => PffFrameRun.fromJSON(e))
+        : [],
     };
   },
 
@@ -868,6 +916,9 @@ export const EveryFrameResponse: MessageFns<EveryFrameResponse> = {
     if (message.gap !== undefined) {
       obj.gap = FrameGap.toJSON(message.gap);
     }
+    if (message.pffRuns?.length) {
+      obj.pffRuns = message.pffRuns.map((e) => PffFrameRun.toJSON(e));
+    }
     return obj;
   },
 
@@ -880,6 +931,164 @@ export const EveryFrameResponse: MessageFns<EveryFrameResponse> = {
     message.nodeIncarnation = object.nodeIncarnation ?? "";
     message.batch = object.batch?.map((e) => SequencedImage.fromPartial(e)) || [];
     message.gap = (object.gap !== undefined && object.gap !== null) ? FrameGap.fromPartial(object.gap) : undefined;
+    message.pffRuns = object.pffRuns?.map((e) => PffFrameRun.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePffFrameRun(): PffFrameRun {
+  return { file: "", moduleId: 0, firstFrameNumber: 0, sequences: [], frames: new Uint8Array(0) };
+}
+
+export const PffFrameRun: MessageFns<PffFrameRun> = {
+  encode(message: PffFrameRun, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.file !== "") {
+      writer.uint32(10).string(message.file);
+    }
+    if (message.moduleId !== 0) {
+      writer.uint32(16).uint32(message.moduleId);
+    }
+    if (message.firstFrameNumber !== 0) {
+      writer.uint32(24).uint32(message.firstFrameNumber);
+    }
+    if (message.sequences.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.sequences) {
+        writer.uint64(v);
+      }
+      writer.join();
+    }
+    if (message.frames.length !== 0) {
+      writer.uint32(42).bytes(message.frames);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PffFrameRun {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePffFrameRun();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.file = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.moduleId = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.firstFrameNumber = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag === 32) {
+              message.sequences.push(longToNumber(reader.uint64()));
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.sequences.push(longToNumber(reader.uint64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.frames = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PffFrameRun {
+    return {
+      file: isSet(object.file) ? globalThis.String(object.file) : "",
+      moduleId: isSet(object.moduleId)
+        ? globalThis.Number(object.moduleId)
+        : isSet(object.module_id)
+        ? globalThis.Number(object.module_id)
+        : 0,
+      firstFrameNumber: isSet(object.firstFrameNumber)
+        ? globalThis.Number(object.firstFrameNumber)
+        : isSet(object.first_frame_number)
+        ? globalThis.Number(object.first_frame_number)
+        : 0,
+      sequences: globalThis.Array.isArray(object?.sequences)
+        ? object.sequences.map((e: any) => globalThis.Number(e))
+        : [],
+      frames: isSet(object.frames) ? bytesFromBase64(object.frames) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: PffFrameRun): unknown {
+    const obj: any = {};
+    if (message.file !== "") {
+      obj.file = message.file;
+    }
+    if (message.moduleId !== 0) {
+      obj.moduleId = Math.round(message.moduleId);
+    }
+    if (message.firstFrameNumber !== 0) {
+      obj.firstFrameNumber = Math.round(message.firstFrameNumber);
+    }
+    if (message.sequences?.length) {
+      obj.sequences = message.sequences.map((e) => Math.round(e));
+    }
+    if (message.frames.length !== 0) {
+      obj.frames = base64FromBytes(message.frames);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PffFrameRun>): PffFrameRun {
+    return PffFrameRun.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PffFrameRun>): PffFrameRun {
+    const message = createBasePffFrameRun();
+    message.file = object.file ?? "";
+    message.moduleId = object.moduleId ?? 0;
+    message.firstFrameNumber = object.firstFrameNumber ?? 0;
+    message.sequences = object.sequences?.map((e) => e) || [];
+    message.frames = object.frames ?? new Uint8Array(0);
     return message;
   },
 };
@@ -1252,7 +1461,7 @@ export const StreamImagesRequest: MessageFns<StreamImagesRequest> = {
 };
 
 function createBaseDeliveryOptions(): DeliveryOptions {
-  return { policy: 0, resume: undefined, batchLimit: 0 };
+  return { policy: 0, resume: undefined, batchLimit: 0, pffFrames: false };
 }
 
 export const DeliveryOptions: MessageFns<DeliveryOptions> = {
@@ -1265,6 +1474,9 @@ export const DeliveryOptions: MessageFns<DeliveryOptions> = {
     }
     if (message.batchLimit !== 0) {
       writer.uint32(24).uint32(message.batchLimit);
+    }
+    if (message.pffFrames !== false) {
+      writer.uint32(32).bool(message.pffFrames);
     }
     return writer;
   },
@@ -1306,6 +1518,14 @@ export const DeliveryOptions: MessageFns<DeliveryOptions> = {
             message.batchLimit = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pffFrames = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1327,6 +1547,11 @@ export const DeliveryOptions: MessageFns<DeliveryOptions> = {
         : isSet(object.batch_limit)
         ? globalThis.Number(object.batch_limit)
         : 0,
+      pffFrames: isSet(object.pffFrames)
+        ? globalThis.Boolean(object.pffFrames)
+        : isSet(object.pff_frames)
+        ? globalThis.Boolean(object.pff_frames)
+        : false,
     };
   },
 
@@ -1341,6 +1566,9 @@ export const DeliveryOptions: MessageFns<DeliveryOptions> = {
     if (message.batchLimit !== 0) {
       obj.batchLimit = Math.round(message.batchLimit);
     }
+    if (message.pffFrames !== false) {
+      obj.pffFrames = message.pffFrames;
+    }
     return obj;
   },
 
@@ -1354,6 +1582,7 @@ export const DeliveryOptions: MessageFns<DeliveryOptions> = {
       ? ResumePoint.fromPartial(object.resume)
       : undefined;
     message.batchLimit = object.batchLimit ?? 0;
+    message.pffFrames = object.pffFrames ?? false;
     return message;
   },
 };
@@ -3114,6 +3343,31 @@ export interface DaqDataClient<CallOptionsExt = {}> {
   ): AsyncIterable<StreamRoiStatsResponse>;
   /** Extension: the ROI processing statistics (psen's /statistics). */
   getRoiStatistics(request: DeepPartial<Empty>, options?: CallOptions & CallOptionsExt): Promise<RoiStatistics>;
+}
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

@@ -164,16 +164,29 @@ export function parsePanoImage(img: PanoImage, ctx: { host: string; serverTimest
     if (problem) throw new PanoImageError(problem.field, problem.reason);
     pixels = typedPixels(dp, img.imageArray);
   }
-  const header = (img.header ?? {}) as Record<string, unknown>;
+  return parsedImage(dp, pixels, (img.header ?? {}) as Record<string, unknown>, img, ctx);
+}
+
+/**
+ * The typed image of a frame whose pixels and header are decoded: what parsePanoImage gives,
+ * and what the SDK gives for a frame that came as the file holds it (a node's PffFrameRun).
+ */
+export function parsedImage(
+  dp: DataProductInfo,
+  pixels: Pixels,
+  header: Record<string, unknown>,
+  meta: { moduleId: number; file: string; frameNumber: number },
+  ctx: { host: string; serverTimestamp?: Date },
+): ParsedImage {
   const time = imageTime(header, dp);
   const { rows, cols } = dp;
   return {
     type: dp.kind,
     dataProduct: dp.name,
     host: ctx.host,
-    moduleId: img.moduleId,
-    file: img.file,
-    frameNumber: img.frameNumber,
+    moduleId: meta.moduleId,
+    file: meta.file,
+    frameNumber: meta.frameNumber,
     shape: [rows, cols],
     bytesPerPixel: dp.bytesPerPixel,
     pixels,

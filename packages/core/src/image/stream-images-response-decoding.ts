@@ -10,7 +10,7 @@
 // large, a key named __proto__) is handed to the generated decoder: its result, or its error, is
 // the answer, so the two cannot disagree.
 import { PixelBlock, keepPacked, readPackedUint32, type PackedUint32 } from './packed-pixels.js';
-import { StreamImagesResponse, type EveryFrameResponse, type FrameGap, type PanoImage, type SequencedImage } from '../gen/daq_data.js';
+import { StreamImagesResponse, type EveryFrameResponse, type FrameGap, type PanoImage, type PffFrameRun, type SequencedImage } from '../gen/daq_data.js';
 
 /** The bytes are not in the shape this decoder reads: the generated decoder takes over. */
 class NotCanonical extends Error {}
@@ -281,19 +281,48 @@ function readSequencedImage(r: Reader, end: number): SequencedImage {
   return s;
 }
 
+/** A PffFrameRun; its frames are a view of the message's bytes (as the generated decoder's). */
+function readPffRun(r: Reader, end: number): PffFrameRun {
+  const run: PffFrameRun = { file: '', moduleId: 0, firstFrameNumber: 0, sequences: [], frames: EMPTY_BYTES };
+  let last = 0;
+  while (r.pos < end) {
+    const tag = r.varint();
+    if (tag >>> 3 <= last) throw notCanonical;
+    last = tag >>> 3;
+    if (tag === 10) run.file = r.string();
+    else if (tag === 16) run.moduleId = r.uint32();
+    else if (tag === 24) run.firstFrameNumber = r.uint32();
+    else if (tag === 34) {
+      const stop = r.end(r.varint());
+      while (r.pos < stop) run.sequences.push(r.varint());
+      if (r.pos !== stop) throw notCanonical;
+    } else if (tag === 42) {
+      const length = r.varint();
+      const stop = r.end(length);
+      run.frames = r.buf.subarray(r.pos, stop);
+      r.pos = stop;
+    } else throw notCanonical;
+  }
+  if (r.pos !== end) throw notCanonical;
+  return run;
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+
 function readEveryFrame(r: Reader, end: number): EveryFrameResponse {
-  const ef: EveryFrameResponse = { nodeSequence: 0, nodeIncarnation: '', batch: [], gap: undefined };
+  const ef: EveryFrameResponse = { nodeSequence: 0, nodeIncarnation: '', batch: [], gap: undefined, pffRuns: [] };
   let last = 0;
   while (r.pos < end) {
     const tag = r.varint();
     const field = tag >>> 3;
-    // The batch repeats its field; every other field comes once, in order.
-    if (field < last || (field === last && field !== 3)) throw notCanonical;
+    // The batch and the PFF runs repeat their fields; every other field comes once, in order.
+    if (field < last || (field === last && field !== 3 && field !== 5)) throw notCanonical;
     last = field;
     if (tag === 8) ef.nodeSequence = r.varint();
     else if (tag === 18) ef.nodeIncarnation = r.string();
     else if (tag === 26) ef.batch.push(readSequencedImage(r, r.end(r.varint())));
     else if (tag === 34) ef.gap = readGap(r, r.end(r.varint()));
+    else if (tag === 42) ef.pffRuns.push(readPffRun(r, r.end(r.varint())));
     else throw notCanonical;
   }
   if (r.pos !== end) throw notCanonical;
