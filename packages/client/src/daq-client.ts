@@ -308,7 +308,9 @@ export class DaqClient implements AsyncDisposable {
       const conn = this.#connection(node);
       if (everyFrame) {
         // One tracker per host for the whole call: each reconnect resumes after its last frame.
-        const tracker = new EveryFrameTracker(batchLimit, options.resumeFrom?.[node.name]);
+        // Parsed images are taken as the files hold them (PFF runs): no encoding on the node, and
+        // parsed here as the core reader parses files. Raw messages stay PanoImages (as recorded, relayed).
+        const tracker = new EveryFrameTracker(batchLimit, options.resumeFrom?.[node.name], parse);
         return (signal: AbortSignal) =>
           everyFrameImages(
             hostImageStream(conn, { request: () => tracker.request(request), reconnect, connectTimeoutMs: this.#defaultPingTimeoutMs, events, signal, forParsing: parse }),

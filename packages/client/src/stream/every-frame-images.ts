@@ -4,12 +4,14 @@
 // arrays of up to CHUNK: the fan-in carries each array as one queue entry (one promise round
 // trip per array here, not per image; see merge-in-arrival-order.ts).
 // Raw mode yields one single-image response per image, so that a consumer parsing elsewhere
-// (the sync face's main thread) sees the same images, sequence included.
-import { parsePanoImage, type ParsedImage, type StreamImagesResponse } from '@daqdata/core';
+// (the sync face's main thread) sees the same images, sequence included; it asks for
+// PanoImages only. Parsed mode asks for frames read from files as the files hold them (PFF
+// runs): core decodes them as it decodes a file, CHUNK frames of a run at a time.
+import { PffError, decodeRunFrames, parsePanoImage, parsedImage, type ParsedImage, type RunFrame, type StreamImagesResponse } from '@daqdata/core';
 import type { EventHub } from '../status/event-hub.js';
 import type { FrameGapEvent } from '../status/stream-event.js';
 import { describeError } from './grpc-errors.js';
-import type { EveryFrameTracker } from './every-frame-tracker.js';
+import type { EveryFrameTracker, RunFrameRef } from './every-frame-tracker.js';
 
 /** A parsed image of an every-frame stream: the node's sequence number and incarnation with it. */
 export type SequencedImage = ParsedImage & { sequence: number; incarnation: string };
@@ -56,13 +58,19 @@ export async function* everyFrameImages(
     }
     let out: Array<SequencedImage | RawEveryFrameMessage> = [];
     const ctx = { host, ...(response.timestamp ? { serverTimestamp: response.timestamp } : {}) };
-    for (const { sequence, incarnation, panoImage } of tracked.images) {
+    for (const { sequence, incarnation, panoImage, pff } of tracked.images) {
       if (out.length === CHUNK) {
         yield out;
         out = [];
       }
+      if (pff) {
+        const image = runFrameImage(pff, ctx);
+        if ('invalid' in image) events.emit({ type: 'invalid-image', host, at: new Date(), reason: image.invalid });
+        else out.push(Object.assign(image, { sequence, incarnation }));
+        continue;
+      }
       if (!o.parse) {
-        out.push({ host, response: { ...response, panoImage, everyFrame: { nodeSequence: sequence, nodeIncarnation: incarnation, batch: [] } } });
+        out.push({ host, response: { ...response, panoImage, everyFrame: { nodeSequence: sequence, nodeIncarnation: incarnation, batch: [], pffRuns: [] } } });
         continue;
       }
       try {
@@ -73,4 +81,19 @@ export async function* everyFrameImages(
     }
     if (out.length > 0) yield out;
   }
+}
+
+/** A frame of a PFF run as a typed image, or why it is not one (the run's or the frame's PffError: file and byte offset). */
+function runFrameImage(ref: RunFrameRef, ctx: { host: string; serverTimestamp?: Date }): ParsedImage | { invalid: string } {
+  const { received, index } = ref;
+  const { layout, run } = received;
+  if (layout instanceof PffError) return { invalid: layout.message };
+  const chunk = Math.floor(index / CHUNK);
+  if (received.chunk?.index !== chunk) {
+    const from = chunk * CHUNK;
+    received.chunk = { index: chunk, frames: decodeRunFrames(run.frames, layout, from, Math.min(run.sequences.length, from + CHUNK), { file: run.file, firstFrameNumber: run.firstFrameNumber }) };
+  }
+  const frame = received.chunk.frames[index % CHUNK] as RunFrame | PffError;
+  if (frame instanceof PffError) return { invalid: frame.message };
+  return parsedImage(layout.dataProduct, frame.pixels, frame.header as unknown as Record<string, unknown>, ref, ctx);
 }

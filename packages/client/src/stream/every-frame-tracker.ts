@@ -13,14 +13,27 @@
 //   reported once. Another file: the loss cannot be counted from here (count null).
 // The same tracker serves StreamRoiStats (its records carry the same sequence, module, type,
 // file and frame number as an image): acceptItems is the mechanism, accept its image face.
-import { DeliveryOptions_Policy, FrameGap_Reason, PanoImage_Type, type FrameGap, type PanoImage, type StreamImagesRequest, type StreamImagesResponse } from '@daqdata/core';
+// Frames that came as their PFF bytes (DeliveryOptions.pff_frames) are tracked as images are:
+// each frame of a run is identified by the run's file and module and its own frame number.
+import { DeliveryOptions_Policy, FrameGap_Reason, PanoImage_Type, PffError, frameRunLayout, type FrameGap, type FrameLayout, type RunFrame, type PanoImage, type PffFrameRun, type StreamImagesRequest, type StreamImagesResponse } from '@daqdata/core';
 import type { FrameGapEvent } from '../status/stream-event.js';
 
-export interface SequencedPano {
-  sequence: number;
-  incarnation: string;
-  panoImage: PanoImage;
+/** A PffFrameRun as received: its frames' layout (from its file's data product), or why they cannot be read. */
+export interface ReceivedRun {
+  run: PffFrameRun;
+  layout: FrameLayout | PffError;
+  /** Frames decoded together (see every-frame-images.ts), the last chunk asked for. */
+  chunk?: { index: number; frames: Array<RunFrame | PffError> };
 }
+
+/** Frame `index` of a received run, identified as a PanoImage is. */
+export interface RunFrameRef extends FrameIdentity {
+  received: ReceivedRun;
+  index: number;
+}
+
+/** An image of an every-frame response: a PanoImage, or a frame of a PFF run. */
+export type SequencedPano = { sequence: number; incarnation: string } & ({ panoImage: PanoImage; pff?: undefined } | { pff: RunFrameRef; panoImage?: undefined });
 
 /** What identifies a frame to the tracker: a PanoImage, or a ROI record. */
 export interface FrameIdentity {
@@ -54,10 +67,11 @@ export class EveryFrameTracker {
   /** Module and type keys whose first frame since a node restart has not arrived yet. */
   #sinceRestart: Set<string> | null = null;
 
-  /** `from`: start after this point instead of with the oldest frame the node holds. */
+  /** `from`: start after this point instead of with the oldest frame the node holds; `pffFrames`: ask for frames read from files as the files hold them. */
   constructor(
     private readonly batchLimit: number,
     from?: { incarnation: string; afterSequence: number },
+    private readonly pffFrames = false,
   ) {
     if (from) {
       this.#incarnation = from.incarnation;
@@ -68,7 +82,7 @@ export class EveryFrameTracker {
   /** The request for the next (re)connect: after the last frame delivered, if any. */
   request(base: StreamImagesRequest): StreamImagesRequest {
     const resume = this.#incarnation === null ? undefined : { nodeIncarnation: this.#incarnation, afterSequence: this.#lastSequence };
-    return { ...base, delivery: { policy: DeliveryOptions_Policy.EVERY_FRAME, batchLimit: this.batchLimit, resume } };
+    return { ...base, delivery: { policy: DeliveryOptions_Policy.EVERY_FRAME, batchLimit: this.batchLimit, resume, pffFrames: this.pffFrames } };
   }
 
   get resumePoint(): { incarnation: string; afterSequence: number } | null {
@@ -79,13 +93,14 @@ export class EveryFrameTracker {
   accept(response: StreamImagesResponse): TrackedResponse {
     const ef = response.everyFrame;
     if (!ef) throw new Error('the node answered without every_frame: it does not support every-frame delivery');
-    const sequenced: Array<[number, PanoImage | undefined]> = [[ef.nodeSequence, response.panoImage], ...ef.batch.map((b): [number, PanoImage | undefined] => [b.sequence, b.panoImage])];
-    const tracked = this.acceptItems(
-      ef.nodeIncarnation,
-      ef.gap,
-      sequenced.flatMap(([sequence, item]) => (item ? [{ sequence, item }] : [])),
-    );
-    return { images: tracked.items.map(({ sequence, incarnation, item }) => ({ sequence, incarnation, panoImage: item })), gaps: tracked.gaps };
+    const panos: Array<{ sequence: number; item: PanoImage | RunFrameRef }> = [];
+    if (response.panoImage) panos.push({ sequence: ef.nodeSequence, item: response.panoImage });
+    for (const b of ef.batch) if (b.panoImage) panos.push({ sequence: b.sequence, item: b.panoImage });
+    const tracked = this.acceptItems(ef.nodeIncarnation, ef.gap, ef.pffRuns.length === 0 ? panos : inSequenceOrder(panos, runFrames(ef.pffRuns)));
+    return {
+      images: tracked.items.map(({ sequence, incarnation, item }): SequencedPano => ('received' in item ? { sequence, incarnation, pff: item } : { sequence, incarnation, panoImage: item })),
+      gaps: tracked.gaps,
+    };
   }
 
   /** The items of one response to deliver (duplicates dropped), in sequence order, and the gaps to report. */
@@ -126,4 +141,30 @@ export class EveryFrameTracker {
     this.#lastFrame.set(key, { file: p.file, frameNumber: p.frameNumber });
     return true;
   }
+}
+
+/** Every frame of the runs, with its sequence, in the order received. */
+function runFrames(runs: readonly PffFrameRun[]): Array<{ sequence: number; item: RunFrameRef }> {
+  const out: Array<{ sequence: number; item: RunFrameRef }> = [];
+  for (const run of runs) {
+    const received: ReceivedRun = { run, layout: frameRunLayout(run.file, run.frames, run.sequences.length) };
+    const kind = received.layout instanceof PffError ? undefined : received.layout.dataProduct.kind;
+    const type = kind === 'movie' ? PanoImage_Type.MOVIE : kind === 'pulse-height' ? PanoImage_Type.PULSE_HEIGHT : PanoImage_Type.UNDEFINED;
+    run.sequences.forEach((sequence, index) => {
+      out.push({ sequence, item: { received, index, moduleId: run.moduleId, type, file: run.file, frameNumber: run.firstFrameNumber + index } });
+    });
+  }
+  return out;
+}
+
+/** Two lists, each in sequence order (as a node writes them), merged into one. */
+function inSequenceOrder<A, B>(a: ReadonlyArray<{ sequence: number; item: A }>, b: ReadonlyArray<{ sequence: number; item: B }>): Array<{ sequence: number; item: A | B }> {
+  const out: Array<{ sequence: number; item: A | B }> = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j === b.length || (i < a.length && a[i]!.sequence < b[j]!.sequence)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }

@@ -8,8 +8,17 @@
 // the bytes (a copy of the frame's pixels, ~2 KiB for img16, counted in the ring's size);
 // otherwise none are kept (a copy per frame cost every-frame readers ring capacity and CPU),
 // and framePixels() decodes them from the bytes for an ROI client that came later.
+// An image read from a PFF file also has the frame as the file holds it (`pffFrame`): the ring
+// keeps that rather than the encoding (pff-frame-bytes.ts), and the image's encoder and pixels
+// then read the ring's copy (`keepPffAt`) instead of a copy of their own.
 import type { ImageKind, Pixels } from '@daqdata/core';
 import { framePixelsFromEncoding } from './frame-pixels.js';
+import type { PffFrameBytes } from './pff-frame-bytes.js';
+
+/** A frame's PFF bytes that can be moved: the encoder and pixel source of its image read `bytes` when called. */
+export interface PffFrameSource extends PffFrameBytes {
+  bytes: Uint8Array;
+}
 
 /** A frame's typed pixels, shape and time, for what the node computes from it. */
 export interface FramePixels {
@@ -37,13 +46,21 @@ export interface BroadcastImage {
   encoded(): Uint8Array;
   /** The frame's pixels and time: kept ones, or else decoded from the encoding (not kept); null without either. */
   framePixels(): FramePixels | null;
+  /** Takes the frame's pixels now if they are wanted (`keepPixels`): the ring holds the frame, and the reader's buffer is reused after this turn. */
+  takePixels(): void;
   /** Bytes of the frame pixels this image keeps (what the ring counts): 0 when none are kept. */
   readonly keptPixelBytes: number;
   /** The encoded bytes for a keeper to copy (possibly the encoder's scratch buffer, valid until the next encoding); then keepAt(copy). */
   bytesToCopy(): Uint8Array;
   /** The image's bytes are `copy` from now on (the ring's slab). */
   keepAt(copy: Uint8Array): void;
-  /** Copies the bytes out of where keepAt() put them: the image outlives that place (the ring reuses a slab once it evicted every image in it). */
+  /** The frame as its PFF file holds it (a view: of the reader's buffer while the image is published, then of the ring's slab or a copy); null for an image not read from a file. */
+  pffFrame(): PffFrameBytes | null;
+  /** The frame's PFF bytes are `copy` from now on (the ring's slab). */
+  keepPffAt(copy: Uint8Array): void;
+  /** Whether keepPffAt() gave the frame's bytes a place (else whoever read them must copy them before reusing the buffer). */
+  readonly pffKept: boolean;
+  /** Copies the bytes out of where keepAt() or keepPffAt() put them: the image outlives that place (the ring reuses a slab once it evicted every image in it). */
   ownBytes(): void;
 }
 
@@ -54,8 +71,10 @@ export function broadcastImage(
   encode: () => Uint8Array,
   /** The frame's pixels and time; called at most once, before `encode` is let go. Omitted: framePixels() decodes the encoding. */
   frame?: () => FramePixels,
+  /** The frame as its PFF file holds it, which `encode` and `frame` read (see keepPffAt). */
+  pff?: PffFrameSource,
 ): BroadcastImage {
-  return new LazyImage(meta.moduleId, meta.kind, meta.file, meta.frameNumber, meta.seenAt, encode, frame ?? null);
+  return new LazyImage(meta.moduleId, meta.kind, meta.file, meta.frameNumber, meta.seenAt, encode, frame ?? null, pff ?? null);
 }
 
 // A class, not an object literal with closures: every image shares one hidden class and its
@@ -76,7 +95,19 @@ class LazyImage implements BroadcastImage {
     private encoder: (() => Uint8Array) | undefined,
     /** Where the frame's pixels come from until taken; null once taken or when there is no frame. */
     private pixelSource: (() => FramePixels) | null,
+    private readonly pff: PffFrameSource | null,
   ) {}
+
+  pffKept = false;
+
+  pffFrame(): PffFrameBytes | null {
+    return this.pff;
+  }
+
+  keepPffAt(copy: Uint8Array): void {
+    this.pff!.bytes = copy;
+    this.pffKept = true;
+  }
 
   private pixels: FramePixels | null = null;
 
@@ -114,14 +145,20 @@ class LazyImage implements BroadcastImage {
 
   ownBytes(): void {
     if (this.bytes) this.bytes = this.bytes.slice();
+    if (this.pffKept) this.pff!.bytes = this.pff!.bytes.slice();
+  }
+
+  takePixels(): void {
+    if (this.keepPixels && this.pixelSource) {
+      this.pixels = this.pixelSource();
+      this.pixelSource = null;
+    }
   }
 
   /** The encoder's bytes (possibly scratch), once: the frame it held is let go. */
   private encode(): Uint8Array {
     // The pixels are taken (if wanted) before the frame is let go: both closures hold it.
-    if (this.keepPixels && this.pixelSource) {
-      this.pixels = this.pixelSource();
-    }
+    this.takePixels();
     this.pixelSource = null;
     const bytes = this.encoder!();
     this.encoder = undefined;

@@ -31,6 +31,8 @@ export interface EveryFrameStreamOptions {
   maxBatchBytes: number;
   intervalMs: number;
   clock: Clock;
+  /** The client takes frames read from files as the files hold them (DeliveryOptions.pff_frames). */
+  pffFrames: boolean;
 }
 
 export class EveryFrameStream {
@@ -45,10 +47,12 @@ export class EveryFrameStream {
   sent = 0;
   gaps = 0;
   skipped = 0;
+  readonly pffFrames: boolean;
 
   constructor(private readonly o: EveryFrameStreamOptions) {
     this.cursor = o.from;
     this.pendingGap = o.initialGap;
+    this.pffFrames = o.pffFrames;
     this.wanted = (moduleId, kind) => selects(o.selection, moduleId, kind);
     this.news = new PacedSlot({ intervalMs: () => o.intervalMs, clock: o.clock, signal: this.closed.signal, onDue: () => this.wake?.() });
   }

@@ -16,14 +16,18 @@
 // ph256 frame). A reader gets a small object per frame it reads, which dies young. Only a frame
 // that keeps its pixels for ROI readers is held as its image object (the ROI cache hangs its
 // results off it).
-import type { ImageKind } from '@daqdata/core';
+// A frame read from a PFF file is held as the file holds it (pff-frame-bytes.ts): what a client
+// taking PFF frames gets, copied as it is; its PanoImage encoding is made per read for a client
+// that takes PanoImages. Other images (uploads, recorder sockets) are held as their encoding.
+import { DATA_PRODUCTS, pixelByteLength, type DataProductInfo, type ImageKind } from '@daqdata/core';
 import type { BroadcastImage, FramePixels } from './broadcast-image.js';
 import type { Clock } from './clock.js';
 import { framePixelsFromEncoding } from './frame-pixels.js';
 import { MAX_SLAB_BYTES, SlabQueue } from './frame-slabs.js';
+import { framePixelsOfPff, panoImageOfPff, type PffFrameBytes } from './pff-frame-bytes.js';
 
 /**
- * What an entry costs besides its encoded bytes and pixels: its column slots (45 bytes), with
+ * What an entry costs besides its encoded bytes and pixels: its column slots (46 bytes), with
  * room for the columns to double, rounded up. (The image object and its view that a held frame
  * cost before the columns, ~250 bytes, are gone.)
  */
@@ -48,8 +52,10 @@ export interface RingImage {
   readonly file: string;
   readonly frameNumber: number;
   readonly seenAt: number;
-  /** The PanoImage encoding: a view into the ring's slab, valid in the turn it was read in (frame-slabs.ts). */
+  /** The PanoImage encoding: a view into the ring's slab, valid in the turn it was read in (frame-slabs.ts), or made now from the PFF frame. */
   encoded(): Uint8Array;
+  /** The frame as its PFF file holds it (a view into the ring's slab, valid in the turn it was read in); null for an image not read from a file. */
+  pffFrame(): PffFrameBytes | null;
   framePixels(): FramePixels | null;
   /** Bytes of frame pixels kept beside the encoding (0: framePixels() decodes the encoding). */
   readonly keptPixelBytes: number;
@@ -75,11 +81,15 @@ export interface FrameRingOptions {
 }
 
 const KINDS: readonly ImageKind[] = ['movie', 'pulse-height'];
+/** A held entry's form: 0 for a PanoImage encoding, 1 + the index here for a PFF frame of that data product. */
+const PFF_FORMS: readonly DataProductInfo[] = Object.values(DATA_PRODUCTS);
 const INITIAL_CAPACITY = 1024;
 
 /** A held frame read from the columns: made per read, so it lives only as long as its batch. */
 class HeldFrame implements RingImage {
   readonly keptPixelBytes = 0;
+  /** The PanoImage encoding made from the PFF frame, once. */
+  private pano: Uint8Array | undefined;
 
   constructor(
     readonly sequence: number,
@@ -89,15 +99,24 @@ class HeldFrame implements RingImage {
     readonly frameNumber: number,
     readonly seenAt: number,
     private readonly bytes: Uint8Array,
+    /** The PFF frame's data product; null: `bytes` is a PanoImage encoding. */
+    private readonly pffProduct: DataProductInfo | null,
   ) {}
 
   encoded(): Uint8Array {
-    return this.bytes;
+    const pff = this.pffFrame();
+    return pff ? (this.pano ??= panoImageOfPff(pff, this)) : this.bytes;
+  }
+
+  pffFrame(): PffFrameBytes | null {
+    const dp = this.pffProduct;
+    return dp ? { bytes: this.bytes, dataProduct: dp, headerLength: this.bytes.length - 1 - pixelByteLength(dp) } : null;
   }
 
   framePixels(): FramePixels | null {
+    const pff = this.pffFrame();
     try {
-      return framePixelsFromEncoding(this.bytes);
+      return pff ? framePixelsOfPff(pff, this.file) : framePixelsFromEncoding(this.bytes);
     } catch {
       // Bytes that are not a readable PanoImage (only ever a relay's): no pixels to compute from.
       return null;
@@ -110,6 +129,7 @@ export class FrameRing {
   private capacity = INITIAL_CAPACITY;
   private moduleIds = new Float64Array(INITIAL_CAPACITY);
   private kinds = new Uint8Array(INITIAL_CAPACITY);
+  private forms = new Uint8Array(INITIAL_CAPACITY);
   private seenAts = new Float64Array(INITIAL_CAPACITY);
   private frameNumbers = new Float64Array(INITIAL_CAPACITY);
   private slabSerials = new Float64Array(INITIAL_CAPACITY);
@@ -150,25 +170,30 @@ export class FrameRing {
       this.evictedThrough = image.sequence;
       return;
     }
-    // The bytes come from the encoder's scratch buffer and are copied once, into a slab; the
-    // frame's pixels (taken before the encoding) are counted beside them.
-    const bytes = image.bytesToCopy();
+    // A file's frame as the file holds it, any other image as its encoding (from the encoder's
+    // scratch buffer), copied once, into a slab; the frame's pixels (taken before the
+    // encoding) are counted beside them.
+    const pff = image.pffFrame();
+    if (pff) image.takePixels();
+    const bytes = pff ? pff.bytes : image.bytesToCopy();
     const pixelBytes = image.keptPixelBytes > 0 ? image.keptPixelBytes + KEPT_IMAGE_OVERHEAD_BYTES : 0;
     this.expire();
     while (this.held > 0 && this.heldBytes + this.costOf(bytes.length, pixelBytes) > this.o.maxBytes) this.drop(1);
     if (this.heldBytes + this.costOf(bytes.length, pixelBytes) > this.o.maxBytes) {
       // Larger than the whole ring: never held, counted as evicted.
-      image.keepAt(bytes.slice());
+      if (!pff) image.keepAt(bytes.slice());
       this.evictedThrough = image.sequence;
       this.evicted++;
       return;
     }
     const view = this.slabs.hold(bytes);
-    image.keepAt(view);
+    if (pff) image.keepPffAt(view);
+    else image.keepAt(view);
     if (this.tail === this.capacity) this.makeRoom();
     const i = this.tail++;
     this.moduleIds[i] = image.moduleId;
     this.kinds[i] = image.kind === 'movie' ? 0 : 1;
+    this.forms[i] = pff ? 1 + PFF_FORMS.indexOf(pff.dataProduct) : 0;
     this.seenAts[i] = image.seenAt;
     this.frameNumbers[i] = image.frameNumber;
     this.slabSerials[i] = this.slabs.lastSerial;
@@ -239,7 +264,7 @@ export class FrameRing {
       const sequence = i - first;
       images.push(
         this.withPixels.get(sequence) ??
-          new HeldFrame(sequence, moduleId, kind, this.files[i]!, this.frameNumbers[i]!, this.seenAts[i]!, this.slabs.viewAt(this.slabSerials[i]!, this.offsets[i]!, size)),
+          new HeldFrame(sequence, moduleId, kind, this.files[i]!, this.frameNumbers[i]!, this.seenAts[i]!, this.slabs.viewAt(this.slabSerials[i]!, this.offsets[i]!, size), PFF_FORMS[this.forms[i]! - 1] ?? null),
       );
     }
     const next = i < this.tail ? i - first : this.newest + 1;
@@ -288,6 +313,7 @@ export class FrameRing {
     };
     this.moduleIds = move(this.moduleIds, (n) => new Float64Array(n));
     this.kinds = move(this.kinds, (n) => new Uint8Array(n));
+    this.forms = move(this.forms, (n) => new Uint8Array(n));
     this.seenAts = move(this.seenAts, (n) => new Float64Array(n));
     this.frameNumbers = move(this.frameNumbers, (n) => new Float64Array(n));
     this.slabSerials = move(this.slabSerials, (n) => new Float64Array(n));
@@ -307,6 +333,7 @@ export class FrameRing {
     this.capacity = INITIAL_CAPACITY;
     this.moduleIds = new Float64Array(INITIAL_CAPACITY);
     this.kinds = new Uint8Array(INITIAL_CAPACITY);
+    this.forms = new Uint8Array(INITIAL_CAPACITY);
     this.seenAts = new Float64Array(INITIAL_CAPACITY);
     this.frameNumbers = new Float64Array(INITIAL_CAPACITY);
     this.slabSerials = new Float64Array(INITIAL_CAPACITY);

@@ -64,6 +64,7 @@ export function openEveryFrameStream(
     maxBatchBytes,
     intervalMs,
     clock: node.clock,
+    pffFrames: delivery.pffFrames,
   });
 }
 
@@ -76,5 +77,5 @@ export function openEveryFrameStream(
 export async function nextEveryFrameResponse(node: EveryFrameNode, stream: EveryFrameStream): Promise<Uint8Array | StreamEnd> {
   const next = await stream.next();
   if ('reason' in next) return next;
-  return encodeEveryFrameResponse(node.nameField, next.sentAt, node.incarnationField, next.images, next.gap);
+  return encodeEveryFrameResponse(node.nameField, next.sentAt, node.incarnationField, next.images, next.gap, stream.pffFrames);
 }

@@ -1,4 +1,4 @@
-import { PanoImage, PanoImage_Type, StreamImagesResponse, FrameGap_Reason } from '@daqdata/core';
+import { DATA_PRODUCTS, PanoImage, PanoImage_Type, StreamImagesResponse, FrameGap_Reason, type PffFrameRun } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
 import { broadcastImage } from '../broadcast/broadcast-image.js';
 import fc from 'fast-check';
@@ -30,6 +30,7 @@ describe('every-frame response encoding', () => {
           nodeSequence: images[0]?.sequence ?? 0,
           nodeIncarnation: 'inc-1',
           batch: images.slice(1).map((i) => ({ sequence: i.sequence, panoImage: pano(i.frameNumber) })),
+          pffRuns: [],
           ...(gap ? { gap: { firstMissingSequence: gap.firstMissing, count: gap.count, reason: gap.reason === 'ring-overrun' ? FrameGap_Reason.RING_OVERRUN : FrameGap_Reason.NODE_RESTART } } : {}),
         },
       }).finish();
@@ -67,6 +68,67 @@ describe('every-frame response encoding', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('with PFF runs: frames read from files go as runs of consecutive frames of one file, byte for byte; other images as PanoImages; the bytes the generated code writes', () => {
+    const dp = DATA_PRODUCTS.ph256;
+    // An image read from a file (its PFF frame: random bytes of a ph256 frame's size with a short header) or not (an upload).
+    const imageArb = fc.record({
+      fromFile: fc.boolean(),
+      file: fc.constantFrom('a.pff', 'b.pff', 'é.pff', ''),
+      moduleId: fc.constantFrom(0, 1, 300),
+      frameStep: fc.constantFrom(1, 1, 1, 2, 0),
+      headerLength: fc.constantFrom(20, 20, 21),
+      seed: fc.nat(),
+      sequenceStep: fc.integer({ min: 1, max: 2 ** 20 }),
+    });
+    fc.assert(
+      fc.property(fc.array(imageArb, { maxLength: 12 }), fc.integer({ min: 0, max: 2 ** 32 - 20 }), (specs, firstFrame) => {
+        let frameNumber = firstFrame;
+        let sequence = 0;
+        const images = specs.map((spec) => {
+          frameNumber += spec.frameStep;
+          sequence += spec.sequenceStep;
+          const bytes = Uint8Array.from({ length: spec.headerLength + 1 + 512 }, (_, k) => (spec.seed + k * 7) & 0xff);
+          const pff = spec.fromFile ? { bytes, dataProduct: dp, headerLength: spec.headerLength } : undefined;
+          const n = frameNumber;
+          const img = broadcastImage({ moduleId: spec.moduleId, kind: 'pulse-height', file: spec.file, frameNumber: n, seenAt: 0 }, () => PanoImage.encode(pano(n)).finish(), undefined, pff);
+          img.sequence = sequence;
+          return { img, pff, frameNumber: n, spec };
+        });
+        // The oracle: consecutive file frames of one file and module with consecutive frame numbers and one size form a run.
+        const runs: PffFrameRun[] = [];
+        let last: (typeof images)[number] | undefined;
+        for (const i of images.filter((i) => i.pff)) {
+          const joins = last && last.spec.file === i.spec.file && last.spec.moduleId === i.spec.moduleId && i.frameNumber === last.frameNumber + 1 && i.pff!.bytes.length === last.pff!.bytes.length;
+          if (!joins) runs.push({ file: i.spec.file, moduleId: i.spec.moduleId, firstFrameNumber: i.frameNumber, sequences: [], frames: new Uint8Array(0) });
+          const run = runs.at(-1)!;
+          run.sequences.push(i.img.sequence);
+          run.frames = Buffer.concat([run.frames, i.pff!.bytes]);
+          last = i;
+        }
+        const panos = images.filter((i) => !i.pff);
+        const expected = StreamImagesResponse.encode({
+          name: 'n',
+          timestamp: new Date(5_000),
+          message: '',
+          ...(panos[0] ? { panoImage: pano(panos[0].frameNumber) } : {}),
+          everyFrame: {
+            nodeSequence: panos[0]?.img.sequence ?? 0,
+            nodeIncarnation: 'inc',
+            batch: panos.slice(1).map((i) => ({ sequence: i.img.sequence, panoImage: pano(i.frameNumber) })),
+            pffRuns: runs,
+          },
+        }).finish();
+        const bytes = encodeEveryFrameResponse(nodeNameField('n'), 5_000, incarnationField('inc'), images.map((i) => i.img), null, true);
+        expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
+        // Without PFF runs, every image is a PanoImage, as before.
+        const asPanos = StreamImagesResponse.decode(encodeEveryFrameResponse(nodeNameField('n'), 5_000, incarnationField('inc'), images.map((i) => i.img), null, false));
+        expect(asPanos.everyFrame!.pffRuns).toEqual([]);
+        expect([asPanos.panoImage, ...asPanos.everyFrame!.batch.map((b) => b.panoImage)].filter(Boolean)).toHaveLength(images.length);
+      }),
+      { numRuns: 300 },
     );
   });
 });

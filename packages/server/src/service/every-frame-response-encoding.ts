@@ -3,6 +3,7 @@
 // is encoded once for every client, and a batch of a thousand small events is one copy.
 // Field order and defaults follow the generated code (a test compares the bytes).
 import type { FrameGap, GapReason, RingImage } from '../broadcast/frame-ring.js';
+import type { PffFrameBytes } from '../broadcast/pff-frame-bytes.js';
 import { concatBytes, lengthDelimited, timestampField, varintLength, writeVarint } from './image-response-encoding.js';
 
 const utf8 = new TextEncoder();
@@ -28,19 +29,92 @@ export function incarnationField(incarnation: string): Uint8Array {
   return lengthDelimited(2, utf8.encode(incarnation));
 }
 
+/** A run of consecutive frames of one file among a batch's images: images[from .. to - 1] (those with a PFF frame). */
+interface PffRun {
+  file: Uint8Array;
+  moduleId: number;
+  firstFrameNumber: number;
+  /** Indexes into the batch's images and their PFF frames. */
+  members: number[];
+  sequencesLength: number;
+  framesLength: number;
+  /** The PffFrameRun message's length. */
+  bodyLength: number;
+}
+
+/** File names as UTF-8, remembered (a node follows a handful of files at a time). */
+const fileNames = new Map<string, Uint8Array>();
+const MAX_REMEMBERED_FILE_NAMES = 256;
+
+function fileNameBytes(file: string): Uint8Array {
+  let bytes = fileNames.get(file);
+  if (bytes === undefined) {
+    if (fileNames.size >= MAX_REMEMBERED_FILE_NAMES) fileNames.clear();
+    bytes = utf8.encode(file);
+    fileNames.set(file, bytes);
+  }
+  return bytes;
+}
+
+/** Bytes of a length-delimited field of this length (tag, length, body), nothing for an empty one (proto3 default). */
+function delimitedSize(length: number): number {
+  return length === 0 ? 0 : 1 + varintLength(length) + length;
+}
+
+/** Bytes of a varint field, nothing for 0 (proto3 default). */
+function varintSize(value: number): number {
+  return value === 0 ? 0 : 1 + varintLength(value);
+}
+
+/** The images with a PFF frame grouped in runs (same file and module, consecutive frame numbers, one frame size), and the others. */
+function splitRuns(images: readonly RingImage[], pffs: ReadonlyArray<PffFrameBytes | null>): { runs: PffRun[]; panos: RingImage[] } {
+  const runs: PffRun[] = [];
+  const panos: RingImage[] = [];
+  let run: PffRun | null = null;
+  let lastFile = '';
+  let lastFrame = 0;
+  let lastSize = 0;
+  for (let i = 0; i < images.length; i++) {
+    const image = images[i]!;
+    const pff = pffs[i];
+    if (!pff) {
+      panos.push(image);
+      continue;
+    }
+    const size = pff.bytes.length;
+    if (!run || image.file !== lastFile || image.moduleId !== run.moduleId || image.frameNumber !== lastFrame + 1 || size !== lastSize) {
+      run = { file: fileNameBytes(image.file), moduleId: image.moduleId, firstFrameNumber: image.frameNumber, members: [], sequencesLength: 0, framesLength: 0, bodyLength: 0 };
+      runs.push(run);
+      lastFile = image.file;
+      lastSize = size;
+    }
+    lastFrame = image.frameNumber;
+    run.members.push(i);
+    run.sequencesLength += varintLength(image.sequence);
+    run.framesLength += size;
+  }
+  for (const r of runs) {
+    r.bodyLength = delimitedSize(r.file.length) + varintSize(r.moduleId) + varintSize(r.firstFrameNumber) + delimitedSize(r.sequencesLength) + delimitedSize(r.framesLength);
+  }
+  return { runs, panos };
+}
+
 /**
  * A whole every-frame StreamImagesResponse (name, timestamp, the first image as pano_image,
- * field 5 with the rest as the batch, the gap) written straight into one buffer: the same
- * bytes as the generated code writes (tests compare them), without three small arrays per
- * image. The images' bytes are copied here, in the turn they were read
- * from the ring (the ring reuses a slab from the next turn on: see frame-slabs.ts).
+ * field 5 with the rest as the batch, the gap, and with `pffRuns` the frames read from files as
+ * PFF runs) written straight into one buffer: the same bytes as the generated code writes
+ * (tests compare them), without three small arrays per image. The images' bytes are copied
+ * here, in the turn they were read from the ring (the ring reuses a slab from the next turn
+ * on: see frame-slabs.ts).
  */
-export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number, incarnationField: Uint8Array, images: readonly RingImage[], gap: FrameGap | null): Uint8Array {
+export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number, incarnationField: Uint8Array, batch: readonly RingImage[], gap: FrameGap | null, pffRuns = false): Uint8Array {
   const timestamp = timestampField(sentAtMs);
   const gapField = gap ? lengthDelimited(4, gapBytes(gap)) : null;
+  const pffs = pffRuns ? batch.map((image) => image.pffFrame()) : [];
+  const { runs, panos: images } = pffRuns ? splitRuns(batch, pffs) : { runs: [], panos: batch };
   const first = images[0];
   const firstBytes = first?.encoded();
-  // Field 5's body: node_sequence, node_incarnation, each further image as a batch entry, the gap.
+  // Field 5's body: node_sequence, node_incarnation, each further image as a batch entry, the gap, the runs.
   let body = (first && first.sequence !== 0 ? 1 + varintLength(first.sequence) : 0) + incarnationField.length + (gapField?.length ?? 0);
   for (let i = 1; i < images.length; i++) {
     const image = images[i]!;
@@ -48,6 +122,7 @@ export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number
     const entry = (image.sequence !== 0 ? 1 + varintLength(image.sequence) : 0) + 1 + varintLength(pano) + pano;
     body += 1 + varintLength(entry) + entry;
   }
+  for (const run of runs) body += 1 + varintLength(run.bodyLength) + run.bodyLength;
   const total = nameField.length + timestamp.length + (firstBytes ? 1 + varintLength(firstBytes.length) + firstBytes.length : 0) + 1 + varintLength(body) + body;
   // Not zero-filled: every byte is written below (checked at the end).
   const out: Uint8Array = Buffer.allocUnsafeSlow(total);
@@ -87,6 +162,38 @@ export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number
   if (gapField) {
     out.set(gapField, pos);
     pos += gapField.length;
+  }
+  for (const run of runs) {
+    out[pos++] = (5 << 3) | 2;
+    pos = writeVarint(out, pos, run.bodyLength);
+    if (run.file.length > 0) {
+      out[pos++] = (1 << 3) | 2;
+      pos = writeVarint(out, pos, run.file.length);
+      out.set(run.file, pos);
+      pos += run.file.length;
+    }
+    if (run.moduleId !== 0) {
+      out[pos++] = 2 << 3;
+      pos = writeVarint(out, pos, run.moduleId);
+    }
+    if (run.firstFrameNumber !== 0) {
+      out[pos++] = 3 << 3;
+      pos = writeVarint(out, pos, run.firstFrameNumber);
+    }
+    if (run.sequencesLength > 0) {
+      out[pos++] = (4 << 3) | 2;
+      pos = writeVarint(out, pos, run.sequencesLength);
+      for (const i of run.members) pos = writeVarint(out, pos, batch[i]!.sequence);
+    }
+    if (run.framesLength > 0) {
+      out[pos++] = (5 << 3) | 2;
+      pos = writeVarint(out, pos, run.framesLength);
+      for (const i of run.members) {
+        const frame = pffs[i]!.bytes;
+        out.set(frame, pos);
+        pos += frame.length;
+      }
+    }
   }
   if (pos !== total) throw new Error(`encodeEveryFrameResponse: wrote ${pos} of ${total} bytes`);
   return out;

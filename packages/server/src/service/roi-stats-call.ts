@@ -30,7 +30,7 @@ export function roisOfRequest(request: Pick<StreamRoiStatsRequest, 'rois'>): Nam
 /** The every-frame stream a StreamRoiStats call reads (resume point and batch limit checked as every-frame's). */
 export function openRoiStatsStream(node: EveryFrameNode, request: StreamRoiStatsRequest, intervalMs: number): EveryFrameStream {
   const selection = { movie: request.movie, pulseHeight: request.pulseHeight, moduleIds: new Set(request.moduleIds) };
-  return openEveryFrameStream(node, { policy: DeliveryOptions_Policy.EVERY_FRAME, resume: request.resume, batchLimit: request.batchLimit }, selection, intervalMs, Number.MAX_SAFE_INTEGER);
+  return openEveryFrameStream(node, { policy: DeliveryOptions_Policy.EVERY_FRAME, resume: request.resume, batchLimit: request.batchLimit, pffFrames: false }, selection, intervalMs, Number.MAX_SAFE_INTEGER);
 }
 
 /** The next response of a StreamRoiStats call, or why it ended. */

@@ -10,7 +10,8 @@
 // on their opened descriptor.
 import { basename, dirname, relative } from 'node:path';
 import { DATA_PRODUCTS, classifyFile, parseModuleDirName, pixelsFromBytes, type ImageKind } from '@daqdata/core';
-import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
+import { broadcastImage, type BroadcastImage, type PffFrameSource } from '../broadcast/broadcast-image.js';
+import { pffPixelBytes } from '../broadcast/pff-frame-bytes.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import { framePixelsOf } from '../broadcast/frame-pixels.js';
 import type { Clock } from '../broadcast/clock.js';
@@ -255,20 +256,24 @@ export class DataDirWatcher {
   private emit({ frame, name }: FollowedFrame): void {
     const dataProduct = DATA_PRODUCTS[name.dataProduct];
     const meta = { file: name.fileName, moduleId: name.moduleId, dataProduct };
+    // The frame's bytes, where the encoder and the pixel source read them: the follower's read
+    // buffer now, the ring's slab once it keeps them (keepPffAt), or a copy (below).
+    const pff: PffFrameSource = { bytes: frame.bytes, dataProduct, headerLength: frame.headerLength };
     let encoded = false;
     const image = broadcastImage(
       { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: this.opts.clock() },
       () => {
         encoded = true;
-        return encodeFramePanoImage(frame, meta);
+        return encodeFramePanoImage({ index: frame.index, header: frame.header, pixelBytes: pffPixelBytes(pff) }, meta);
       },
-      () => framePixelsOf({ header: frame.header, pixels: pixelsFromBytes(dataProduct, frame.pixelBytes) }, dataProduct),
+      () => framePixelsOf({ header: frame.header, pixels: pixelsFromBytes(dataProduct, pffPixelBytes(pff)) }, dataProduct),
+      pff,
     );
     this.opts.onImage(image);
-    // The pixel bytes are a view of the follower's read buffer, which its next read overwrites.
-    // An image held for every-frame readers was encoded just now; any other (a preview, encoded
-    // when a client's slot sends it) keeps a copy of its frame's pixel bytes.
-    if (!encoded) frame.pixelBytes = frame.pixelBytes.slice();
+    // The follower's next read overwrites its buffer. A frame the ring keeps reads the ring's
+    // copy; an image encoded just now needs no bytes; any other (a preview, encoded when a
+    // client's slot sends it) keeps a copy of the frame.
+    if (!encoded && !image.pffKept) pff.bytes = pff.bytes.slice();
   }
 
   async close(): Promise<void> {

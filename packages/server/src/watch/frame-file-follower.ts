@@ -68,12 +68,15 @@ const LONG_RUN_FRAMES = 2;
 const IDENTITY_CHECK_MS = 50;
 
 /**
- * A frame as the follower hands it on: no copy of its bytes (the node needs its header and
- * pixels only). `pixelBytes` are the frame's little-endian pixel bytes in the follower's read
- * buffer: valid until onFrame returns (its next read overwrites them); copy them to keep them.
+ * A frame as the follower hands it on: no copy of its bytes. `bytes` is the frame as the file
+ * holds it, in the follower's read buffer: valid until onFrame returns (its next read
+ * overwrites it); copy it to keep it.
  */
 export interface FollowedFrameData extends Pick<PffFrame, 'index' | 'offset' | 'header'> {
-  pixelBytes: Uint8Array;
+  /** The whole frame (header, '*', pixels) in the read buffer. */
+  bytes: Uint8Array;
+  /** Header bytes before the '*' (the file's layout). */
+  headerLength: number;
 }
 
 export interface FollowedFrame {
@@ -367,21 +370,21 @@ export class FrameFileFollower {
   /**
    * Parses and publishes the frames at these file offsets of `read` (in order), except those at
    * or below the last frame sent from this inode; returns how many were published. Frames are
-   * checked in place and their pixels handed on as views of the read buffer: a copy of each
-   * frame's bytes and a typed copy of its pixels were a fifth of a node's CPU reading every
-   * img16 frame, and an image encoded at once (every-frame) needs neither.
+   * checked in place and handed on as views of the read buffer: a copy of each frame's bytes
+   * and a typed copy of its pixels were a fifth of a node's CPU reading every img16 frame, and
+   * a frame the ring keeps is copied once, into its slab.
    */
   private deliverFrames(f: OpenFile, { bytes, at }: ReadScan, frames: ReadonlyArray<{ offset: number }>): number {
     const { frameSize, headerLength } = f.layout;
-    const pixelLength = frameSize - headerLength - 1;
     let published = 0;
     for (const { offset } of frames) {
       const index = Math.floor(offset / frameSize);
       if (this.delivered && index <= this.delivered.index) continue;
       const start = offset - at;
+      const frameBytes = new Uint8Array(bytes.buffer, bytes.byteOffset + start, frameSize);
       let header: FrameHeader;
       try {
-        header = checkFrame(bytes.subarray(start, start + frameSize), f.layout, { file: this.name.fileName, offset });
+        header = checkFrame(frameBytes, f.layout, { file: this.name.fileName, offset });
       } catch (err) {
         if (!isPffError(err)) throw err;
         this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
@@ -390,8 +393,7 @@ export class FrameFileFollower {
       }
       this.delivered = { ino: f.ino, index };
       if (this.closed) break;
-      const pixelBytes = new Uint8Array(bytes.buffer, bytes.byteOffset + start + headerLength + 1, pixelLength);
-      this.events.onFrame({ frame: { index, offset, header, pixelBytes }, name: this.name });
+      this.events.onFrame({ frame: { index, offset, header, bytes: frameBytes, headerLength }, name: this.name });
       published++;
     }
     return published;
