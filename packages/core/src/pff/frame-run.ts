@@ -21,6 +21,25 @@ export interface RunFrame {
  * length that is not `count` frames of one size, a frame size that leaves no header).
  */
 export function frameRunLayout(file: string, frames: Uint8Array, count: number): FrameLayout | PffError {
+  const frameSize = count > 0 ? frames.length / count : 0;
+  const key = `${frameSize}/${file}`;
+  // A node sends a file's frames in many runs: its name is parsed and its layout made once (the
+  // file's data product and the frame size decide it; a fractional size is never remembered).
+  const known = layouts.get(key);
+  if (known) return known;
+  const layout = newRunLayout(file, frames, count);
+  if (!(layout instanceof PffError)) {
+    if (layouts.size >= MAX_REMEMBERED_LAYOUTS) layouts.clear();
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
+/** Layouts of the files whose runs arrived last, by frame size and file name. */
+const layouts = new Map<string, FrameLayout>();
+const MAX_REMEMBERED_LAYOUTS = 64;
+
+function newRunLayout(file: string, frames: Uint8Array, count: number): FrameLayout | PffError {
   const cls = classifyFile(file);
   if (cls.kind !== 'frames') return new PffError('bad-file-name', file, 0, cls.reason);
   const dp = DATA_PRODUCTS[cls.name.dataProduct];

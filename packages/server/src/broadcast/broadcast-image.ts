@@ -13,12 +13,7 @@
 // then read the ring's copy (`keepPffAt`) instead of a copy of their own.
 import type { ImageKind, Pixels } from '@daqdata/core';
 import { framePixelsFromEncoding } from './frame-pixels.js';
-import type { PffFrameBytes } from './pff-frame-bytes.js';
-
-/** A frame's PFF bytes that can be moved: the encoder and pixel source of its image read `bytes` when called. */
-export interface PffFrameSource extends PffFrameBytes {
-  bytes: Uint8Array;
-}
+import type { PffFrameBytes, PffFrameSource } from './pff-frame-bytes.js';
 
 /** A frame's typed pixels, shape and time, for what the node computes from it. */
 export interface FramePixels {
@@ -56,8 +51,8 @@ export interface BroadcastImage {
   keepAt(copy: Uint8Array): void;
   /** The frame as its PFF file holds it (a view: of the reader's buffer while the image is published, then of the ring's slab or a copy); null for an image not read from a file. */
   pffFrame(): PffFrameBytes | null;
-  /** The frame's PFF bytes are `copy` from now on (the ring's slab). */
-  keepPffAt(copy: Uint8Array): void;
+  /** The frame's PFF bytes are at `offset` of `buffer` from now on (a copy in the ring's slab). */
+  keepPffAt(buffer: ArrayBufferLike, offset: number): void;
   /** Whether keepPffAt() gave the frame's bytes a place (else whoever read them must copy them before reusing the buffer). */
   readonly pffKept: boolean;
   /** Copies the bytes out of where keepAt() or keepPffAt() put them: the image outlives that place (the ring reuses a slab once it evicted every image in it). */
@@ -104,8 +99,8 @@ class LazyImage implements BroadcastImage {
     return this.pff;
   }
 
-  keepPffAt(copy: Uint8Array): void {
-    this.pff!.bytes = copy;
+  keepPffAt(buffer: ArrayBufferLike, offset: number): void {
+    this.pff!.moveTo(buffer, offset);
     this.pffKept = true;
   }
 
@@ -145,7 +140,7 @@ class LazyImage implements BroadcastImage {
 
   ownBytes(): void {
     if (this.bytes) this.bytes = this.bytes.slice();
-    if (this.pffKept) this.pff!.bytes = this.pff!.bytes.slice();
+    if (this.pffKept) this.pff!.copy();
   }
 
   takePixels(): void {

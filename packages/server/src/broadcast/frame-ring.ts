@@ -85,8 +85,8 @@ const KINDS: readonly ImageKind[] = ['movie', 'pulse-height'];
 const PFF_FORMS: readonly DataProductInfo[] = Object.values(DATA_PRODUCTS);
 const INITIAL_CAPACITY = 1024;
 
-/** A held frame read from the columns: made per read, so it lives only as long as its batch. */
-class HeldFrame implements RingImage {
+/** A held frame read from the columns: made per read, so it lives only as long as its batch. A PFF frame is its own PffFrameBytes (no object more per frame read). */
+class HeldFrame implements RingImage, PffFrameBytes {
   readonly keptPixelBytes = 0;
   /** The PanoImage encoding made from the PFF frame, once. */
   private pano: Uint8Array | undefined;
@@ -98,19 +98,25 @@ class HeldFrame implements RingImage {
     readonly file: string,
     readonly frameNumber: number,
     readonly seenAt: number,
-    private readonly bytes: Uint8Array,
+    readonly bytes: Uint8Array,
     /** The PFF frame's data product; null: `bytes` is a PanoImage encoding. */
     private readonly pffProduct: DataProductInfo | null,
   ) {}
 
+  get dataProduct(): DataProductInfo {
+    return this.pffProduct!;
+  }
+
+  get headerLength(): number {
+    return this.bytes.length - 1 - pixelByteLength(this.pffProduct!);
+  }
+
   encoded(): Uint8Array {
-    const pff = this.pffFrame();
-    return pff ? (this.pano ??= panoImageOfPff(pff, this)) : this.bytes;
+    return this.pffProduct ? (this.pano ??= panoImageOfPff(this, this)) : this.bytes;
   }
 
   pffFrame(): PffFrameBytes | null {
-    const dp = this.pffProduct;
-    return dp ? { bytes: this.bytes, dataProduct: dp, headerLength: this.bytes.length - 1 - pixelByteLength(dp) } : null;
+    return this.pffProduct ? this : null;
   }
 
   framePixels(): FramePixels | null {
@@ -177,7 +183,8 @@ export class FrameRing {
     if (pff) image.takePixels();
     const bytes = pff ? pff.bytes : image.bytesToCopy();
     const pixelBytes = image.keptPixelBytes > 0 ? image.keptPixelBytes + KEPT_IMAGE_OVERHEAD_BYTES : 0;
-    this.expire();
+    // The image was just seen: its time is now, without a clock reading per frame.
+    this.expire(image.seenAt);
     while (this.held > 0 && this.heldBytes + this.costOf(bytes.length, pixelBytes) > this.o.maxBytes) this.drop(1);
     if (this.heldBytes + this.costOf(bytes.length, pixelBytes) > this.o.maxBytes) {
       // Larger than the whole ring: never held, counted as evicted.
@@ -186,9 +193,9 @@ export class FrameRing {
       this.evicted++;
       return;
     }
-    const view = this.slabs.hold(bytes);
-    if (pff) image.keepPffAt(view);
-    else image.keepAt(view);
+    const offset = this.slabs.copyIn(bytes);
+    if (pff) image.keepPffAt(this.slabs.lastBuffer, offset);
+    else image.keepAt(new Uint8Array(this.slabs.lastBuffer, offset, bytes.length));
     if (this.tail === this.capacity) this.makeRoom();
     const i = this.tail++;
     this.moduleIds[i] = image.moduleId;
@@ -197,8 +204,8 @@ export class FrameRing {
     this.seenAts[i] = image.seenAt;
     this.frameNumbers[i] = image.frameNumber;
     this.slabSerials[i] = this.slabs.lastSerial;
-    this.offsets[i] = view.byteOffset;
-    this.lengths[i] = view.length;
+    this.offsets[i] = offset;
+    this.lengths[i] = bytes.length;
     this.files[i] = image.file;
     if (pixelBytes > 0) {
       this.pixelBytes += pixelBytes;
@@ -272,8 +279,8 @@ export class FrameRing {
   }
 
   /** Drops frames older than maxAgeMs. */
-  private expire(): void {
-    const oldest = this.o.clock() - this.o.maxAgeMs;
+  private expire(now = this.o.clock()): void {
+    const oldest = now - this.o.maxAgeMs;
     let n = 0;
     while (n < this.held && this.seenAts[this.head + n]! < oldest) n++;
     if (n > 0) this.drop(n);

@@ -53,8 +53,10 @@ export class SlabQueue {
   private coolingTurn: NodeJS.Immediate | undefined;
   /** Slabs reused rather than allocated (tests read it through FrameRing.slabsReused). */
   reused = 0;
-  /** The serial of the slab the last hold() copied into. */
+  /** The serial of the slab the last copyIn() (or hold()) copied into. */
   lastSerial = 0;
+  /** That slab's memory. */
+  lastBuffer: ArrayBufferLike = new ArrayBuffer(0);
   private nextSerial = 1;
 
   /** Slabs of `slabBytes`; an image larger than that gets a slab of its own, of its exact size. */
@@ -69,6 +71,13 @@ export class SlabQueue {
 
   /** A copy of `bytes` in the newest slab (opening one if needed), counted as held until `releaseOldest`. */
   hold(bytes: Uint8Array): Uint8Array {
+    // A view by constructor, not subarray(): subarray looks up a species constructor each time.
+    const offset = this.copyIn(bytes);
+    return new Uint8Array(this.lastBuffer, offset, bytes.length);
+  }
+
+  /** As hold(), without making a view: where the copy starts in lastBuffer (of slab lastSerial). */
+  copyIn(bytes: Uint8Array): number {
     let slab: Slab;
     if (bytes.length > this.slabBytes) {
       // Later copies go to a newer slab: the queue's order stays the order of the images.
@@ -78,13 +87,13 @@ export class SlabQueue {
       const c = this.current;
       slab = c && c.buffer.length - c.used >= bytes.length ? c : (this.current = this.open(this.slabBytes));
     }
-    // A view by constructor, not subarray(): subarray looks up a species constructor each time.
-    const view = new Uint8Array(slab.buffer.buffer, slab.used, bytes.length);
-    view.set(bytes);
+    const at = slab.used;
+    slab.buffer.set(bytes, at);
     slab.used += bytes.length;
     slab.held++;
     this.lastSerial = slab.serial;
-    return view;
+    this.lastBuffer = slab.buffer.buffer;
+    return at;
   }
 
   /** A view of `length` bytes at `offset` of the held slab numbered `serial` (from hold(): lastSerial and the view's byteOffset). */
@@ -141,7 +150,9 @@ export class SlabQueue {
   private open(size: number): Slab {
     const reused = size === this.slabBytes ? this.spare.pop() : undefined;
     if (reused) this.reused++;
-    const slab: Slab = reused ?? { serial: 0, buffer: new Uint8Array(size), used: 0, held: 0 };
+    // Not zero-filled: only the bytes copied in are ever read. Its own ArrayBuffer (not pooled):
+    // offsets into the slab are offsets into lastBuffer.
+    const slab: Slab = reused ?? { serial: 0, buffer: Buffer.allocUnsafeSlow(size), used: 0, held: 0 };
     slab.serial = this.nextSerial++;
     this.slabs.push(slab);
     this.bytes += size;

@@ -15,6 +15,49 @@ export interface PffFrameBytes {
   readonly headerLength: number;
 }
 
+/**
+ * A published frame's PFF bytes, where they are now: the follower's read buffer while the frame
+ * is published, then the ring's slab (moveTo) or the frame's own copy (copy). The image's encoder
+ * and pixel source read `bytes` when they run. A view is made only when asked for: most frames
+ * the ring keeps are never encoded, and a view per frame was a measurable share of a push.
+ */
+export class PffFrameSource implements PffFrameBytes {
+  private view: Uint8Array | null;
+  private buffer: ArrayBufferLike;
+  private offset: number;
+  private readonly length: number;
+
+  constructor(
+    bytes: Uint8Array,
+    readonly dataProduct: DataProductInfo,
+    readonly headerLength: number,
+  ) {
+    this.view = bytes;
+    this.buffer = bytes.buffer;
+    this.offset = bytes.byteOffset;
+    this.length = bytes.length;
+  }
+
+  get bytes(): Uint8Array {
+    return (this.view ??= new Uint8Array(this.buffer, this.offset, this.length));
+  }
+
+  /** The bytes are at `offset` of `buffer` from now on (a copy the ring made). */
+  moveTo(buffer: ArrayBufferLike, offset: number): void {
+    this.view = null;
+    this.buffer = buffer;
+    this.offset = offset;
+  }
+
+  /** The bytes are the frame's own copy from now on. */
+  copy(): void {
+    const own = this.bytes.slice();
+    this.view = own;
+    this.buffer = own.buffer;
+    this.offset = 0;
+  }
+}
+
 /** The frame's little-endian pixel bytes (a view). */
 export function pffPixelBytes(pff: PffFrameBytes): Uint8Array {
   return pff.bytes.subarray(pff.headerLength + 1);

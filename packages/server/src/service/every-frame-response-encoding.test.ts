@@ -1,6 +1,7 @@
 import { DATA_PRODUCTS, PanoImage, PanoImage_Type, StreamImagesResponse, FrameGap_Reason, type PffFrameRun } from '@daqdata/core';
 import { describe, expect, it } from 'vitest';
 import { broadcastImage } from '../broadcast/broadcast-image.js';
+import { PffFrameSource } from '../broadcast/pff-frame-bytes.js';
 import fc from 'fast-check';
 import { encodeEveryFrameResponse, incarnationField } from './every-frame-response-encoding.js';
 import { nodeNameField } from './image-response-encoding.js';
@@ -82,16 +83,24 @@ describe('every-frame response encoding', () => {
       headerLength: fc.constantFrom(20, 20, 21),
       seed: fc.nat(),
       sequenceStep: fc.integer({ min: 1, max: 2 ** 20 }),
+      // Where its bytes lie: right after the previous image's in one buffer (as in the ring's slab), or not.
+      adjacent: fc.boolean(),
     });
     fc.assert(
       fc.property(fc.array(imageArb, { maxLength: 12 }), fc.integer({ min: 0, max: 2 ** 32 - 20 }), (specs, firstFrame) => {
         let frameNumber = firstFrame;
         let sequence = 0;
+        const slab = new Uint8Array(specs.length * 600);
+        let at = 0;
         const images = specs.map((spec) => {
           frameNumber += spec.frameStep;
           sequence += spec.sequenceStep;
-          const bytes = Uint8Array.from({ length: spec.headerLength + 1 + 512 }, (_, k) => (spec.seed + k * 7) & 0xff);
-          const pff = spec.fromFile ? { bytes, dataProduct: dp, headerLength: spec.headerLength } : undefined;
+          const length = spec.headerLength + 1 + 512;
+          at += spec.adjacent ? 0 : 1;
+          const bytes = slab.subarray(at, at + length);
+          at += length;
+          bytes.forEach((_, k) => (bytes[k] = (spec.seed + k * 7) & 0xff));
+          const pff = spec.fromFile ? new PffFrameSource(bytes, dp, spec.headerLength) : undefined;
           const n = frameNumber;
           const img = broadcastImage({ moduleId: spec.moduleId, kind: 'pulse-height', file: spec.file, frameNumber: n, seenAt: 0 }, () => PanoImage.encode(pano(n)).finish(), undefined, pff);
           img.sequence = sequence;

@@ -56,6 +56,12 @@ function fileNameBytes(file: string): Uint8Array {
   return bytes;
 }
 
+/** `length` bytes from where `from` starts (its buffer), into out at pos; returns the position after them. */
+function copyInto(out: Uint8Array, pos: number, from: Uint8Array, length: number): number {
+  out.set(length === from.length ? from : new Uint8Array(from.buffer, from.byteOffset, length), pos);
+  return pos + length;
+}
+
 /** Bytes of a length-delimited field of this length (tag, length, body), nothing for an empty one (proto3 default). */
 function delimitedSize(length: number): number {
   return length === 0 ? 0 : 1 + varintLength(length) + length;
@@ -188,11 +194,21 @@ export function encodeEveryFrameResponse(nameField: Uint8Array, sentAtMs: number
     if (run.framesLength > 0) {
       out[pos++] = (5 << 3) | 2;
       pos = writeVarint(out, pos, run.framesLength);
+      // Frames that lie one after another in the ring's slab (a file's frames read together
+      // usually do) are copied together.
+      let from: Uint8Array | null = null;
+      let length = 0;
       for (const i of run.members) {
         const frame = pffs[i]!.bytes;
-        out.set(frame, pos);
-        pos += frame.length;
+        if (from && frame.buffer === from.buffer && frame.byteOffset === from.byteOffset + length) {
+          length += frame.length;
+          continue;
+        }
+        if (from) pos = copyInto(out, pos, from, length);
+        from = frame;
+        length = frame.length;
       }
+      if (from) pos = copyInto(out, pos, from, length);
     }
   }
   if (pos !== total) throw new Error(`encodeEveryFrameResponse: wrote ${pos} of ${total} bytes`);

@@ -10,8 +10,8 @@
 // on their opened descriptor.
 import { basename, dirname, relative } from 'node:path';
 import { DATA_PRODUCTS, classifyFile, parseModuleDirName, pixelsFromBytes, type ImageKind } from '@daqdata/core';
-import { broadcastImage, type BroadcastImage, type PffFrameSource } from '../broadcast/broadcast-image.js';
-import { pffPixelBytes } from '../broadcast/pff-frame-bytes.js';
+import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
+import { PffFrameSource, pffPixelBytes } from '../broadcast/pff-frame-bytes.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import { framePixelsOf } from '../broadcast/frame-pixels.js';
 import type { Clock } from '../broadcast/clock.js';
@@ -258,10 +258,10 @@ export class DataDirWatcher {
     const meta = { file: name.fileName, moduleId: name.moduleId, dataProduct };
     // The frame's bytes, where the encoder and the pixel source read them: the follower's read
     // buffer now, the ring's slab once it keeps them (keepPffAt), or a copy (below).
-    const pff: PffFrameSource = { bytes: frame.bytes, dataProduct, headerLength: frame.headerLength };
+    const pff = new PffFrameSource(frame.bytes, dataProduct, frame.headerLength);
     let encoded = false;
     const image = broadcastImage(
-      { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: this.opts.clock() },
+      { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: frame.seenAt },
       () => {
         encoded = true;
         return encodeFramePanoImage({ index: frame.index, header: frame.header, pixelBytes: pffPixelBytes(pff) }, meta);
@@ -273,7 +273,7 @@ export class DataDirWatcher {
     // The follower's next read overwrites its buffer. A frame the ring keeps reads the ring's
     // copy; an image encoded just now needs no bytes; any other (a preview, encoded when a
     // client's slot sends it) keeps a copy of the frame.
-    if (!encoded && !image.pffKept) pff.bytes = pff.bytes.slice();
+    if (!encoded && !image.pffKept) pff.copy();
   }
 
   async close(): Promise<void> {

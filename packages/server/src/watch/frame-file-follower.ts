@@ -77,6 +77,8 @@ export interface FollowedFrameData extends Pick<PffFrame, 'index' | 'offset' | '
   bytes: Uint8Array;
   /** Header bytes before the '*' (the file's layout). */
   headerLength: number;
+  /** Clock reading (ms) when the follower read the frame: one per read, not per frame. */
+  seenAt: number;
 }
 
 export interface FollowedFrame {
@@ -151,7 +153,7 @@ export class FrameFileFollower {
     readonly path: string,
     readonly name: DataFileName,
     private readonly log: Logger,
-    clock: Clock,
+    private readonly clock: Clock,
     readIntervalMs: () => number,
     private readonly everyFrame: () => boolean,
     /** 'newest': the first read takes the newest frame only, whoever wants every frame (the file's history is not replayed). */
@@ -376,6 +378,7 @@ export class FrameFileFollower {
    */
   private deliverFrames(f: OpenFile, { bytes, at }: ReadScan, frames: ReadonlyArray<{ offset: number }>): number {
     const { frameSize, headerLength } = f.layout;
+    const seenAt = this.clock();
     let published = 0;
     for (const { offset } of frames) {
       const index = Math.floor(offset / frameSize);
@@ -393,7 +396,7 @@ export class FrameFileFollower {
       }
       this.delivered = { ino: f.ino, index };
       if (this.closed) break;
-      this.events.onFrame({ frame: { index, offset, header, bytes: frameBytes, headerLength }, name: this.name });
+      this.events.onFrame({ frame: { index, offset, header, bytes: frameBytes, headerLength, seenAt }, name: this.name });
       published++;
     }
     return published;
