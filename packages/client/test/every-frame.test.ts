@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { frameTime, parsePanoImage, timingPacket } from '@daqdata/core';
+import { readPffFile } from '@daqdata/core/node';
 import { DaqClient, type FrameGapEvent, type SequencedImage, type StreamEvent } from '../src/index.js';
 import { startDaqNode } from './helpers/daq-node-process.js';
 import { pixelsFor } from './helpers/images.js';
@@ -41,6 +43,42 @@ describe('every-frame delivery through the SDK', () => {
       expect(mine.map((i) => i.sequence - mine[0]!.sequence)).toEqual(Array.from({ length: f.written }, (_, k) => k));
       expect(mine.map((i) => i.pixels[5])).toEqual(Array.from({ length: f.written }, (_, k) => pixelsFor('ph256', k)[5]));
     }
+  });
+
+  it('parsed images come as the file holds the frames and equal what the core reader reads from it; a raw stream gets the same frames as PanoImages', async () => {
+    const f = await followedNode(3, 'pff', cleanups);
+    await using client = DaqClient.fromAddresses([f.node.address], { reconnect: FAST_RECONNECT });
+    const parsed = client.streamImages({ delivery: 'every-frame', movie: false, pulseHeight: true });
+    const raw = client.streamImages({ delivery: 'every-frame', movie: false, pulseHeight: true, parse: false });
+    const firstParsed = parsed.next();
+    const firstRaw = raw.next();
+    await serving(f.node, 2);
+    await write(f, 200);
+    const take = async <T>(first: Promise<IteratorResult<T>>, rest: AsyncGenerator<T>): Promise<T[]> => {
+      const out: T[] = [(await first).value as T];
+      for await (const x of rest) if (out.push(x) === f.written) break;
+      return out;
+    };
+    const images = (await take(firstParsed, parsed)) as SequencedImage[];
+    const messages = await take(firstRaw, raw);
+    const file = await readPffFile(f.writer.path);
+    expect(file.errors).toEqual([]);
+    expect(images.map((i) => i.frameNumber)).toEqual(file.frames.map((fr) => fr.index));
+    images.forEach((image, k) => {
+      const frame = file.frames[k]!;
+      expect(image.header).toEqual(frame.header);
+      expect(image.pixels).toEqual(frame.pixels);
+      expect(image.time?.wrUnixNs).toBe(frameTime(timingPacket(frame.header)).wrUnixNs);
+      expect(image.file).toBe(file.name.fileName);
+      expect(image.dataProduct).toBe('ph256');
+      // The same frame as a PanoImage (raw mode), parsed by core: the same image.
+      const pano = messages[k]!.response.panoImage!;
+      const { at: _at, ...fromPano } = parsePanoImage(pano, { host: image.host });
+      const { at: _at2, sequence, incarnation, serverTimestamp: _t, ...fromRun } = image;
+      expect({ ...fromRun, serverTimestamp: undefined }).toEqual({ ...fromPano, serverTimestamp: undefined });
+      expect(messages[k]!.response.everyFrame!.nodeSequence).toBe(sequence);
+      expect(messages[k]!.response.everyFrame!.nodeIncarnation).toBe(incarnation);
+    });
   });
 
   it('a node killed and restarted mid-stream: resumed with no duplicate and one gap whose count is exact', async () => {

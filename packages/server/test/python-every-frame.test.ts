@@ -4,8 +4,8 @@
 // up to the batch limit, a resume point continuing after sequence N with no duplicate, and a
 // gap record with the exact count from a small ring.
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,7 +19,13 @@ const python = '/usr/bin/python3';
 const RING_BYTES = 40_000;
 
 interface Seen {
-  responses: Array<{ has_every_frame: boolean; incarnation: string; batch: number; gap: { first: number; count: number; reason: string } | null; images: Array<{ sequence: number; frame_number: number }> }>;
+  responses: Array<{
+    has_every_frame: boolean;
+    incarnation: string;
+    batch: number;
+    gap: { first: number; count: number; reason: string } | null;
+    images: Array<{ sequence: number; frame_number: number; file?: string; module?: number; pff?: string }>;
+  }>;
 }
 
 let node: TestNode;
@@ -39,7 +45,7 @@ afterAll(async () => {
   if (stubs) await rm(stubs, { recursive: true, force: true });
 });
 
-function everyFrameClient(plan: { batch_limit: number; want: number; resume: { incarnation: string; after: number } | null }): Promise<Seen> {
+function everyFrameClient(plan: { batch_limit: number; want: number; resume: { incarnation: string; after: number } | null; pff_frames?: boolean }): Promise<Seen> {
   return run(python, [join(here, 'fixtures/every_frame_client.py'), stubs, `127.0.0.1:${node.server.port}`, JSON.stringify(plan)], { timeout: 60_000 }).then(({ stdout }) => JSON.parse(stdout) as Seen);
 }
 
@@ -85,4 +91,25 @@ it('a Python client gets every frame with contiguous sequences in batches, resum
   expect(d.responses.slice(1).every((r) => r.gap === null)).toBe(true);
   expect(imagesOf(d).map((i) => i.sequence)).toEqual(range(oldest, s0 + 119 - oldest + 1));
   expect(imagesOf(d).map((i) => i.frame_number)).toEqual(range(oldest - s0, s0 + 119 - oldest + 1));
+});
+
+it('a Python client that sets pff_frames gets each frame byte for byte as the file holds it, in PFF runs with their sequences, and no PanoImage', async () => {
+  const started = node.logs.lines.filter((l) => /stream started/.test(l)).length;
+  const newest = node.server.node.ring.newestSequence;
+  const seen = everyFrameClient({ batch_limit: 64, want: 30, resume: { incarnation: node.server.node.incarnation, after: newest }, pff_frames: true });
+  await streamsStarted(node, started + 1);
+  const firstFrame = file.framesWritten;
+  await file.write(30, 7);
+  const s = await seen;
+  const images = imagesOf(s);
+  expect(s.responses.every((r) => r.batch === 0)).toBe(true);
+  expect(images.map((i) => i.sequence)).toEqual(range(newest + 1, 30));
+  expect(images.map((i) => i.frame_number)).toEqual(range(firstFrame, 30));
+  const bytes = await readFile(file.path);
+  const size = bytes.length / file.framesWritten;
+  for (const i of images) {
+    expect(i.file).toBe(basename(file.path));
+    expect(i.module).toBe(1);
+    expect(i.pff).toBe(bytes.subarray(i.frame_number * size, (i.frame_number + 1) * size).toString('hex'));
+  }
 });
