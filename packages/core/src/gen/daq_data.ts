@@ -125,10 +125,12 @@ export interface EveryFrameResponse {
 }
 
 /**
- * Consecutive frames of one PFF file as the file holds them (extension): each a JSON header
- * padded to the file's header length, then '*' and the little-endian pixels (REFERENCE
- * section 1). The file name's data product gives the pixel bytes; every frame of a run has the
- * same size, the length of `frames` divided by the number of sequences.
+ * Consecutive frames of one PFF file as the file holds them (extension).
+ *
+ * Each frame is a JSON header padded to the file's header length, then a star and the
+ * little-endian pixels (REFERENCE section 1). The file name's data product gives the pixel
+ * bytes; every frame of a run has the same size: the length of frames divided by the number
+ * of sequences.
  */
 export interface PffFrameRun {
   /** PFF file name the frames came from. */
