@@ -46,20 +46,27 @@ describe('every-frame images from PFF runs', () => {
     expect(invalid).toEqual([`${file} @ byte ${101 * size}: header does not start with '{' (found byte 0x20)`]);
   });
 
-  it('a run that is not frames of its file (length, name) is one invalid-image event per frame, never a throw', async () => {
+  it('a run that is not frames of its file (length, name) is one invalid-image event for the run, never a throw', async () => {
     const two = Buffer.concat([0, 1].map(frameBytes));
-    expect((await deliver(two.subarray(1), 2)).invalid).toEqual([`${file} @ byte 0: ${two.length - 1} bytes are not 2 frames of one size`, `${file} @ byte 0: ${two.length - 1} bytes are not 2 frames of one size`]);
+    expect((await deliver(two.subarray(1), 2)).invalid).toEqual([`2 frame(s) from sequence 1: ${file} @ byte 0: ${two.length - 1} bytes are not 2 frames of one size`]);
     const notPff = await deliver(two, 2, 'notes.txt');
     expect(notPff.images).toEqual([]);
-    expect(notPff.invalid).toHaveLength(2);
-    expect(notPff.invalid[0]).toMatch(/^notes\.txt @ byte 0: /);
+    expect(notPff.invalid).toHaveLength(1);
+    expect(notPff.invalid[0]).toMatch(/^2 frame\(s\) from sequence 1: notes\.txt @ byte 0: /);
   });
 
-  it('any bytes in a run: each frame is an image or an invalid-image event, and nothing throws', async () => {
+  it('a hostile node claiming millions of frames in a run with no bytes costs one event, not an object per frame', async () => {
+    const { images, invalid } = await deliver(new Uint8Array(0), 3_000_000);
+    expect(images).toEqual([]);
+    expect(invalid).toEqual([`3000000 frame(s) from sequence 1: ${file} @ byte 0: frames of 0 bytes do not hold a header, '*' and 512 ph256 pixel bytes`]);
+  });
+
+  it('any bytes in a run: each frame is an image or an invalid-image event (the whole run one when it is not frames), and nothing throws', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 1, max: 5 }), async (bytes, count) => {
         const { images, invalid } = await deliver(bytes, count);
-        expect(images.length + invalid.length).toBe(count);
+        if (invalid.some((r) => r.startsWith(`${count} frame(s)`))) expect([images.length, invalid.length]).toEqual([0, 1]);
+        else expect(images.length + invalid.length).toBe(count);
       }),
       { numRuns: 200 },
     );

@@ -67,7 +67,7 @@ describe('EveryFrameTracker', () => {
     t.accept(response('i1', [[3, pano(1)]]));
     // The restarted node's record (count unknown to it) is replaced by the SDK's own count.
     const r = t.accept(response('i2', [], { first: 4, count: 0, reason: FrameGap_Reason.NODE_RESTART }));
-    expect(r).toEqual({ images: [], gaps: [] });
+    expect(r).toEqual({ images: [], gaps: [], invalidRuns: [] });
     const s = t.accept(response('i2', [[1, pano(1)], [2, pano(5)], [3, pano(6)], [4, pano(0, 'c.pff', 2)]]));
     expect(frames(s)).toEqual([5, 6, 0]);
     expect(s.gaps).toEqual([

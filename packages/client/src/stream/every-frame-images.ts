@@ -51,6 +51,7 @@ export async function* everyFrameImages(
       events.emit({ type: 'invalid-image', host, at: new Date(), reason: describeError(err) });
       continue;
     }
+    for (const reason of tracked.invalidRuns) events.emit({ type: 'invalid-image', host, at: new Date(), reason });
     for (const g of tracked.gaps) {
       const gap: FrameGapEvent = { type: 'gap', host, at: new Date(), ...g };
       events.emit(gap);
@@ -83,11 +84,10 @@ export async function* everyFrameImages(
   }
 }
 
-/** A frame of a PFF run as a typed image, or why it is not one (the run's or the frame's PffError: file and byte offset). */
+/** A frame of a PFF run as a typed image, or why it is not one (the frame's PffError: file and byte offset). */
 function runFrameImage(ref: RunFrameRef, ctx: { host: string; serverTimestamp?: Date }): ParsedImage | { invalid: string } {
   const { received, index } = ref;
-  const { layout, run } = received;
-  if (layout instanceof PffError) return { invalid: layout.message };
+  const { run, layout } = received;
   const chunk = Math.floor(index / CHUNK);
   if (received.chunk?.index !== chunk) {
     const from = chunk * CHUNK;

@@ -18,10 +18,10 @@
 import { DeliveryOptions_Policy, FrameGap_Reason, PanoImage_Type, PffError, frameRunLayout, type FrameGap, type FrameLayout, type RunFrame, type PanoImage, type PffFrameRun, type StreamImagesRequest, type StreamImagesResponse } from '@daqdata/core';
 import type { FrameGapEvent } from '../status/stream-event.js';
 
-/** A PffFrameRun as received: its frames' layout (from its file's data product), or why they cannot be read. */
+/** A PffFrameRun as received, with its frames' layout (from its file's data product). */
 export interface ReceivedRun {
   run: PffFrameRun;
-  layout: FrameLayout | PffError;
+  layout: FrameLayout;
   /** Frames decoded together (see every-frame-images.ts), the last chunk asked for. */
   chunk?: { index: number; frames: Array<RunFrame | PffError> };
 }
@@ -51,6 +51,8 @@ export interface TrackedItems<T> {
 export interface TrackedResponse {
   images: SequencedPano[];
   gaps: Array<Omit<FrameGapEvent, 'type' | 'host' | 'at'>>;
+  /** PFF runs that are not frames of their file's data product (left out whole, so a run's size never costs a frame each): why. */
+  invalidRuns: string[];
 }
 
 const REASONS: Partial<Record<FrameGap_Reason, FrameGapEvent['reason']>> = {
@@ -96,10 +98,12 @@ export class EveryFrameTracker {
     const panos: Array<{ sequence: number; item: PanoImage | RunFrameRef }> = [];
     if (response.panoImage) panos.push({ sequence: ef.nodeSequence, item: response.panoImage });
     for (const b of ef.batch) if (b.panoImage) panos.push({ sequence: b.sequence, item: b.panoImage });
-    const tracked = this.acceptItems(ef.nodeIncarnation, ef.gap, ef.pffRuns.length === 0 ? panos : inSequenceOrder(panos, runFrames(ef.pffRuns)));
+    const invalidRuns: string[] = [];
+    const tracked = this.acceptItems(ef.nodeIncarnation, ef.gap, ef.pffRuns.length === 0 ? panos : inSequenceOrder(panos, runFrames(ef.pffRuns, invalidRuns)));
     return {
       images: tracked.items.map(({ sequence, incarnation, item }): SequencedPano => ('received' in item ? { sequence, incarnation, pff: item } : { sequence, incarnation, panoImage: item })),
       gaps: tracked.gaps,
+      invalidRuns,
     };
   }
 
@@ -143,13 +147,22 @@ export class EveryFrameTracker {
   }
 }
 
-/** Every frame of the runs, with its sequence, in the order received. */
-function runFrames(runs: readonly PffFrameRun[]): Array<{ sequence: number; item: RunFrameRef }> {
+/**
+ * Every frame of the runs, with its sequence, in the order received. A run whose bytes are not
+ * frames of its file's data product is left out whole, its reason in `invalid`: its count of
+ * sequences is the node's word alone (a message of millions of them and no frames would
+ * otherwise cost an object each).
+ */
+function runFrames(runs: readonly PffFrameRun[], invalid: string[]): Array<{ sequence: number; item: RunFrameRef }> {
   const out: Array<{ sequence: number; item: RunFrameRef }> = [];
   for (const run of runs) {
-    const received: ReceivedRun = { run, layout: frameRunLayout(run.file, run.frames, run.sequences.length) };
-    const kind = received.layout instanceof PffError ? undefined : received.layout.dataProduct.kind;
-    const type = kind === 'movie' ? PanoImage_Type.MOVIE : kind === 'pulse-height' ? PanoImage_Type.PULSE_HEIGHT : PanoImage_Type.UNDEFINED;
+    const layout = frameRunLayout(run.file, run.frames, run.sequences.length);
+    if (layout instanceof PffError) {
+      invalid.push(`${run.sequences.length} frame(s) from sequence ${run.sequences[0] ?? '?'}: ${layout.message}`);
+      continue;
+    }
+    const received: ReceivedRun = { run, layout };
+    const type = layout.dataProduct.kind === 'movie' ? PanoImage_Type.MOVIE : PanoImage_Type.PULSE_HEIGHT;
     run.sequences.forEach((sequence, index) => {
       out.push({ sequence, item: { received, index, moduleId: run.moduleId, type, file: run.file, frameNumber: run.firstFrameNumber + index } });
     });

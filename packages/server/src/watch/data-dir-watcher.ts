@@ -259,21 +259,16 @@ export class DataDirWatcher {
     // The frame's bytes, where the encoder and the pixel source read them: the follower's read
     // buffer now, the ring's slab once it keeps them (keepPffAt), or a copy (below).
     const pff = new PffFrameSource(frame.bytes, dataProduct, frame.headerLength);
-    let encoded = false;
     const image = broadcastImage(
       { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: frame.seenAt },
-      () => {
-        encoded = true;
-        return encodeFramePanoImage({ index: frame.index, header: frame.header, pixelBytes: pffPixelBytes(pff) }, meta);
-      },
+      () => encodeFramePanoImage({ index: frame.index, header: frame.header, pixelBytes: pffPixelBytes(pff) }, meta),
       () => framePixelsOf({ header: frame.header, pixels: pixelsFromBytes(dataProduct, pffPixelBytes(pff)) }, dataProduct),
       pff,
     );
     this.opts.onImage(image);
-    // The follower's next read overwrites its buffer. A frame the ring keeps reads the ring's
-    // copy; an image encoded just now needs no bytes; any other (a preview, encoded when a
-    // client's slot sends it) keeps a copy of the frame.
-    if (!encoded && !image.pffKept) pff.copy();
+    // The follower's next read overwrites its buffer: a frame the ring keeps reads the ring's
+    // copy, any other (a preview, encoded when a client's slot sends it) a copy of its own.
+    if (!image.pffKept) pff.copy();
   }
 
   async close(): Promise<void> {
