@@ -7,7 +7,7 @@
 // (the sync face's main thread) sees the same images, sequence included; it asks for
 // PanoImages only. Parsed mode asks for frames read from files as the files hold them (PFF
 // runs): core decodes them as it decodes a file, CHUNK frames of a run at a time.
-import { PffError, decodeRunFrames, parsePanoImage, parsedImage, type ParsedImage, type RunFrame, type StreamImagesResponse } from '@daqdata/core';
+import { PffError, decodeRunFrames, parsePanoImage, parsedImage, type ParsedImage, type StreamImagesResponse } from '@daqdata/core';
 import type { EventHub } from '../status/event-hub.js';
 import type { FrameGapEvent } from '../status/stream-event.js';
 import { describeError } from './grpc-errors.js';
@@ -93,7 +93,7 @@ function runFrameImage(ref: RunFrameRef, ctx: { host: string; serverTimestamp?: 
     const from = chunk * CHUNK;
     received.chunk = { index: chunk, frames: decodeRunFrames(run.frames, layout, from, Math.min(run.sequences.length, from + CHUNK), { file: run.file, firstFrameNumber: run.firstFrameNumber }) };
   }
-  const frame = received.chunk.frames[index % CHUNK] as RunFrame | PffError;
+  const frame = received.chunk.frames[index % CHUNK]!;
   if (frame instanceof PffError) return { invalid: frame.message };
   return parsedImage(layout.dataProduct, frame.pixels, frame.header as unknown as Record<string, unknown>, ref, ctx);
 }

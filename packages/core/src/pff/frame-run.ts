@@ -1,7 +1,8 @@
 // Frames that travel as the file holds them: a node's PffFrameRun is consecutive frames of one
-// PFF file, all of one size. They are checked and decoded as a file's frames are (checkFrame;
-// one pixel block per FRAMES_PER_BATCH frames), so a frame from the wire and the same frame
-// read from the disk cannot differ. Pure: the SDK's every-frame stream calls it on each run.
+// PFF file, all of one size. They are checked and decoded as a file's frames are (checkFrame,
+// then decodePixelBlock: one pixel block for the frames decoded together), so a frame from the
+// wire and the same frame read from the disk cannot differ. Pure: the SDK's every-frame stream
+// calls it on each run.
 import { DATA_PRODUCTS, decodePixelBlock, pixelByteLength, type Pixels } from './data-product.js';
 import { PffError, isPffError } from './errors.js';
 import { classifyFile } from './file-name.js';

@@ -47,14 +47,17 @@ export class EveryFrameStream {
   sent = 0;
   gaps = 0;
   skipped = 0;
-  readonly pffFrames: boolean;
 
   constructor(private readonly o: EveryFrameStreamOptions) {
     this.cursor = o.from;
     this.pendingGap = o.initialGap;
-    this.pffFrames = o.pffFrames;
     this.wanted = (moduleId, kind) => selects(o.selection, moduleId, kind);
     this.news = new PacedSlot({ intervalMs: () => o.intervalMs, clock: o.clock, signal: this.closed.signal, onDue: () => this.wake?.() });
+  }
+
+  /** Whether the client takes frames read from files as the files hold them. */
+  get pffFrames(): boolean {
+    return this.o.pffFrames;
   }
 
   /** Called by the hub for every published image (after the ring took it). */

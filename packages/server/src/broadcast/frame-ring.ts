@@ -193,9 +193,15 @@ export class FrameRing {
       this.evicted++;
       return;
     }
-    const offset = this.slabs.copyIn(bytes);
-    if (pff) image.keepPffAt(this.slabs.lastBuffer, offset);
-    else image.keepAt(new Uint8Array(this.slabs.lastBuffer, offset, bytes.length));
+    let offset: number;
+    if (pff) {
+      offset = this.slabs.copyIn(bytes);
+      image.keepPffAt(this.slabs.lastBuffer, offset);
+    } else {
+      const view = this.slabs.hold(bytes);
+      image.keepAt(view);
+      offset = view.byteOffset;
+    }
     if (this.tail === this.capacity) this.makeRoom();
     const i = this.tail++;
     this.moduleIds[i] = image.moduleId;

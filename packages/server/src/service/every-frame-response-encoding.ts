@@ -29,7 +29,7 @@ export function incarnationField(incarnation: string): Uint8Array {
   return lengthDelimited(2, utf8.encode(incarnation));
 }
 
-/** A run of consecutive frames of one file among a batch's images: images[from .. to - 1] (those with a PFF frame). */
+/** A run of consecutive frames of one file among a batch's images (those with a PFF frame). */
 interface PffRun {
   file: Uint8Array;
   moduleId: number;
