@@ -10,6 +10,7 @@ export * from './pff/header-fields.js';
 export * from './pff/frame-layout.js';
 export * from './pff/frame-scanner.js';
 export * from './pff/frame-reader.js';
+export * from './pff/header-checker.js';
 export * from './pff/frame-run.js';
 export * from './pff/header-format.js';
 export * from './pff/frame-encoder.js';

@@ -6,6 +6,7 @@
 // that are not one (see frame-scanner.ts).
 import { pixelByteLength, type DataProductInfo } from './data-product.js';
 import { PffError } from './errors.js';
+import { compileHeaderChecker, type HeaderChecker } from './header-checker.js';
 import { checkHeaderFields } from './header-fields.js';
 import type { FrameHeader } from './header.js';
 
@@ -25,6 +26,8 @@ export interface FrameLayout {
   frameSize: number;
   /** The bytes every header of the file has at the same place (from the first header). */
   headerTemplate: HeaderTemplate;
+  /** Says which later headers are sure to pass the checks the first one passed, without parsing them (header-checker.ts); absent or null: parse every header. */
+  headerChecker?: HeaderChecker | null;
 }
 
 /**
@@ -126,7 +129,13 @@ export function indexOfBlankLine(bytes: Uint8Array, limit: number): number {
 export function frameLayoutFor(dp: DataProductInfo, header: Uint8Array): FrameLayout {
   const pixelBytes = pixelByteLength(dp);
   const headerLength = header.length;
-  return { dataProduct: dp, headerLength, pixelBytes, frameSize: headerLength + 1 + pixelBytes, headerTemplate: headerTemplate(header) };
+  return { dataProduct: dp, headerLength, pixelBytes, frameSize: headerLength + 1 + pixelBytes, headerTemplate: headerTemplate(header), headerChecker: headerCheckerFor(header, dp) };
+}
+
+/** The checker compiled from `header` if that header itself passes the full check (a layout may come from a header nobody checked yet: a node's run), else null. */
+function headerCheckerFor(header: Uint8Array, dp: DataProductInfo): HeaderChecker | null {
+  const json = parseHeaderJson(header);
+  return json !== undefined && !('problem' in checkHeaderFields(json, dp)) ? compileHeaderChecker(header, dp) : null;
 }
 
 /**

@@ -5,6 +5,7 @@ import { decodePixelBlock, pixelsFromBytes, type Pixels } from './data-product.j
 import { PffError } from './errors.js';
 import type { FrameHeader } from './header.js';
 import { OPEN_BRACE, STAR, parseHeader, type FrameLayout } from './frame-layout.js';
+import { headerWellFormed } from './header-checker.js';
 import { scanFrames, skippedRunError, type BadRun, type ScannedFrame } from './frame-scanner.js';
 
 export interface PffFrame {
@@ -50,6 +51,16 @@ export function checkFrame(frameBytes: Uint8Array, layout: FrameLayout, ctx: { f
   const header = parseHeader(frameBytes, 0, layout, ctx);
   if (header instanceof PffError) throw header;
   return header;
+}
+
+/**
+ * Whether checkFrame is sure to accept this complete frame, decided from the file's first header
+ * without parsing this one (header-checker.ts): for a reader that needs no header object. False
+ * means "not sure": checkFrame decides (it throws the frame's problem, or accepts it).
+ */
+export function frameWellFormed(frameBytes: Uint8Array, layout: FrameLayout): boolean {
+  const checker = layout.headerChecker;
+  return checker != null && frameBytes.length === layout.frameSize && frameBytes[layout.headerLength] === STAR && headerWellFormed(frameBytes, 0, checker);
 }
 
 /** One complete frame at file offset ctx.offset, with its own copies of the bytes; throws PffError when it is malformed. */

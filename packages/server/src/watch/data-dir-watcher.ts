@@ -9,11 +9,10 @@
 // `allowedRoots` after resolving links (FollowGuard): directories when they are listed, files
 // on their opened descriptor.
 import { basename, dirname, relative } from 'node:path';
-import { DATA_PRODUCTS, classifyFile, parseModuleDirName, pixelsFromBytes, type ImageKind } from '@daqdata/core';
+import { DATA_PRODUCTS, classifyFile, parseModuleDirName, type ImageKind } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
-import { PffFrameSource, pffPixelBytes } from '../broadcast/pff-frame-bytes.js';
+import { PffFrameSource, framePixelsOfPff, pffHeader, pffPixelBytes } from '../broadcast/pff-frame-bytes.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
-import { framePixelsOf } from '../broadcast/frame-pixels.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { FileIngestTally } from '../metrics/ingest-tally.js';
@@ -261,8 +260,8 @@ export class DataDirWatcher {
     const pff = new PffFrameSource(frame.bytes, dataProduct, frame.headerLength);
     const image = broadcastImage(
       { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: frame.seenAt },
-      () => encodeFramePanoImage({ index: frame.index, header: frame.header, pixelBytes: pffPixelBytes(pff) }, meta),
-      () => framePixelsOf({ header: frame.header, pixels: pixelsFromBytes(dataProduct, pffPixelBytes(pff)) }, dataProduct),
+      () => encodeFramePanoImage({ index: frame.index, header: pffHeader(pff, name.fileName), pixelBytes: pffPixelBytes(pff) }, meta),
+      () => framePixelsOfPff(pff, name.fileName),
       pff,
     );
     this.opts.onImage(image);

@@ -5,8 +5,10 @@
 // frames' bytes): the cost does not depend on the file size. The bytes read are walked with
 // core's scanFrames, which checks every frame's size (a header starts exactly one frame size
 // after it) and skips bytes that are not frames up to the next good frame, logged once per
-// run; only the newest frame is parsed and published — clients get the newest frame they have
-// not seen, never a backlog. The newest frame is taken at once, without waiting for the next
+// run; only the newest frame is checked and published — clients get the newest frame they have
+// not seen, never a backlog. A frame is checked as checkFrame checks it, mostly without parsing
+// its header (core's frameWellFormed: the file's first header says what a good one looks like);
+// whoever needs the header (an encoder, ROI stats) parses it from the frame's bytes. The newest frame is taken at once, without waiting for the next
 // header to confirm its size (see frame-scanner.ts for what that can let through).
 // Reads are paced at the node's update interval with the shared throttle rule (no client may
 // receive two frames of a module sooner, so reading more often is wasted work), with a
@@ -23,7 +25,7 @@
 // link swapped in after the check changes nothing). The watch goes through PathWatches, so a
 // refused kernel watch becomes polling rather than silence.
 // While an every-frame client wants this module and data product (`everyFrame()`), a read
-// instead parses and publishes every frame after the last one delivered, in order, up to
+// instead checks and publishes every frame after the last one delivered, in order, up to
 // EVERY_FRAME_READ_MAX frames per read (64), then it goes on with the rest in the event loop's
 // next turn (after pending I/O: see readEveryFrame), so every-frame clients are served while a backlog is
 // read rather than only after it: the
@@ -33,7 +35,7 @@
 // first frame.
 import { fstatSync, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { PffError, checkFrame, describeSkippedRun, isPffError, scanFrames, type BadRun, type DataFileName, type FrameHeader, type FrameLayout, type PffFrame, type ScanResult, type SkippedRun } from '@daqdata/core';
+import { PffError, checkFrame, describeSkippedRun, frameWellFormed, isPffError, scanFrames, type BadRun, type DataFileName, type FrameLayout, type PffFrame, type ScanResult, type SkippedRun } from '@daqdata/core';
 import { readLayout } from '@daqdata/core/node';
 import type { Clock } from '../broadcast/clock.js';
 import { PacedSlot } from '../broadcast/paced-slot.js';
@@ -45,7 +47,7 @@ import type { FileIngestTally } from '../metrics/ingest-tally.js';
 /** Frames read per signal before switching to "jump to the newest frame". */
 const READ_FRAMES = 64;
 /**
- * Every-frame reads: frames parsed and published by one read before the follower lets the
+ * Every-frame reads: frames checked and published by one read before the follower lets the
  * event loop turn (sends to clients, other modules' reads) and goes on. One read buffer's worth:
  * a node reading the backlogs of 8 modules took tens of ms per turn at 1,024 frames each, and
  * its clients got one HTTP/2 window or one write per turn (in the bench, 70k of 160k ph256 frames
@@ -70,9 +72,11 @@ const IDENTITY_CHECK_MS = 50;
 /**
  * A frame as the follower hands it on: no copy of its bytes. `bytes` is the frame as the file
  * holds it, in the follower's read buffer: valid until onFrame returns (its next read
- * overwrites it); copy it to keep it.
+ * overwrites it); copy it to keep it. The frame was checked as checkFrame checks it; its header
+ * is not parsed (most frames a node reads for every-frame clients are never encoded: whoever
+ * needs the header parses it from the bytes).
  */
-export interface FollowedFrameData extends Pick<PffFrame, 'index' | 'offset' | 'header'> {
+export interface FollowedFrameData extends Pick<PffFrame, 'index' | 'offset'> {
   /** The whole frame (header, '*', pixels) in the read buffer. */
   bytes: Uint8Array;
   /** Header bytes before the '*' (the file's layout). */
@@ -364,13 +368,13 @@ export class FrameFileFollower {
     this.log.warn(describeSkippedRun(run), { offset: run.start, bytes: run.bytes });
   }
 
-  /** Parses and publishes the newest frame found, unless a frame at or beyond it was already sent from this inode. */
+  /** Checks and publishes the newest frame found, unless a frame at or beyond it was already sent from this inode. */
   private deliver(f: OpenFile, read: ReadScan): void {
     this.deliverFrames(f, read, read.scan.frames.slice(-1));
   }
 
   /**
-   * Parses and publishes the frames at these file offsets of `read` (in order), except those at
+   * Checks and publishes the frames at these file offsets of `read` (in order), except those at
    * or below the last frame sent from this inode; returns how many were published. Frames are
    * checked in place and handed on as views of the read buffer: a copy of each frame's bytes
    * and a typed copy of its pixels were a fifth of a node's CPU reading every img16 frame, and
@@ -385,9 +389,9 @@ export class FrameFileFollower {
       if (this.delivered && index <= this.delivered.index) continue;
       const start = offset - at;
       const frameBytes = new Uint8Array(bytes.buffer, bytes.byteOffset + start, frameSize);
-      let header: FrameHeader;
       try {
-        header = checkFrame(frameBytes, f.layout, { file: this.name.fileName, offset });
+        // Sure from the file's first header, or else checked in full (which says what is wrong).
+        if (!frameWellFormed(frameBytes, f.layout)) checkFrame(frameBytes, f.layout, { file: this.name.fileName, offset });
       } catch (err) {
         if (!isPffError(err)) throw err;
         this.log.warn('malformed frame skipped', { offset: err.offset, reason: err.detail });
@@ -396,7 +400,7 @@ export class FrameFileFollower {
       }
       this.delivered = { ino: f.ino, index };
       if (this.closed) break;
-      this.events.onFrame({ frame: { index, offset, header, bytes: frameBytes, headerLength, seenAt }, name: this.name });
+      this.events.onFrame({ frame: { index, offset, bytes: frameBytes, headerLength, seenAt }, name: this.name });
       published++;
     }
     return published;
