@@ -25,6 +25,8 @@ export interface WriterJob {
   framesPerWrite: number;
   /** Each write's frames carry the wall-clock time of the write as their (synchronised) White Rabbit time: latency from append to delivery is then measurable. */
   stampTime?: boolean;
+  /** The files' sequence number (0: the run's first files; 1: their rollover, a second burst on the same node). */
+  seqno?: number;
 }
 
 function header(dp: DataProduct, n: number, unixNs?: bigint): FrameHeader {
@@ -43,15 +45,15 @@ function runDir(dataDir: string, moduleId: number): string {
   return join(dataDir, `module_${moduleId}`, formatRunDirName({ obs: 'Bench', start: '2025-08-02T05:31:00Z', runtype: 'sci-data' }));
 }
 
-export function filePath(dataDir: string, dp: DataProduct, moduleId: number): string {
-  return join(runDir(dataDir, moduleId), formatDataFileName({ start: '2025-08-02T05:31:36Z', dataProduct: dp, moduleId, seqno: 0 }));
+export function filePath(dataDir: string, dp: DataProduct, moduleId: number, seqno = 0): string {
+  return join(runDir(dataDir, moduleId), formatDataFileName({ start: '2025-08-02T05:31:36Z', dataProduct: dp, moduleId, seqno }));
 }
 
 /** The writer thread: appends every module's frames in rounds of framesPerWrite; reports the seconds it took. */
 async function writerThread(job: WriterJob): Promise<void> {
   const encodeChunk = (t?: bigint) => Buffer.concat(Array.from({ length: job.framesPerWrite }, (_, n) => encodeFrame(header(job.dp, n, t), pixels(job.dp, n), DATA_PRODUCTS[job.dp])));
   const fixed = encodeChunk();
-  const writers = await Promise.all(Array.from({ length: MODULES }, (_, m) => PffWriter.open(filePath(job.dataDir, job.dp, m + 1), DATA_PRODUCTS[job.dp])));
+  const writers = await Promise.all(Array.from({ length: MODULES }, (_, m) => PffWriter.open(filePath(job.dataDir, job.dp, m + 1, job.seqno), DATA_PRODUCTS[job.dp])));
   parentPort!.postMessage({ ready: true });
   await new Promise((resolve) => parentPort!.once('message', resolve));
   const start = now();
