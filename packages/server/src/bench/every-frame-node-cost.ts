@@ -50,6 +50,8 @@ function context(signal: AbortSignal): CallContext {
 
 interface Run {
   cpuUsPerFrame: number;
+  /** The event loop's active time (the node's thread at work, not waiting) per frame. */
+  activeUsPerFrame: number;
   framesPerS: number;
   coreFramesPerS: number;
   faultsPerFrame: number;
@@ -85,6 +87,7 @@ async function run(dp: DataProduct, bytes: Uint8Array): Promise<Run> {
     const total = FRAMES_PER_MODULE * MODULES;
     const t0 = now();
     const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     const faults0 = minorFaults(process.pid);
     let message = await first;
     let framedBytes = 0;
@@ -101,6 +104,7 @@ async function run(dp: DataProduct, bytes: Uint8Array): Promise<Run> {
       message = await stream.next();
     }
     const cpu = process.cpuUsage(cpu0);
+    const elu = performance.eventLoopUtilization(elu0);
     const faults = minorFaults(process.pid) - faults0;
     const seconds = (now() - t0) / 1000;
     const lost = node.streamStats()[0]?.dropped ?? 0;
@@ -111,7 +115,7 @@ async function run(dp: DataProduct, bytes: Uint8Array): Promise<Run> {
     for (const f of files) parsed += (await readPffFile(f)).frames.length;
     const coreFramesPerS = parsed / ((now() - c0) / 1000);
     void framedBytes;
-    return { cpuUsPerFrame: ((cpu.user + cpu.system) / total), framesPerS: total / seconds, coreFramesPerS, faultsPerFrame: faults / total, lost };
+    return { cpuUsPerFrame: (cpu.user + cpu.system) / total, activeUsPerFrame: (elu.active * 1000) / total, framesPerS: total / seconds, coreFramesPerS, faultsPerFrame: faults / total, lost };
   } finally {
     controller.abort();
     await node.close();
@@ -129,7 +133,7 @@ for (const dp of PRODUCTS) {
   const runs: Run[] = [];
   for (let r = 0; r < RUNS; r++) runs.push(await run(dp, bytes));
   console.log(
-    `${dp} node work per frame (every-frame, PFF runs, one process): CPU us ${mmm(runs.map((r) => r.cpuUsPerFrame), 2)}; minor page faults ${mmm(runs.map((r) => r.faultsPerFrame), 3)}; frames/s ${mmm(runs.map((r) => r.framesPerS))}; ` +
+    `${dp} node work per frame (every-frame, PFF runs, one process): event loop active us ${mmm(runs.map((r) => r.activeUsPerFrame), 2)}; process CPU us (all threads) ${mmm(runs.map((r) => r.cpuUsPerFrame), 2)}; minor page faults ${mmm(runs.map((r) => r.faultsPerFrame), 3)}; frames/s ${mmm(runs.map((r) => r.framesPerS))}; ` +
       `core reader frames/s ${mmm(runs.map((r) => r.coreFramesPerS))}; node / core reader per run ${mmm(runs.map((r) => (100 * r.framesPerS) / r.coreFramesPerS))} %; lost (gaps) ${mmm(runs.map((r) => r.lost))}`,
   );
 }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DATA_PRODUCTS } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from './broadcast-image.js';
 import { FrameRing, RING_ENTRY_OVERHEAD_BYTES } from './frame-ring.js';
+import { PffFrameSource, type FileFrameRun } from './pff-frame-bytes.js';
 
 let now = 0;
 const clock = () => now;
@@ -144,5 +146,112 @@ describe('FrameRing', () => {
     // Every image still held has its own bytes, whatever slab it is in.
     const r = ring.read(ring.oldestHeld, all, 1000, 1e9);
     for (const img of r.images) expect(Buffer.from(img.encoded()).equals(Buffer.from(content(img.sequence, 40)))).toBe(true);
+  });
+
+  describe('runs of a file\'s frames published together', () => {
+    const dp = DATA_PRODUCTS.ph256;
+
+    /** `count` frames of `frameSize` bytes in a reader's buffer, `spacing` bytes apart (more than the size: bytes that are not frames between). */
+    function run(firstSequence: number, count: number, frameSize: number, spacing: number, file = 'f.pff'): { run: FileFrameRun; frame: (k: number) => Uint8Array; images: BroadcastImage[] } {
+      const bytes = new Uint8Array(spacing * count + 7);
+      bytes.fill(0xee);
+      const starts = Array.from({ length: count }, (_, k) => 3 + k * spacing);
+      const frame = (k: number) => content(firstSequence + k, frameSize);
+      starts.forEach((at, k) => bytes.set(frame(k), at));
+      const images: BroadcastImage[] = [];
+      const r: FileFrameRun = {
+        moduleId: 2,
+        kind: 'pulse-height',
+        file,
+        dataProduct: dp,
+        bytes,
+        starts,
+        frameNumbers: starts.map((_, k) => 100 + firstSequence + k),
+        frameSize,
+        seenAt: now,
+        image: (k) => {
+          const pff = new PffFrameSource(bytes.subarray(starts[k]!, starts[k]! + frameSize), dp, 0);
+          const img = broadcastImage({ moduleId: 2, kind: 'pulse-height', file, frameNumber: 100 + firstSequence + k, seenAt: now }, () => frame(k), undefined, pff);
+          images.push(img);
+          return img;
+        },
+      };
+      return { run: r, frame, images };
+    }
+
+    it('holds every frame of every run as the file held it, within maxBytes, and readers get them in order with exact gaps (any sizes, spacing, ring size)', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 30 }),
+          fc.integer({ min: 500, max: 100_000 }),
+          (runs, maxBytes) => {
+            now = 0;
+            const ring = new FrameRing({ maxBytes, maxAgeMs: 1e9, clock });
+            const want = new Map<number, { bytes: Uint8Array; frameNumber: number }>();
+            let next = 1;
+            for (const [count, frameSize, gapBytes] of runs) {
+              const { run: r, frame, images } = run(next, count, frameSize, frameSize + gapBytes);
+              const newest = r.image(count - 1);
+              ring.pushFileFrames(r, next, newest);
+              expect(ring.heldBytes).toBeLessThanOrEqual(maxBytes);
+              expect(ring.newestSequence).toBe(next + count - 1);
+              for (let k = 0; k < count; k++) want.set(next + k, { bytes: frame(k), frameNumber: r.frameNumbers[k]! });
+              // The run's newest image views the ring's copy when the ring holds it.
+              if (ring.held > 0 && ring.oldestHeld <= next + count - 1) {
+                expect(images[0]!.pffKept).toBe(true);
+                expect(images[0]!.pffFrame()!.bytes).toEqual(frame(count - 1));
+              }
+              next += count;
+            }
+            let cursor = 1;
+            let missing = 0;
+            const got: number[] = [];
+            for (;;) {
+              const r = ring.read(cursor, all, 13, 1e9);
+              if (r.gap) missing += r.gap.count;
+              for (const img of r.images) {
+                expect(img.pffFrame()!.bytes).toEqual(want.get(img.sequence)!.bytes);
+                expect([img.moduleId, img.kind, img.file, img.frameNumber]).toEqual([2, 'pulse-height', 'f.pff', want.get(img.sequence)!.frameNumber]);
+                got.push(img.sequence);
+              }
+              if (r.images.length === 0 && !r.gap) break;
+              cursor = r.next;
+            }
+            expect(missing + got.length).toBe(next - 1);
+            expect(got).toEqual(Array.from({ length: got.length }, (_, k) => next - got.length + k));
+          },
+        ),
+        { numRuns: 50 },
+      );
+    });
+
+    it('holds a run exactly as publishing its frames one by one does', () => {
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 2000, max: 60_000 }), (counts, maxBytes) => {
+          now = 0;
+          const together = new FrameRing({ maxBytes, maxAgeMs: 1e9, clock });
+          const oneByOne = new FrameRing({ maxBytes, maxAgeMs: 1e9, clock });
+          let next = 1;
+          for (const count of counts) {
+            const a = run(next, count, 300, 300);
+            together.pushFileFrames(a.run, next, a.run.image(count - 1));
+            const b = run(next, count, 300, 300);
+            for (let k = 0; k < count; k++) {
+              const img = b.run.image(k);
+              img.sequence = next + k;
+              img.keepPixels = false;
+              oneByOne.push(img, true);
+            }
+            next += count;
+          }
+          expect([together.held, together.heldBytes, together.oldestHeld, together.evicted]).toEqual([oneByOne.held, oneByOne.heldBytes, oneByOne.oldestHeld, oneByOne.evicted]);
+          const x = together.read(1, all, 1e6, 1e9);
+          const y = oneByOne.read(1, all, 1e6, 1e9);
+          expect(x.gap).toEqual(y.gap);
+          expect(x.images.map((i) => [i.sequence, i.frameNumber, Array.from(i.pffFrame()!.bytes)])).toEqual(y.images.map((i) => [i.sequence, i.frameNumber, Array.from(i.pffFrame()!.bytes)]));
+        }),
+        { numRuns: 60 },
+      );
+    });
   });
 });

@@ -24,7 +24,7 @@ import type { BroadcastImage, FramePixels } from './broadcast-image.js';
 import type { Clock } from './clock.js';
 import { framePixelsFromEncoding } from './frame-pixels.js';
 import { MAX_SLAB_BYTES, SlabQueue } from './frame-slabs.js';
-import { framePixelsOfPff, panoImageOfPff, type PffFrameBytes } from './pff-frame-bytes.js';
+import { framePixelsOfPff, panoImageOfPff, type FileFrameRun, type PffFrameBytes } from './pff-frame-bytes.js';
 
 /**
  * What an entry costs besides its encoded bytes and pixels: its column slots (46 bytes), with
@@ -202,21 +202,67 @@ export class FrameRing {
       image.keepAt(view);
       offset = view.byteOffset;
     }
-    if (this.tail === this.capacity) this.makeRoom();
-    const i = this.tail++;
-    this.moduleIds[i] = image.moduleId;
-    this.kinds[i] = image.kind === 'movie' ? 0 : 1;
-    this.forms[i] = pff ? 1 + PFF_FORMS.indexOf(pff.dataProduct) : 0;
-    this.seenAts[i] = image.seenAt;
-    this.frameNumbers[i] = image.frameNumber;
-    this.slabSerials[i] = this.slabs.lastSerial;
-    this.offsets[i] = offset;
-    this.lengths[i] = bytes.length;
-    this.files[i] = image.file;
+    this.append(image.moduleId, image.kind, pff ? 1 + PFF_FORMS.indexOf(pff.dataProduct) : 0, image.seenAt, image.frameNumber, offset, bytes.length, image.file);
     if (pixelBytes > 0) {
       this.pixelBytes += pixelBytes;
       this.withPixels.set(image.sequence, image);
     }
+  }
+
+  /**
+   * Holds the frames of a run published together (ImageHub.publishFileFrames) as sequences
+   * first, first + 1, ...: each as push() holds a file's frame, the frames that land one after
+   * another in a slab copied in one piece; `newest` (the run's last frame) views the ring's copy.
+   */
+  pushFileFrames(run: FileFrameRun, first: number, newest: BroadcastImage): void {
+    const { bytes, starts, frameSize: length } = run;
+    const count = starts.length;
+    this.newest = first + count - 1;
+    this.expire(run.seenAt);
+    const form = 1 + PFF_FORMS.indexOf(run.dataProduct);
+    // The copy not made yet: `n` bytes from `from` in the run's bytes to `to` in slab `into`.
+    let into: Uint8Array | null = null;
+    let to = 0;
+    let from = 0;
+    let n = 0;
+    for (let k = 0; k < count; k++) {
+      while (this.held > 0 && this.heldBytes + this.costOf(length, 0) > this.o.maxBytes) this.drop(1);
+      if (this.heldBytes + this.costOf(length, 0) > this.o.maxBytes) {
+        // Larger than the whole ring: never held, counted as evicted.
+        this.evictedThrough = first + k;
+        this.evicted++;
+        continue;
+      }
+      const offset = this.slabs.reserve(length);
+      const slab = this.slabs.lastBytes;
+      const start = starts[k]!;
+      if (slab === into && offset === to + n && start === from + n) n += length;
+      else {
+        if (into) into.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, n), to);
+        into = slab;
+        to = offset;
+        from = start;
+        n = length;
+      }
+      if (k === count - 1) newest.keepPffAt(this.slabs.lastBuffer, offset);
+      this.append(run.moduleId, run.kind, form, run.seenAt, run.frameNumbers[k]!, offset, length, run.file);
+    }
+    if (into) into.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, n), to);
+  }
+
+  /** A held frame's columns, in the slot after the newest (its bytes at `offset` of the slab copied into last). */
+  private append(moduleId: number, kind: ImageKind, form: number, seenAt: number, frameNumber: number, offset: number, length: number, file: string): void {
+    if (this.tail === this.capacity) this.makeRoom();
+    const i = this.tail++;
+    this.moduleIds[i] = moduleId;
+    this.kinds[i] = kind === 'movie' ? 0 : 1;
+    this.forms[i] = form;
+    this.seenAts[i] = seenAt;
+    this.frameNumbers[i] = frameNumber;
+    this.slabSerials[i] = this.slabs.lastSerial;
+    this.offsets[i] = offset;
+    this.lengths[i] = length;
+    this.files[i] = file;
   }
 
   /** What holding one more image of `length` encoded bytes and `pixelBytes` kept pixels adds. */

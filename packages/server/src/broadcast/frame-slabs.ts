@@ -57,6 +57,8 @@ export class SlabQueue {
   lastSerial = 0;
   /** That slab's memory. */
   lastBuffer: ArrayBufferLike = new ArrayBuffer(0);
+  /** That slab (its Uint8Array over lastBuffer). */
+  lastBytes: Uint8Array = new Uint8Array(0);
   private nextSerial = 1;
 
   /** Slabs of `slabBytes`; an image larger than that gets a slab of its own, of its exact size. */
@@ -78,20 +80,31 @@ export class SlabQueue {
 
   /** As hold(), without making a view: where the copy starts in lastBuffer (of slab lastSerial). */
   copyIn(bytes: Uint8Array): number {
+    const at = this.reserve(bytes.length);
+    this.lastBytes.set(bytes, at);
+    return at;
+  }
+
+  /**
+   * Room for `length` bytes in the newest slab (opening one if needed), counted as held until
+   * `releaseOldest`: where they go in lastBytes (of slab lastSerial). The caller copies them in,
+   * in this turn (several reserved one after another may be copied in one piece).
+   */
+  reserve(length: number): number {
     let slab: Slab;
-    if (bytes.length > this.slabBytes) {
+    if (length > this.slabBytes) {
       // Later copies go to a newer slab: the queue's order stays the order of the images.
-      slab = this.open(bytes.length);
+      slab = this.open(length);
       this.current = null;
     } else {
       const c = this.current;
-      slab = c && c.buffer.length - c.used >= bytes.length ? c : (this.current = this.open(this.slabBytes));
+      slab = c && c.buffer.length - c.used >= length ? c : (this.current = this.open(this.slabBytes));
     }
     const at = slab.used;
-    slab.buffer.set(bytes, at);
-    slab.used += bytes.length;
+    slab.used += length;
     slab.held++;
     this.lastSerial = slab.serial;
+    this.lastBytes = slab.buffer;
     this.lastBuffer = slab.buffer.buffer;
     return at;
   }

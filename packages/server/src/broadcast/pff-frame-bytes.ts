@@ -3,8 +3,8 @@
 // node, and the client parses it as it parses files). What other readers need is made from it
 // on demand: the PanoImage encoding for an every-frame client that takes PanoImages, and the
 // pixels and time for ROI stats.
-import { parseHeader, pixelsFromBytes, type DataProductInfo, type FrameHeader } from '@daqdata/core';
-import type { FramePixels } from './broadcast-image.js';
+import { parseHeader, pixelsFromBytes, type DataProductInfo, type FrameHeader, type ImageKind } from '@daqdata/core';
+import type { BroadcastImage, FramePixels } from './broadcast-image.js';
 import { framePixelsOf } from './frame-pixels.js';
 import { encodeFramePanoImage } from './pano-image-encoding.js';
 
@@ -13,6 +13,28 @@ export interface PffFrameBytes {
   readonly bytes: Uint8Array;
   readonly dataProduct: DataProductInfo;
   readonly headerLength: number;
+}
+
+/**
+ * Frames of one file read together (a follower's read), published as one (ImageHub's
+ * publishFileFrames): the ring holds them as the file holds them without an image object each,
+ * and only the newest becomes an image (what latest clients and the hub's newest need).
+ */
+export interface FileFrameRun {
+  readonly moduleId: number;
+  readonly kind: ImageKind;
+  readonly file: string;
+  readonly dataProduct: DataProductInfo;
+  /** Frame k is bytes[starts[k], starts[k] + frameSize): the reader's buffer, valid while the run is published. */
+  readonly bytes: Uint8Array;
+  readonly starts: readonly number[];
+  /** Frame k's number in its file. */
+  readonly frameNumbers: readonly number[];
+  readonly frameSize: number;
+  /** Clock reading (ms) when the frames were read. */
+  readonly seenAt: number;
+  /** Frame k as an image of its own, its bytes still the reader's (keepPffAt gives them a place). */
+  image(k: number): BroadcastImage;
 }
 
 /**

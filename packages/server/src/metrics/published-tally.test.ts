@@ -33,4 +33,11 @@ describe('PublishedTally', () => {
     expect(entries.at(-1)).toEqual({ labels: { module: OTHER_MODULE, product: 'img16' }, value: 5000 - 8 });
     expect(t.newestArrival.size).toBe(9);
   });
+
+  it('counts every frame a run published together stands for (its newest image comes with the count)', () => {
+    const t = new PublishedTally(new ModuleLabels());
+    t.onImage(image(3, 'start_2024-07-25T04:34:06Z.dp_ph256.bpp_2.module_3.seqno_0.pff', 10), 64);
+    t.onImage(image(3, 'start_2024-07-25T04:34:06Z.dp_ph256.bpp_2.module_3.seqno_0.pff', 11), 1);
+    expect([...t.published.entries()]).toEqual([{ labels: { module: '3', product: 'ph256' }, value: 65 }]);
+  });
 });

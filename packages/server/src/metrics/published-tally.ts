@@ -18,13 +18,14 @@ export class PublishedTally {
 
   constructor(private readonly modules: ModuleLabels) {}
 
-  readonly onImage = (image: BroadcastImage): void => {
+  /** An image published, standing for `count` frames (the newest of a run published together). */
+  readonly onImage = (image: BroadcastImage, count = 1): void => {
     const module = this.modules.of(image.moduleId);
     const product = this.productOf(image.file, image.kind);
     // Keyed by label, not id: ids beyond the bound share "other" and add no entries.
     const key = `${module}:${product}`;
-    this.published.add({ module, product }, key, 1);
-    if (image.file.startsWith(SOCKET_FILE_PREFIX)) this.socketFrames.add({ module, product }, key, 1);
+    this.published.add({ module, product }, key, count);
+    if (image.file.startsWith(SOCKET_FILE_PREFIX)) this.socketFrames.add({ module, product }, key, count);
     if (image.seenAt > (this.newestArrival.get(module) ?? -Infinity)) this.newestArrival.set(module, image.seenAt);
   };
 

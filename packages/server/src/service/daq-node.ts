@@ -406,6 +406,8 @@ export class DaqNode {
         readIntervalMs: () => intervalSeconds * 1000,
         everyFrame: (moduleId, kind) => this.everyFrameInterest.wants(moduleId, kind),
         onImage,
+        // A read's frames as one run while the ring holds every frame (held images: one per module and type, as above).
+        onFileFrames: (run) => active && this.hub.publishFileFrames(run),
         // The simulator's directory is the node's own: it is its only root.
         allowedRoots: simulation ? [simulation.dataDir] : this.config.allowedDataRoots,
         watch: this.hooks.watch,

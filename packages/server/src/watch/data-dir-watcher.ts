@@ -3,7 +3,8 @@
 // created while the watcher starts are not missed); each run directory's files are followed by
 // RunDirFiles (new files, rollovers, deletions, replacements); per module and data product the
 // newest file is read by a FrameFileFollower, whose own fs.watch signals appends unthrottled.
-// Frames become BroadcastImages (encoded lazily, once) handed to `onImage`. Nothing polls
+// A read's frames are handed on together (`onFileFrames`: the node's ring holds them as the
+// file does) or each as a BroadcastImage (encoded lazily, once) handed to `onImage`. Nothing polls
 // unless the kernel refuses a watch (PathWatches): an idle tree costs nothing. Every directory
 // is followed once however it was found (idempotent). Everything followed is confined to
 // `allowedRoots` after resolving links (FollowGuard): directories when they are listed, files
@@ -11,7 +12,7 @@
 import { basename, dirname, relative } from 'node:path';
 import { DATA_PRODUCTS, classifyFile, parseModuleDirName, type ImageKind } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
-import { PffFrameSource, framePixelsOfPff, pffHeader, pffPixelBytes } from '../broadcast/pff-frame-bytes.js';
+import { PffFrameSource, framePixelsOfPff, pffHeader, pffPixelBytes, type FileFrameRun } from '../broadcast/pff-frame-bytes.js';
 import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
@@ -20,7 +21,7 @@ import { ChildDirs, type ChildDirsContext } from './child-dirs.js';
 import { compareFrameFiles, streamKey, type FrameFileCandidate } from './current-file.js';
 import { DataRoots } from './data-roots.js';
 import { FollowGuard } from './follow-guard.js';
-import { FrameFileFollower, type FollowedFrame } from './frame-file-follower.js';
+import { FrameFileFollower, type FollowedFrames } from './frame-file-follower.js';
 import { PathWatches, type WatchCounts, type WatchFunction } from './path-watches.js';
 import { RunDirFiles } from './run-dir-files.js';
 
@@ -35,6 +36,8 @@ export interface DataDirWatcherOptions {
   /** Whether an every-frame client wants every frame of this module and type (default: none does). */
   everyFrame?: (moduleId: number, kind: ImageKind) => boolean;
   onImage(image: BroadcastImage): void;
+  /** The frames of one read, published together if the node takes them so (true); false: each goes to onImage. */
+  onFileFrames?(run: FileFrameRun): boolean;
   /**
    * Everything followed must resolve (links and all) inside one of these; null: unconfined
    * (any directory the node is pointed at is followed, links wherever they lead).
@@ -241,7 +244,7 @@ export class DataDirWatcher {
       const kind = DATA_PRODUCTS[dataProduct].kind;
       const everyFrame = () => this.opts.everyFrame?.(moduleId, kind) ?? false;
       return FrameFileFollower.start(candidate.path, candidate.name, { ...this.opts, ...this.context, everyFrame, startAt }, {
-        onFrame: (f) => this.emit(f),
+        onFrames: (f) => this.emit(f),
         onGone: (path) => {
           const now = this.followed.get(key);
           if (now && now.candidate.path === path) this.followed.delete(key);
@@ -252,22 +255,33 @@ export class DataDirWatcher {
     await follower;
   }
 
-  private emit({ frame, name }: FollowedFrame): void {
+  /** The frames of one read: as one run if the node takes them so, else each as an image. */
+  private emit({ name, bytes, starts, indexes, frameSize, headerLength, seenAt }: FollowedFrames): void {
     const dataProduct = DATA_PRODUCTS[name.dataProduct];
+    const kind = dataProduct.kind;
     const meta = { file: name.fileName, moduleId: name.moduleId, dataProduct };
-    // The frame's bytes, where the encoder and the pixel source read them: the follower's read
-    // buffer now, the ring's slab once it keeps them (keepPffAt), or a copy (below).
-    const pff = new PffFrameSource(frame.bytes, dataProduct, frame.headerLength);
-    const image = broadcastImage(
-      { moduleId: name.moduleId, kind: dataProduct.kind, file: name.fileName, frameNumber: frame.index, seenAt: frame.seenAt },
-      () => encodeFramePanoImage({ index: frame.index, header: pffHeader(pff, name.fileName), pixelBytes: pffPixelBytes(pff) }, meta),
-      () => framePixelsOfPff(pff, name.fileName),
-      pff,
-    );
-    this.opts.onImage(image);
+    const images: BroadcastImage[] = [];
+    const sources: PffFrameSource[] = [];
+    const image = (k: number): BroadcastImage => {
+      const frameNumber = indexes[k]!;
+      // The frame's bytes, where the encoder and the pixel source read them: the follower's read
+      // buffer now, the ring's slab once it keeps them (keepPffAt), or a copy (below).
+      const pff = new PffFrameSource(new Uint8Array(bytes.buffer, bytes.byteOffset + starts[k]!, frameSize), dataProduct, headerLength);
+      const made = broadcastImage(
+        { moduleId: name.moduleId, kind, file: name.fileName, frameNumber, seenAt },
+        () => encodeFramePanoImage({ index: frameNumber, header: pffHeader(pff, name.fileName), pixelBytes: pffPixelBytes(pff) }, meta),
+        () => framePixelsOfPff(pff, name.fileName),
+        pff,
+      );
+      images.push(made);
+      sources.push(pff);
+      return made;
+    };
+    const run: FileFrameRun = { moduleId: name.moduleId, kind, file: name.fileName, dataProduct, bytes, starts, frameNumbers: indexes, frameSize, seenAt, image };
+    if (!this.opts.onFileFrames?.(run)) for (let k = 0; k < starts.length; k++) this.opts.onImage(image(k));
     // The follower's next read overwrites its buffer: a frame the ring keeps reads the ring's
     // copy, any other (a preview, encoded when a client's slot sends it) a copy of its own.
-    if (!image.pffKept) pff.copy();
+    for (let i = 0; i < images.length; i++) if (!images[i]!.pffKept) sources[i]!.copy();
   }
 
   async close(): Promise<void> {

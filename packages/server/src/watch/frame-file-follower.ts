@@ -35,7 +35,7 @@
 // first frame.
 import { fstatSync, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { PffError, checkFrame, describeSkippedRun, frameWellFormed, isPffError, scanFrames, type BadRun, type DataFileName, type FrameLayout, type PffFrame, type ScanResult, type SkippedRun } from '@daqdata/core';
+import { PffError, checkFrame, describeSkippedRun, frameWellFormed, isPffError, scanFrames, type BadRun, type DataFileName, type FrameLayout, type ScanResult, type SkippedRun } from '@daqdata/core';
 import { readLayout } from '@daqdata/core/node';
 import type { Clock } from '../broadcast/clock.js';
 import { PacedSlot } from '../broadcast/paced-slot.js';
@@ -70,28 +70,28 @@ const LONG_RUN_FRAMES = 2;
 const IDENTITY_CHECK_MS = 50;
 
 /**
- * A frame as the follower hands it on: no copy of its bytes. `bytes` is the frame as the file
- * holds it, in the follower's read buffer: valid until onFrame returns (its next read
- * overwrites it); copy it to keep it. The frame was checked as checkFrame checks it; its header
- * is not parsed (most frames a node reads for every-frame clients are never encoded: whoever
- * needs the header parses it from the bytes).
+ * The frames one read found, as the follower hands them on: no copy of their bytes. `bytes` is
+ * the follower's read buffer: valid until onFrames returns (its next read overwrites it); copy
+ * a frame to keep it. Frame k is bytes[starts[k], starts[k] + frameSize), frame number
+ * indexes[k] of the file, in file order. Each was checked as checkFrame checks it; its header is
+ * not parsed (most frames a node reads for every-frame clients are never encoded: whoever needs
+ * the header parses it from the bytes).
  */
-export interface FollowedFrameData extends Pick<PffFrame, 'index' | 'offset'> {
-  /** The whole frame (header, '*', pixels) in the read buffer. */
+export interface FollowedFrames {
+  name: DataFileName;
   bytes: Uint8Array;
+  starts: number[];
+  indexes: number[];
+  frameSize: number;
   /** Header bytes before the '*' (the file's layout). */
   headerLength: number;
-  /** Clock reading (ms) when the follower read the frame: one per read, not per frame. */
+  /** Clock reading (ms) when the follower read them: one per read, not per frame. */
   seenAt: number;
 }
 
-export interface FollowedFrame {
-  frame: FollowedFrameData;
-  name: DataFileName;
-}
-
 export interface FollowerEvents {
-  onFrame(f: FollowedFrame): void;
+  /** The frames of one read (at least one), in file order: handed on together, so that a reader of every frame can take them as one. */
+  onFrames(frames: FollowedFrames): void;
   /** The file was deleted, or leads outside the data roots: the follower has stopped itself. */
   onGone(path: string): void;
 }
@@ -376,14 +376,14 @@ export class FrameFileFollower {
   /**
    * Checks and publishes the frames at these file offsets of `read` (in order), except those at
    * or below the last frame sent from this inode; returns how many were published. Frames are
-   * checked in place and handed on as views of the read buffer: a copy of each frame's bytes
+   * checked in place and handed on together, in the read buffer: a copy of each frame's bytes
    * and a typed copy of its pixels were a fifth of a node's CPU reading every img16 frame, and
-   * a frame the ring keeps is copied once, into its slab.
+   * a frame the ring keeps is copied once, into its slab (with the frames beside it).
    */
   private deliverFrames(f: OpenFile, { bytes, at }: ReadScan, frames: ReadonlyArray<{ offset: number }>): number {
-    const { frameSize, headerLength } = f.layout;
-    const seenAt = this.clock();
-    let published = 0;
+    const { frameSize } = f.layout;
+    const starts: number[] = [];
+    const indexes: number[] = [];
     for (const { offset } of frames) {
       const index = Math.floor(offset / frameSize);
       if (this.delivered && index <= this.delivered.index) continue;
@@ -399,11 +399,12 @@ export class FrameFileFollower {
         continue;
       }
       this.delivered = { ino: f.ino, index };
-      if (this.closed) break;
-      this.events.onFrame({ frame: { index, offset, bytes: frameBytes, headerLength, seenAt }, name: this.name });
-      published++;
+      starts.push(start);
+      indexes.push(index);
     }
-    return published;
+    if (starts.length === 0 || this.closed) return 0;
+    this.events.onFrames({ name: this.name, bytes, starts, indexes, frameSize, headerLength: f.layout.headerLength, seenAt: this.clock() });
+    return starts.length;
   }
 
   /**
