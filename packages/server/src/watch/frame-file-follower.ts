@@ -8,8 +8,9 @@
 // run; only the newest frame is checked and published — clients get the newest frame they have
 // not seen, never a backlog. A frame is checked as checkFrame checks it, mostly without parsing
 // its header (core's frameWellFormed: the file's first header says what a good one looks like);
-// whoever needs the header (an encoder, ROI stats) parses it from the frame's bytes. The newest frame is taken at once, without waiting for the next
-// header to confirm its size (see frame-scanner.ts for what that can let through).
+// whoever needs the header (an encoder, ROI stats) parses it from the frame's bytes. The newest
+// frame is taken at once, without waiting for the next header to confirm its size (see
+// frame-scanner.ts for what that can let through).
 // Reads are paced at the node's update interval with the shared throttle rule (no client may
 // receive two frames of a module sooner, so reading more often is wasted work), with a
 // trailing read so the last append is always read.
