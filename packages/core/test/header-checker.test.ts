@@ -136,6 +136,14 @@ describe('frameWellFormed', () => {
     expect(frameWellFormed(frameWithHeader(ph256, named.replace('obs 12', 'obs 13')), l)).toBe(false);
   });
 
+  it('a first header with a 60 KB key: its frames are checked without parsing all the same (the key compared byte for byte, quabo_num keeps its bound)', () => {
+    const long = first.replace('{ "quabo_num"', `{ "${'k'.repeat(60_000)}": 1, "quabo_num"`);
+    const l = layoutOf(ph256, frameWithHeader(ph256, long));
+    expect(l.headerChecker).not.toBeNull();
+    expect(frameWellFormed(frameWithHeader(ph256, long), l)).toBe(true);
+    expect(frameWellFormed(frameWithHeader(ph256, long.replace('"quabo_num": 1', '"quabo_num": 7')), l)).toBe(false);
+  });
+
   it('a layout made from a header that fails the checks (a hostile run) has no checker', () => {
     const bad = first.replace('"quabo_num": 1', '"quabo_num": 9');
     const l = layoutOf(ph256, frameWithHeader(ph256, bad));

@@ -34,6 +34,8 @@ const MAX_DIGITS = 15;
 const STRUCTURE = new Set([0x7b, 0x7d, 0x3a, 0x2c, 0x0a, 0x0d, 0x09]); // { } : , \n \r \t
 
 const isDigit = (b: number): boolean => b >= DIGIT_0 && b <= DIGIT_9;
+/** The one key whose number has a bound of its own (flat headers: 0-3). */
+const QUABO_NUM = 'quabo_num';
 
 /**
  * The checker for a file whose first header (its bytes, through the closing "\n\n") was parsed
@@ -56,7 +58,9 @@ export function compileHeaderChecker(header: Uint8Array, dp: DataProductInfo): H
         if (header[j] === BACKSLASH) return null; // escapes: left to the parse
         fixed.push(j);
       }
-      key = String.fromCharCode(...header.subarray(i + 1, close));
+      // Only a key's name matters (quabo_num), and only a short one can be it: a long string is
+      // never spread into arguments (a hostile run's first header may hold one of 60 KB).
+      key = close - i - 1 <= QUABO_NUM.length ? String.fromCharCode(...header.subarray(i + 1, close)) : null;
       i = close + 1;
     } else if (isDigit(b)) {
       let j = i;
@@ -65,7 +69,7 @@ export function compileHeaderChecker(header: Uint8Array, dp: DataProductInfo): H
       // A fraction or exponent follows: not a plain integer.
       if (j < header.length && !STRUCTURE.has(header[j]!) && header[j] !== SPACE) return null;
       free.fill(1, i, j);
-      numberMax[i] = dp.headerLayout === 'flat' && depth === 1 && key === 'quabo_num' ? 3 : Number.MAX_SAFE_INTEGER;
+      numberMax[i] = dp.headerLayout === 'flat' && depth === 1 && key === QUABO_NUM ? 3 : Number.MAX_SAFE_INTEGER;
       i = j;
     } else if (b === SPACE) {
       free[i] = 1;
