@@ -24,7 +24,7 @@ import type { BroadcastImage, FramePixels } from './broadcast-image.js';
 import type { Clock } from './clock.js';
 import { framePixelsFromEncoding } from './frame-pixels.js';
 import { MAX_SLAB_BYTES, SlabQueue } from './frame-slabs.js';
-import { framePixelsOfPff, panoImageOfPff, type FileFrameRun, type PffFrameBytes } from './pff-frame-bytes.js';
+import { encodePffPanoImage, framePixelsOfPff, type FileFrameRun, type PffFrameBytes } from './pff-frame-bytes.js';
 
 /**
  * What an entry costs besides its encoded bytes and pixels: its column slots (46 bytes), with
@@ -112,7 +112,7 @@ class HeldFrame implements RingImage, PffFrameBytes {
   }
 
   encoded(): Uint8Array {
-    return this.pffProduct ? (this.pano ??= panoImageOfPff(this, this)) : this.bytes;
+    return this.pffProduct ? (this.pano ??= encodePffPanoImage(this, this).slice()) : this.bytes;
   }
 
   pffFrame(): PffFrameBytes | null {

@@ -88,7 +88,7 @@ export function pffPixelBytes(pff: PffFrameBytes): Uint8Array {
 /** parseHeader reads a layout's data product and header length only. */
 const NO_TEMPLATE = { positions: new Uint32Array(0), values: new Uint8Array(0) };
 
-/** The frame's header, parsed as the follower parsed it when it read the frame (it was checked then). */
+/** The frame's header, parsed from its bytes (the follower checked the frame when it read it). */
 export function pffHeader(pff: PffFrameBytes, file: string): FrameHeader {
   const layout = { dataProduct: pff.dataProduct, headerLength: pff.headerLength, pixelBytes: pff.bytes.length - pff.headerLength - 1, frameSize: pff.bytes.length, headerTemplate: NO_TEMPLATE };
   const header = parseHeader(pff.bytes, 0, layout, { file, offset: 0 });
@@ -96,9 +96,9 @@ export function pffHeader(pff: PffFrameBytes, file: string): FrameHeader {
   return header;
 }
 
-/** The frame's PanoImage encoding (its own copy). */
-export function panoImageOfPff(pff: PffFrameBytes, meta: { file: string; moduleId: number; frameNumber: number }): Uint8Array {
-  return encodeFramePanoImage({ index: meta.frameNumber, header: pffHeader(pff, meta.file), pixelBytes: pffPixelBytes(pff) }, { file: meta.file, moduleId: meta.moduleId, dataProduct: pff.dataProduct }).slice();
+/** The frame's PanoImage encoding, in the encoder's scratch buffer (valid until the next encoding: copy it to keep it). */
+export function encodePffPanoImage(pff: PffFrameBytes, meta: { file: string; moduleId: number; frameNumber: number }): Uint8Array {
+  return encodeFramePanoImage({ index: meta.frameNumber, header: pffHeader(pff, meta.file), pixelBytes: pffPixelBytes(pff) }, { file: meta.file, moduleId: meta.moduleId, dataProduct: pff.dataProduct });
 }
 
 /** The frame's typed pixels (their own copy) and time. */

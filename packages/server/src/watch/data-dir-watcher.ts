@@ -12,8 +12,7 @@
 import { basename, dirname, relative } from 'node:path';
 import { DATA_PRODUCTS, classifyFile, parseModuleDirName, type ImageKind } from '@daqdata/core';
 import { broadcastImage, type BroadcastImage } from '../broadcast/broadcast-image.js';
-import { PffFrameSource, framePixelsOfPff, pffHeader, pffPixelBytes, type FileFrameRun } from '../broadcast/pff-frame-bytes.js';
-import { encodeFramePanoImage } from '../broadcast/pano-image-encoding.js';
+import { PffFrameSource, encodePffPanoImage, framePixelsOfPff, type FileFrameRun } from '../broadcast/pff-frame-bytes.js';
 import type { Clock } from '../broadcast/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { FileIngestTally } from '../metrics/ingest-tally.js';
@@ -259,7 +258,6 @@ export class DataDirWatcher {
   private emit({ name, bytes, starts, indexes, frameSize, headerLength, seenAt }: FollowedFrames): void {
     const dataProduct = DATA_PRODUCTS[name.dataProduct];
     const kind = dataProduct.kind;
-    const meta = { file: name.fileName, moduleId: name.moduleId, dataProduct };
     const images: BroadcastImage[] = [];
     const sources: PffFrameSource[] = [];
     const image = (k: number): BroadcastImage => {
@@ -269,7 +267,7 @@ export class DataDirWatcher {
       const pff = new PffFrameSource(new Uint8Array(bytes.buffer, bytes.byteOffset + starts[k]!, frameSize), dataProduct, headerLength);
       const made = broadcastImage(
         { moduleId: name.moduleId, kind, file: name.fileName, frameNumber, seenAt },
-        () => encodeFramePanoImage({ index: frameNumber, header: pffHeader(pff, name.fileName), pixelBytes: pffPixelBytes(pff) }, meta),
+        () => encodePffPanoImage(pff, { file: name.fileName, moduleId: name.moduleId, frameNumber }),
         () => framePixelsOfPff(pff, name.fileName),
         pff,
       );
